@@ -1,0 +1,19 @@
+using MediVault.Domain.Audit;
+
+namespace MediVault.Application.Common.Access;
+
+/// <summary>Writes a patient's access log.</summary>
+public interface IAccessLog
+{
+    /// <summary>
+    /// Stages an entry for the current user in the pending changes, so it is saved in the same
+    /// transaction as the action it records.
+    /// </summary>
+    void Record(Guid patientId, AccessAction action, ActorRole role, string resourceType, Guid? resourceId);
+
+    /// <summary>Stages an entry for an anonymous first responder who used an emergency code.</summary>
+    void RecordEmergencyAccess(Guid patientId, Guid qrCodeId);
+
+    /// <summary>Writes a refused attempt at once: the refused action itself saves nothing.</summary>
+    Task RecordDeniedAsync(Guid patientId, AccessAction action, string resourceType, Guid? resourceId, CancellationToken cancellationToken);
+}

@@ -1,0 +1,17 @@
+using FluentValidation;
+using MediVault.Application.Common.Access;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MediVault.Application;
+
+public static class DependencyInjection
+{
+    /// <summary>Use cases, validators and the access rules. The mediator itself is generated in the WebApi project.</summary>
+    public static IServiceCollection AddApplication(this IServiceCollection services)
+    {
+        services.AddValidatorsFromAssembly(typeof(DependencyInjection).Assembly, includeInternalTypes: true);
+        services.AddScoped<IAccessLog, AccessLog>();
+        services.AddScoped<IRecordAccess, RecordAccess>();
+        return services;
+    }
+}

@@ -1,0 +1,15 @@
+namespace MediVault.Domain.Ledger;
+
+/// <summary>The kinds of event the ledger records. Stored and hashed as these exact strings.</summary>
+public static class LedgerBlockKind
+{
+    public const string Genesis = "genesis";
+    public const string FileUploaded = "file-uploaded";
+    public const string FileDeleted = "file-deleted";
+    public const string ProfileUpdated = "profile-updated";
+    public const string QrGenerated = "qr-generated";
+    public const string QrRevoked = "qr-revoked";
+    public const string QrAccessed = "qr-accessed";
+    public const string AccessGranted = "access-granted";
+    public const string AccessRevoked = "access-revoked";
+}

@@ -1,0 +1,76 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace MediVault.Infrastructure.Configuration;
+
+/// <summary>The <c>MediVault</c> configuration section. Validated at start-up; a bad value stops the app with the key named.</summary>
+public sealed class MediVaultOptions
+{
+    public const string Section = "MediVault";
+
+    /// <summary>Folder for the database, the encrypted file store and key material. Relative paths are under the content root.</summary>
+    [Required]
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>Seed the sample accounts. Defaults to on in Development, off otherwise.</summary>
+    public bool? SeedSampleData { get; set; }
+
+    /// <summary>Origin used in emergency QR links, e.g. https://vault.example. Defaults to the request's origin.</summary>
+    [Url]
+    public string? PublicBaseUrl { get; set; }
+
+    /// <summary>Base64 of a 32-byte master key. When absent, one is generated once into the data directory.</summary>
+    public string? MasterKey { get; set; }
+
+    public FileOptions Files { get; set; } = new();
+    public RateLimitOptions RateLimits { get; set; } = new();
+    public CorsOptions Cors { get; set; } = new();
+    public TokenOptions Tokens { get; set; } = new();
+
+    /// <summary>OAuth integration clients (portals, back-end services).</summary>
+    public List<IntegrationClientOptions> Clients { get; set; } = [];
+
+    public sealed class FileOptions
+    {
+        [Range(1, long.MaxValue)]
+        public long MaxUploadBytes { get; set; } = 256L * 1024 * 1024;
+    }
+
+    public sealed class RateLimitOptions
+    {
+        /// <summary>Login, register and refresh requests per client address per minute; 0 switches the limit off.</summary>
+        [Range(0, 100_000)]
+        public int AuthPerMinute { get; set; } = 10;
+
+        /// <summary>Anonymous emergency-code look-ups per client address per minute; 0 switches the limit off.</summary>
+        [Range(0, 100_000)]
+        public int QrAccessPerMinute { get; set; } = 30;
+    }
+
+    public sealed class CorsOptions
+    {
+        public List<string> AllowedOrigins { get; set; } = [];
+    }
+
+    public sealed class TokenOptions
+    {
+        [Range(60, 86_400)]
+        public int AccessTokenLifetimeSeconds { get; set; } = 900;
+
+        [Range(300, 60 * 86_400)]
+        public int RefreshTokenLifetimeSeconds { get; set; } = 14 * 86_400;
+    }
+
+    public sealed class IntegrationClientOptions
+    {
+        [Required]
+        public string ClientId { get; set; } = "";
+
+        /// <summary>Set for confidential clients (client_credentials); absent for public PKCE clients.</summary>
+        public string? ClientSecret { get; set; }
+
+        public string? DisplayName { get; set; }
+
+        /// <summary>Where the authorization_code flow may send the user back to.</summary>
+        public List<string> RedirectUris { get; set; } = [];
+    }
+}

@@ -1,0 +1,47 @@
+using MediVault.Application.Common.Abstractions;
+using MediVault.Infrastructure.Configuration;
+using MediVault.Infrastructure.Identity;
+using MediVault.Infrastructure.Persistence;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace MediVault.Infrastructure;
+
+public static class DependencyInjection
+{
+    /// <summary>SQLite, the file store, the ledger and the accounts.</summary>
+    public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        services.AddOptions<MediVaultOptions>()
+            .Bind(configuration.GetSection(MediVaultOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton(sp => DataDirectory.Resolve(sp.GetRequiredService<IOptions<MediVaultOptions>>().Value, environment));
+        services.AddSingleton(TimeProvider.System);
+
+        services.AddDbContext<AppDbContext>((sp, options) =>
+        {
+            var data = sp.GetRequiredService<DataDirectory>();
+            options.UseSqlite(ConnectionString(data.DatabasePath));
+            options.UseOpenIddict<Guid>();
+        });
+        services.AddScoped<IAppDbContext>(sp => sp.GetRequiredService<AppDbContext>());
+        services.AddScoped<IUserDirectory, UserDirectory>();
+        services.AddHostedService<DatabaseInitializer>();
+        return services;
+    }
+
+    /// <summary>The busy timeout (Default Timeout, seconds) makes a writer wait for the lock instead of failing at once.</summary>
+    internal static string ConnectionString(string databasePath) => new SqliteConnectionStringBuilder
+    {
+        DataSource = databasePath,
+        Mode = SqliteOpenMode.ReadWriteCreate,
+        Cache = SqliteCacheMode.Private,
+        DefaultTimeout = 30,
+        Pooling = true,
+    }.ToString();
+}

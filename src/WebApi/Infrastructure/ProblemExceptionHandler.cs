@@ -1,0 +1,69 @@
+using MediVault.Application.Common.Exceptions;
+using MediVault.Domain.Common;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc;
+
+namespace MediVault.WebApi.Infrastructure;
+
+/// <summary>The one path from an exception to an RFC 9457 problem document. Unknown failures are a bare 500.</summary>
+internal sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger)
+    : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var problem = exception switch
+        {
+            ValidationFailedException e => new HttpValidationProblemDetails(e.Errors.ToDictionary(p => p.Key, p => p.Value))
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "One or more fields are invalid.",
+                Detail = "See errors for the fields to correct.",
+            },
+            BadRequestException e => Problem(StatusCodes.Status400BadRequest, "Bad request", e.Message),
+            DomainRuleException e => Problem(StatusCodes.Status400BadRequest, "Bad request", e.Message),
+            BadHttpRequestException e => Problem(e.StatusCode, e.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Payload too large" : "Bad request",
+                e.StatusCode == StatusCodes.Status413PayloadTooLarge ? "The request body is larger than the limit." : "The request could not be read."),
+            UnauthorizedException e => Problem(StatusCodes.Status401Unauthorized, "Unauthorized", e.Message),
+            ForbiddenException e => Problem(StatusCodes.Status403Forbidden, "Forbidden", e.Message),
+            NotFoundException e => Problem(StatusCodes.Status404NotFound, "Not found", e.Message),
+            ConflictException e => Problem(StatusCodes.Status409Conflict, "Conflict", e.Message),
+            GoneException e => Problem(StatusCodes.Status410Gone, "Gone", e.Message),
+            PayloadTooLargeException e => Problem(StatusCodes.Status413PayloadTooLarge, "Payload too large", e.Message),
+            UnsupportedMediaTypeException e => Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", e.Message),
+            OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested => null,
+            _ => null,
+        };
+
+        if (problem is null)
+        {
+            if (httpContext.RequestAborted.IsCancellationRequested)
+                return true; // the client went away; nobody is left to answer
+            LogUnhandled(logger, exception.GetType().Name, httpContext.TraceIdentifier, exception);
+            problem = Problem(StatusCodes.Status500InternalServerError, "Internal server error",
+                "Something went wrong on our side. Quote the trace id when reporting it.");
+        }
+
+        if (httpContext.Response.HasStarted)
+        {
+            // Too late for a problem document (e.g. mid-download): cut the connection so the client sees a failure, not bad data.
+            httpContext.Features.Get<IHttpResponseBodyFeature>();
+            httpContext.Abort();
+            return true;
+        }
+
+        httpContext.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails = problem,
+            Exception = exception,
+        });
+    }
+
+    private static ProblemDetails Problem(int status, string title, string detail) =>
+        new() { Status = status, Title = title, Detail = detail };
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled {ExceptionType} in request {TraceId}")]
+    private static partial void LogUnhandled(ILogger logger, string exceptionType, string traceId, Exception exception);
+}

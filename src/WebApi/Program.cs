@@ -1,0 +1,23 @@
+using MediVault.Application;
+using MediVault.Application.Common.Behaviours;
+using MediVault.Infrastructure;
+using MediVault.WebApi;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddApplication();
+builder.Services.AddInfrastructure(builder.Configuration, builder.Environment);
+builder.Services.AddMediator(options =>
+{
+    options.ServiceLifetime = ServiceLifetime.Scoped;
+    options.PipelineBehaviors = [typeof(LoggingBehaviour<,>), typeof(ValidationBehaviour<,>)];
+});
+builder.Services.AddWebApi(builder.Configuration);
+
+var app = builder.Build();
+app.UseWebApi();
+app.MapWebApiEndpoints();
+app.Run();
+
+/// <summary>The entry point, visible to the integration tests' WebApplicationFactory.</summary>
+public partial class Program;
