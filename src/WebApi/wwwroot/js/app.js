@@ -1,0 +1,108 @@
+// Entry point: finds out who is signed in, draws the shell, and starts the hash router.
+import * as api from './medivault-api.js';
+import { h, replace } from './dom.js';
+import { defineRoutes, navigate, parseHash, startRouter } from './router.js';
+import { getUser, onUserChange, setUser } from './session.js';
+import { badge, toast } from './ui.js';
+
+defineRoutes([
+  { path: '/', title: 'Welcome', access: 'guest', load: () => import('./pages/landing.js') },
+  { path: '/sign-in', title: 'Sign in', access: 'guest', load: () => import('./pages/sign-in.js') },
+  { path: '/register', title: 'Create an account', access: 'guest', load: () => import('./pages/register.js') },
+  { path: '/dashboard', title: 'Dashboard', access: 'patient', nav: 'patient', load: () => import('./pages/dashboard.js') },
+  { path: '/records', title: 'Records', access: 'patient', nav: 'patient', load: () => import('./pages/records.js') },
+  { path: '/emergency-profile', title: 'Emergency profile', access: 'patient', nav: 'patient', load: () => import('./pages/emergency-profile.js') },
+  { path: '/qr-codes', title: 'QR codes', access: 'patient', nav: 'patient', load: () => import('./pages/qr-codes.js') },
+  { path: '/sharing', title: 'Sharing', access: 'patient', nav: 'patient', load: () => import('./pages/sharing.js') },
+  { path: '/access-log', title: 'Access log', access: 'patient', nav: 'patient', load: () => import('./pages/access-log.js') },
+  { path: '/doctor', title: 'My patients', access: 'doctor', nav: 'doctor', load: () => import('./pages/doctor-patients.js') },
+  { path: '/doctor/patients/:patientId', title: 'Patient', access: 'doctor', navAs: '/doctor', load: () => import('./pages/doctor-patient.js') },
+  { path: '/ledger', title: 'Ledger', access: 'any', nav: 'any', load: () => import('./pages/ledger.js') },
+  { path: '/not-found', title: 'Page not found', access: 'public', load: () => import('./pages/not-found.js') },
+]);
+
+const NAV = {
+  patient: [
+    ['/dashboard', 'Dashboard'],
+    ['/records', 'Records'],
+    ['/emergency-profile', 'Emergency profile'],
+    ['/qr-codes', 'QR codes'],
+    ['/sharing', 'Sharing'],
+    ['/access-log', 'Access log'],
+    ['/ledger', 'Ledger'],
+  ],
+  doctor: [
+    ['/doctor', 'My patients'],
+    ['/ledger', 'Ledger'],
+  ],
+};
+
+const nav = document.getElementById('app-nav');
+const accountArea = document.getElementById('account-area');
+const main = document.getElementById('main');
+
+function drawNav(route) {
+  const user = getUser();
+  const items = user ? NAV[user.accountType] ?? [] : [];
+  nav.hidden = items.length === 0;
+  const current = route?.navAs ?? route?.path ?? parseHash().path;
+  replace(nav, h('ul', { class: 'flex gap-1 overflow-x-auto md:flex-col md:overflow-visible' },
+    items.map(([path, label]) => h('li', { class: 'shrink-0' },
+      h('a', { href: `#${path}`, class: 'nav-link', 'aria-current': path === current ? 'page' : null, text: label })))));
+}
+
+async function signOut() {
+  try {
+    await api.logout();
+  } catch {
+    // The session may already be gone; signing out locally is what matters to the person.
+  }
+  setUser(null);
+  toast('You are signed out.', 'info');
+  navigate('#/sign-in');
+}
+
+function drawAccount() {
+  const user = getUser();
+  if (!user) {
+    replace(accountArea,
+      h('a', { href: '#/sign-in', class: 'btn btn-secondary btn-small', text: 'Sign in' }),
+      h('a', { href: '#/register', class: 'btn btn-primary btn-small', text: 'Create account' }));
+    return;
+  }
+  replace(accountArea,
+    h('div', { class: 'hidden text-right sm:block' },
+      h('p', { class: 'text-sm font-semibold text-slate-900', text: user.fullName }),
+      h('p', { class: 'text-xs text-slate-600', text: user.email })),
+    badge(user.accountType === 'doctor' ? 'blue' : 'green', user.accountType === 'doctor' ? 'Doctor' : 'Patient'),
+    h('button', { type: 'button', class: 'btn btn-secondary btn-small', text: 'Sign out', onClick: signOut }));
+}
+
+let lastRoute = null;
+onUserChange(() => {
+  drawAccount();
+  drawNav(lastRoute);
+});
+
+api.onUnauthorized(() => {
+  if (!getUser()) return;
+  setUser(null);
+  const { path } = parseHash();
+  navigate(`#/sign-in?expired=1&next=${encodeURIComponent(`#${path}`)}`);
+});
+
+async function start() {
+  let user = null;
+  try {
+    user = await api.me();
+  } catch {
+    user = null;
+  }
+  setUser(user);
+  startRouter(main, (route) => {
+    lastRoute = route;
+    drawNav(route);
+  });
+}
+
+start();

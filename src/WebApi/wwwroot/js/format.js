@@ -1,0 +1,89 @@
+// Formatting of values for people: sizes, dates, and the contract's kebab-case enumerations.
+
+export const CATEGORIES = [
+  ['lab-report', 'Lab report'],
+  ['prescription', 'Prescription'],
+  ['imaging', 'Imaging'],
+  ['discharge-summary', 'Discharge summary'],
+  ['vaccination', 'Vaccination'],
+  ['insurance', 'Insurance'],
+  ['other', 'Other'],
+];
+
+const CATEGORY_LABELS = new Map(CATEGORIES);
+
+export function categoryLabel(value) {
+  return CATEGORY_LABELS.get(value) ?? humanize(value);
+}
+
+const ACTION_LABELS = new Map([
+  ['login', 'Signed in'],
+  ['file-uploaded', 'File uploaded'],
+  ['file-downloaded', 'File downloaded'],
+  ['file-deleted', 'File deleted'],
+  ['profile-updated', 'Emergency profile updated'],
+  ['profile-viewed', 'Emergency profile viewed'],
+  ['qr-generated', 'QR code generated'],
+  ['qr-revoked', 'QR code revoked'],
+  ['qr-accessed', 'QR code scanned'],
+  ['access-granted', 'Access granted'],
+  ['access-revoked', 'Access revoked'],
+]);
+
+export function actionLabel(value) {
+  return ACTION_LABELS.get(value) ?? humanize(value);
+}
+
+/** 'discharge-summary' → 'Discharge summary'. */
+export function humanize(value) {
+  if (!value) return '';
+  const text = String(value).replaceAll('-', ' ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+export function formatBytes(bytes) {
+  const value = Number(bytes) || 0;
+  if (value < 1024) return `${value} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let size = value / 1024;
+  let unit = 0;
+  while (size >= 1024 && unit < units.length - 1) {
+    size /= 1024;
+    unit += 1;
+  }
+  return `${size.toFixed(size < 10 ? 1 : 0)} ${units[unit]}`;
+}
+
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+
+/** An ISO-8601 timestamp in the reader's time zone. */
+export function formatDateTime(iso) {
+  if (!iso) return '';
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? String(iso) : dateTimeFormat.format(date);
+}
+
+/** A calendar date 'YYYY-MM-DD' exactly as written (no time-zone shift). */
+export function formatDate(value) {
+  if (!value) return '';
+  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(value);
+  if (!match) return String(value);
+  return dateFormat.format(new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
+}
+
+/** Today as 'YYYY-MM-DD' in local time, for date inputs. */
+export function todayIso() {
+  const now = new Date();
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+export function pluralize(count, one, many = `${one}s`) {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+/** The first 12 hex digits of a hash, for tables; the full value stays available to copy. */
+export function shortHash(hash) {
+  return hash ? `${String(hash).slice(0, 12)}…` : '';
+}

@@ -1,0 +1,105 @@
+// The tamper-evident ledger: verify the whole chain, list the blocks that concern you, verify a file.
+import * as api from '../medivault-api.js';
+import { h, replace } from '../dom.js';
+import { formatDateTime, humanize, pluralize } from '../format.js';
+import { alertBox, badge, busy, card, cell, dataTable, describeError, emptyState, loading, pageHeader } from '../ui.js';
+
+const BATCH = 50;
+
+function chainResult(result) {
+  const rows = [
+    ['Blocks in the chain', String(result.length)],
+    ['Head hash', h('code', { text: result.headHash ?? '—' })],
+  ];
+  if (!result.valid) rows.push(['First invalid block', String(result.firstInvalidIndex)]);
+  return h('div', { class: 'space-y-3' },
+    result.valid
+      ? alertBox('success', `The chain is intact: all ${pluralize(result.length, 'block')} were recomputed and every link matches.`)
+      : alertBox('error', `The chain is broken at block #${result.firstInvalidIndex}: a stored block was changed after it was written.`),
+    h('dl', { class: 'grid gap-2 text-sm sm:grid-cols-[12rem_1fr]' },
+      rows.map(([term, value]) => [h('dt', { class: 'font-medium text-slate-700', text: term }), h('dd', { class: 'min-w-0 text-slate-900' }, value)])));
+}
+
+function fileVerification(result) {
+  if (result.intact && result.ledgerIntact) return badge('green', '✓ File and ledger entry intact');
+  if (!result.intact) return badge('red', '✗ File content altered');
+  return badge('red', '✗ Ledger entry broken');
+}
+
+export async function render(container) {
+  const chainSlot = h('div', { 'aria-live': 'polite' }, loading('Verifying the chain…'));
+  const verifyButton = h('button', { type: 'button', class: 'btn btn-primary', text: 'Verify the chain again' });
+  const blocksBody = h('tbody');
+  const blocksSlot = h('div', {}, loading('Loading blocks…'));
+  const more = h('button', { type: 'button', class: 'btn btn-secondary btn-small mt-4', text: 'Load more blocks', hidden: true });
+  let next = 0;
+  let shown = 0;
+
+  async function verifyChain() {
+    replace(chainSlot, loading('Verifying the chain…'));
+    try {
+      replace(chainSlot, chainResult(await api.verifyLedger()));
+    } catch (error) {
+      replace(chainSlot, alertBox('error', describeError(error)));
+    }
+  }
+  verifyButton.addEventListener('click', () => busy(verifyButton, 'Verifying…', verifyChain));
+
+  function blockRow(block) {
+    const verifyCell = cell();
+    if (block.kind === 'file-uploaded' && block.resourceId) {
+      const button = h('button', { type: 'button', class: 'btn btn-secondary btn-small', 'aria-label': `Verify the file of block ${block.index}`, text: 'Verify file' });
+      button.addEventListener('click', async () => {
+        replace(verifyCell, badge('slate', 'Checking…'));
+        try {
+          replace(verifyCell, fileVerification(await api.verifyFile(block.resourceId)));
+        } catch (error) {
+          replace(verifyCell, error instanceof api.ApiError && error.status === 404
+            ? badge('slate', 'File deleted or not available')
+            : badge('amber', describeError(error)));
+        }
+      });
+      verifyCell.append(button);
+    }
+    return h('tr', { dataset: { blockIndex: block.index } },
+      cell(h('span', { class: 'font-semibold tabular-nums', text: `#${block.index}` })),
+      cell(h('span', { class: 'whitespace-nowrap', text: formatDateTime(block.timestamp) })),
+      cell(humanize(block.kind)),
+      cell(block.resourceId ? h('code', { text: block.resourceId }) : '—'),
+      cell(h('code', { class: 'block', text: block.hash }), h('span', { class: 'block text-xs text-slate-600' }, 'previous ', h('code', { text: block.previousHash }))),
+      verifyCell);
+  }
+
+  async function loadBlocks() {
+    let blocks;
+    try {
+      blocks = await api.listLedgerBlocks({ from: next, limit: BATCH });
+    } catch (error) {
+      replace(blocksSlot, alertBox('error', describeError(error)));
+      return;
+    }
+    const items = Array.isArray(blocks) ? blocks : blocks?.items ?? [];
+    for (const block of items) blocksBody.append(blockRow(block));
+    shown += items.length;
+    if (items.length) next = items[items.length - 1].index + 1;
+    more.hidden = items.length < BATCH;
+    if (shown === 0) {
+      replace(blocksSlot, emptyState('No blocks concern your records yet.'));
+      return;
+    }
+    if (!blocksSlot.contains(blocksBody)) {
+      const table = dataTable('Ledger blocks', ['Block', 'Time', 'Event', 'Resource id', 'Hash', 'File check'], []);
+      table.querySelector('tbody').replaceWith(blocksBody);
+      replace(blocksSlot, table, more);
+    }
+  }
+  more.addEventListener('click', () => busy(more, 'Loading…', loadBlocks));
+
+  replace(container,
+    pageHeader('Ledger', 'Every upload, deletion, profile change, QR code and grant is sealed in a hash chain. Each block holds only hashes and opaque ids — never names or medical text — and includes the hash of the block before it, so changing any block breaks every later link.'),
+    h('div', { class: 'space-y-6' },
+      card('Chain verification', chainSlot, h('div', { class: 'mt-4' }, verifyButton)),
+      card('Blocks about your records', h('p', { class: 'mb-4 text-sm text-slate-600', text: 'Oldest first. For an uploaded file, "Verify file" re-reads the stored content, hashes it again and checks it against its block.' }), blocksSlot)));
+
+  await Promise.all([verifyChain(), loadBlocks()]);
+}

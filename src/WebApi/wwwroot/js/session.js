@@ -1,0 +1,32 @@
+// Who is signed in, kept in memory only (the session itself is the HttpOnly cookie).
+
+let currentUser = null;
+const listeners = new Set();
+
+export function getUser() {
+  return currentUser;
+}
+
+export function setUser(user) {
+  currentUser = user ?? null;
+  for (const listener of listeners) listener(currentUser);
+}
+
+export function onUserChange(listener) {
+  listeners.add(listener);
+}
+
+export function isPatient(user = currentUser) {
+  return user?.accountType === 'patient';
+}
+
+export function isDoctor(user = currentUser) {
+  return user?.accountType === 'doctor';
+}
+
+/** Where a signed-in user starts. */
+export function homeRoute(user = currentUser) {
+  if (isDoctor(user)) return '#/doctor';
+  if (isPatient(user)) return '#/dashboard';
+  return '#/';
+}
