@@ -83,7 +83,7 @@ export function pluralize(count, one, many = `${one}s`) {
   return `${count} ${count === 1 ? one : many}`;
 }
 
-/** The first 12 hex digits of a hash, for tables; the full value stays available to copy. */
-export function shortHash(hash) {
-  return hash ? `${String(hash).slice(0, 12)}…` : '';
+/** The first digits of a hash or id, for tables (the full value goes in a title). */
+export function shortHash(hash, length = 16) {
+  return hash ? `${String(hash).slice(0, length)}…` : '';
 }

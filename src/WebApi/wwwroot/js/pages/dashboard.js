@@ -90,7 +90,7 @@ export async function render(container, { user }) {
   replace(container,
     pageHeader(`Welcome, ${user.fullName}`, 'Your vault at a glance.',
       h('a', { href: '#/records', class: 'btn btn-primary', text: 'Upload a file' })),
-    h('div', { class: 'grid gap-4 sm:grid-cols-2 xl:grid-cols-4' },
+    h('div', { class: 'grid grid-cols-2 gap-3 sm:gap-4 xl:grid-cols-4' },
       statCard('Files', String(stats.totalFiles), stats.lastUploadAt ? `Last upload ${formatDateTime(stats.lastUploadAt)}` : 'Nothing uploaded yet', ['#/records', 'View records']),
       statCard('Storage used', formatBytes(stats.totalSizeBytes), 'Encrypted at rest'),
       statCard('Active QR codes', String(stats.activeQrCodes), 'Emergency access codes in force', ['#/qr-codes', 'Manage QR codes']),

@@ -39,11 +39,11 @@ export async function render(container, { params }) {
 
   replace(container, back,
     pageHeader(patient.fullName, `${patient.email} · you can read this patient's records and add documents to them.`),
-    h('div', { class: 'grid gap-6 xl:grid-cols-[3fr_2fr]' },
-      h('div', { class: 'space-y-6' },
-        card('Records', list.element),
+    h('div', { class: 'space-y-6' },
+      h('div', { class: 'grid gap-6 xl:grid-cols-2' },
+        card('Emergency profile', profileSlot),
         card('Add a prescription or report', upload.element)),
-      card('Emergency profile', profileSlot)));
+      card('Records', list.element)));
 
   list.reload();
   try {

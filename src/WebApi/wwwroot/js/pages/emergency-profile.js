@@ -13,7 +13,7 @@ const LISTS = [
     columns: [
       { name: 'substance', label: 'Substance', required: true, maxlength: 200 },
       { name: 'reaction', label: 'Reaction', maxlength: 500 },
-      { name: 'severity', label: 'Severity', options: SEVERITIES, initial: 'moderate' },
+      { name: 'severity', label: 'Severity', options: SEVERITIES, initial: 'moderate', required: true },
     ],
   },
   {

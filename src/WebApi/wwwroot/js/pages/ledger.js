@@ -1,10 +1,10 @@
 // The tamper-evident ledger: verify the whole chain, list the blocks that concern you, verify a file.
 import * as api from '../medivault-api.js';
 import { h, replace } from '../dom.js';
-import { formatDateTime, humanize, pluralize } from '../format.js';
+import { formatDateTime, humanize, pluralize, shortHash } from '../format.js';
 import { alertBox, badge, busy, card, cell, dataTable, describeError, emptyState, loading, pageHeader } from '../ui.js';
 
-const BATCH = 50;
+const BATCH = 25;
 
 function chainResult(result) {
   const rows = [
@@ -21,8 +21,8 @@ function chainResult(result) {
 }
 
 function fileVerification(result) {
-  if (result.intact && result.ledgerIntact) return badge('green', '✓ File and ledger entry intact');
-  if (!result.intact) return badge('red', '✗ File content altered');
+  if (result.intact && result.ledgerIntact) return badge('green', '✓ Intact');
+  if (!result.intact) return badge('red', '✗ Content altered');
   return badge('red', '✗ Ledger entry broken');
 }
 
@@ -55,7 +55,7 @@ export async function render(container) {
           replace(verifyCell, fileVerification(await api.verifyFile(block.resourceId)));
         } catch (error) {
           replace(verifyCell, error instanceof api.ApiError && error.status === 404
-            ? badge('slate', 'File deleted or not available')
+            ? badge('slate', 'Deleted')
             : badge('amber', describeError(error)));
         }
       });
@@ -65,8 +65,9 @@ export async function render(container) {
       cell(h('span', { class: 'font-semibold tabular-nums', text: `#${block.index}` })),
       cell(h('span', { class: 'whitespace-nowrap', text: formatDateTime(block.timestamp) })),
       cell(humanize(block.kind)),
-      cell(block.resourceId ? h('code', { text: block.resourceId }) : '—'),
-      cell(h('code', { class: 'block', text: block.hash }), h('span', { class: 'block text-xs text-slate-600' }, 'previous ', h('code', { text: block.previousHash }))),
+      cell(block.resourceId ? h('code', { class: 'whitespace-nowrap', title: block.resourceId, text: shortHash(block.resourceId, 8) }) : '—'),
+      cell(h('code', { class: 'block whitespace-nowrap', title: block.hash, text: shortHash(block.hash) }),
+        h('span', { class: 'block text-xs whitespace-nowrap text-slate-600' }, 'prev ', h('code', { title: block.previousHash, text: shortHash(block.previousHash) }))),
       verifyCell);
   }
 

@@ -24,7 +24,7 @@ function walletCard(user, code) {
     h('img', { src: `data:image/png;base64,${code.qrCodePng}`, alt: 'Emergency QR code', width: 144, height: 144, class: 'h-36 w-36 shrink-0' }),
     h('div', { class: 'min-w-0 space-y-1' },
       h('p', { class: 'text-xs font-bold tracking-wider text-red-700 uppercase', text: 'Medical emergency' }),
-      h('p', { class: 'text-base leading-tight font-bold text-slate-900', text: user.fullName }),
+      h('p', { class: 'wallet-card-name text-base leading-tight font-bold text-slate-900', text: user.fullName }),
       h('p', { class: 'text-xs leading-snug text-slate-700', text: 'Scan for blood type, allergies, medication and emergency contacts.' }),
       code.label ? h('p', { class: 'text-xs text-slate-700', text: code.label }) : null,
       h('p', { class: 'text-xs text-slate-600', text: `Valid until ${formatDateTime(code.expiresAt)}` }),
