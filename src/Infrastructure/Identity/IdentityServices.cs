@@ -67,6 +67,7 @@ public static class IdentityServices
                 validation.UseLocalServer();
                 // A revoked session (logout, password change) invalidates its access tokens at once.
                 validation.EnableAuthorizationEntryValidation();
+                validation.EnableTokenEntryValidation();
                 validation.UseAspNetCore();
             });
 

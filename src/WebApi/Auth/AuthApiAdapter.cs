@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using MediVault.Application.Identity;
 using MediVault.Infrastructure.Identity;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace MediVault.WebApi.Auth;
@@ -19,9 +20,8 @@ internal sealed class AuthApiAdapter(RequestDelegate next)
     private const int MaxBodyBytes = 16 * 1024;
     private static readonly PathString Login = "/api/auth/login";
     private static readonly PathString Refresh = "/api/auth/refresh";
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public async Task InvokeAsync(HttpContext context, IProblemDetailsService problems)
+    public async Task InvokeAsync(HttpContext context, IProblemDetailsService problems, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
     {
         var isLogin = context.Request.Path.Equals(Login, StringComparison.OrdinalIgnoreCase);
         var isRefresh = context.Request.Path.Equals(Refresh, StringComparison.OrdinalIgnoreCase);
@@ -76,7 +76,7 @@ internal sealed class AuthApiAdapter(RequestDelegate next)
             context.Response.ContentLength = null;
             await context.Response.WriteAsJsonAsync(new LoginResponse(
                 (string)answer["access_token"]!, "Bearer", (int?)answer["expires_in"] ?? 0, (string?)answer["refresh_token"] ?? "", session.User),
-                Json, context.RequestAborted);
+                json.Value.SerializerOptions, context.RequestAborted);
             return;
         }
 

@@ -12,13 +12,21 @@ namespace MediVault.IntegrationTests.Infrastructure;
 /// </summary>
 public class MediVaultFactory : WebApplicationFactory<Program>
 {
-    public MediVaultFactory() : this(dataDirectory: null) { }
-
-    /// <param name="dataDirectory">Reuse a data directory (e.g. to restart the app on it); a new temp one when null.</param>
-    public MediVaultFactory(string? dataDirectory)
+    /// <summary>A fresh temporary data directory, deleted when the factory is disposed.</summary>
+    public MediVaultFactory()
     {
-        DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "medivault-tests", Guid.NewGuid().ToString("N"));
-        OwnsDataDirectory = dataDirectory is null;
+        DataDirectory = Path.Combine(Path.GetTempPath(), "medivault-tests", Guid.NewGuid().ToString("N"));
+        OwnsDataDirectory = true;
+    }
+
+    /// <summary>A factory over an existing data directory (e.g. to restart the app on it); the directory is kept.</summary>
+    public static MediVaultFactory OnDataDirectory(string dataDirectory) =>
+        new(dataDirectory);
+
+    private MediVaultFactory(string dataDirectory)
+    {
+        DataDirectory = dataDirectory;
+        OwnsDataDirectory = false;
     }
 
     public string DataDirectory { get; }
