@@ -35,6 +35,7 @@ internal static class WebApiSetup
 
     public static WebApplication UseWebApi(this WebApplication app)
     {
+        app.UseFrontend();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         // Before routing: /api/auth/login and /refresh are rewritten into token requests.

@@ -1,0 +1,81 @@
+using Microsoft.AspNetCore.StaticFiles;
+using Microsoft.Net.Http.Headers;
+
+namespace MediVault.WebApi;
+
+/// <summary>
+/// The web app (wwwroot: a single page with hash routing, docs/frontend.md) and the security headers that every
+/// response carries, API answers and error pages included.
+/// </summary>
+internal static class FrontendSetup
+{
+    /// <summary>Only our own scripts and styles; images also from data: and blob: URLs (QR codes); no framing.</summary>
+    public const string ContentSecurityPolicy =
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; " +
+        "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
+
+    /// <summary>
+    /// The API reference at /docs (Scalar) is a page we do not write: it starts itself with an inline script and styles
+    /// itself inline. It gets the same policy with inline script and style allowed, and nothing else.
+    /// </summary>
+    public const string ApiReferencePolicy =
+        "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+        "connect-src 'self'; font-src 'self' data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
+
+    public const string PermissionsPolicy =
+        "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()";
+
+    public const string StrictTransportSecurity = "max-age=31536000; includeSubDomains";
+
+    private static readonly PathString ApiReferencePath = "/docs";
+
+    public static WebApplication UseFrontend(this WebApplication app)
+    {
+        app.Use(static (context, next) =>
+        {
+            context.Response.OnStarting(static state => AddSecurityHeaders((HttpContext)state), context);
+            return next(context);
+        });
+        app.UseDefaultFiles();
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            // No fingerprinted file names: the browser revalidates (ETag) so a new deployment is picked up at once.
+            OnPrepareResponse = static file => file.Context.Response.Headers.CacheControl = "no-cache",
+            ContentTypeProvider = ContentTypes(),
+        });
+        return app;
+    }
+
+    /// <summary>
+    /// Adds the headers just before the response starts, so answers written by any middleware get them. A page that
+    /// sets its own, stricter Content-Security-Policy (the emergency page) keeps it.
+    /// </summary>
+    private static Task AddSecurityHeaders(HttpContext context)
+    {
+        var headers = context.Response.Headers;
+        if (!headers.ContainsKey(HeaderNames.ContentSecurityPolicy))
+        {
+            headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments(ApiReferencePath)
+                ? ApiReferencePolicy
+                : ContentSecurityPolicy;
+        }
+        headers.XContentTypeOptions = "nosniff";
+        headers["Referrer-Policy"] = "no-referrer";
+        headers.XFrameOptions = "DENY";
+        headers["Permissions-Policy"] = PermissionsPolicy;
+        headers["Cross-Origin-Opener-Policy"] = "same-origin";
+        if (context.Request.IsHttps)
+            headers.StrictTransportSecurity = StrictTransportSecurity;
+        return Task.CompletedTask;
+    }
+
+    private static FileExtensionContentTypeProvider ContentTypes()
+    {
+        var types = new FileExtensionContentTypeProvider();
+        types.Mappings[".js"] = "text/javascript; charset=utf-8";
+        types.Mappings[".css"] = "text/css; charset=utf-8";
+        types.Mappings[".html"] = "text/html; charset=utf-8";
+        types.Mappings[".md"] = "text/markdown; charset=utf-8";
+        return types;
+    }
+}
