@@ -1,0 +1,126 @@
+using System.Net;
+using MediVault.IntegrationTests.Infrastructure;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace MediVault.IntegrationTests.Browser;
+
+/// <summary>
+/// The real app on a real Kestrel loopback port over a temporary data directory, and one headless Debian Chromium
+/// (never a browser downloaded by Playwright), shared by the browser tests of the "Browser" collection.
+/// </summary>
+public sealed class BrowserApp : IAsyncLifetime, IDisposable
+{
+    /// <summary>Debian's Chromium; MEDIVAULT_CHROMIUM points elsewhere if needed.</summary>
+    public static string ChromiumPath => Environment.GetEnvironmentVariable("MEDIVAULT_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
+
+    private static readonly string[] ChromiumArgs =
+    [
+        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+    ];
+
+    /// <summary>Uploads above this size answer 413 (small, so the test needs no big file).</summary>
+    public const int MaxUploadBytes = 4 * 1024 * 1024;
+
+    private readonly KestrelFactory factory = new();
+    private IPlaywright? playwright;
+    private IBrowser? browser;
+
+    public Uri BaseUrl { get; private set; } = null!;
+    public IBrowser Browser => browser ?? throw new InvalidOperationException("The browser has not started.");
+
+    /// <summary>The HTTP API over the same port, for arranging data quickly (accounts, files, grants).</summary>
+    public SeedApi Seed { get; private set; } = null!;
+
+    /// <summary>Where the tests save screenshots (printed by the tests): TestResults/screenshots at the repository root.</summary>
+    public static string ScreenshotDirectory { get; } = Path.Combine(RepositoryRoot(), "TestResults", "screenshots");
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(ChromiumPath))
+            throw new InvalidOperationException($"Chromium is not installed at {ChromiumPath}: apt-get install -y chromium (or set MEDIVAULT_CHROMIUM).");
+
+        factory.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        factory.StartServer();
+        var addresses = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        BaseUrl = new Uri(addresses.First());
+        Seed = new SeedApi(BaseUrl);
+
+        playwright = await Playwright.CreateAsync();
+        browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ChromiumArgs,
+            Timeout = 60_000,
+        });
+        Assertions.SetDefaultExpectTimeout(20_000);
+        Directory.CreateDirectory(ScreenshotDirectory);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (browser is not null)
+            await browser.CloseAsync();
+        playwright?.Dispose();
+        Seed?.Dispose();
+        await factory.DisposeAsync();
+    }
+
+    public void Dispose() => factory.Dispose();
+
+    /// <summary>A fresh browser profile (no cookies) with one page, the size of a phone or a desktop.</summary>
+    public async Task<UiSession> NewSessionAsync(Viewport viewport)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseUrl.ToString(),
+            ViewportSize = new ViewportSize { Width = viewport.Width, Height = viewport.Height },
+            IsMobile = viewport.IsMobile,
+            HasTouch = viewport.IsMobile,
+            AcceptDownloads = true,
+            Locale = "en-US",
+            TimezoneId = "UTC",
+            ReducedMotion = ReducedMotion.Reduce,
+        });
+        context.SetDefaultTimeout(20_000);
+        context.SetDefaultNavigationTimeout(30_000);
+        var page = await context.NewPageAsync();
+        return new UiSession(context, page, viewport);
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "MediVault.sln")))
+                return directory.FullName;
+        }
+        return Directory.GetCurrentDirectory();
+    }
+
+    /// <summary>The app as MediVaultFactory builds it, served by Kestrel instead of the in-memory test server.</summary>
+    private sealed class KestrelFactory : MediVaultFactory
+    {
+        public KestrelFactory()
+        {
+            Settings["MediVault:Files:MaxUploadBytes"] = MaxUploadBytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
+}
+
+/// <summary>The two sizes every page is checked at.</summary>
+public sealed record Viewport(string Name, int Width, int Height, bool IsMobile)
+{
+    public static readonly Viewport Phone = new("phone", 390, 844, true);
+    public static readonly Viewport Desktop = new("desktop", 1280, 800, false);
+}
+
+[CollectionDefinition(Name)]
+public sealed class BrowserTestGroup : ICollectionFixture<BrowserApp>
+{
+    public const string Name = "Browser";
+}

@@ -1,0 +1,109 @@
+using MediVault.IntegrationTests.Infrastructure;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace MediVault.IntegrationTests.Browser;
+
+/// <summary>Signing in and registering in the browser, and what a person is told when it fails.</summary>
+[Collection(BrowserTestGroup.Name)]
+public sealed class SignInPageTests(BrowserApp app)
+{
+    [Fact]
+    public async Task Register_Doctor_AsksForLicenceAndSpecialty_AndOpensThePortal()
+    {
+        await using var ui = await app.NewSessionAsync(Viewport.Desktop);
+        await ui.GotoAsync("/register", "Create your MediVault account");
+
+        await ui.Main.GetByLabel("Doctor").CheckAsync();
+        await ui.Main.GetByLabel("Full name").FillAsync("Dr. Meera Iyer");
+        await ui.Main.GetByLabel("Email").FillAsync(Api.NewEmail("doctor"));
+        await ui.Main.GetByLabel("Password").FillAsync(Api.StrongPassword);
+        await ui.Main.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+        await Expect(ui.Main.GetByText("Enter your licence number.")).ToBeVisibleAsync();
+        await ui.Main.GetByLabel("Licence number").FillAsync("MCI-204518");
+        await ui.Main.GetByLabel("Specialty").FillAsync("Cardiology");
+        await ui.Main.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+
+        await Expect(ui.Main.GetByRole(AriaRole.Heading, new() { Name = "My patients", Level = 1 })).ToBeVisibleAsync();
+        await Expect(ui.Page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
+        ui.AssertNoScriptProblems();
+    }
+
+    [Fact]
+    public async Task SignIn_WrongPassword_SaysSoWithoutSigningIn()
+    {
+        var patient = await app.Seed.RegisterPatient("Asha Rao");
+        await using var ui = await app.NewSessionAsync(Viewport.Desktop);
+        await ui.GotoAsync("/sign-in", "Sign in to MediVault");
+
+        await ui.Main.GetByLabel("Email").FillAsync(patient.Email);
+        await ui.Main.GetByLabel("Password").FillAsync("not-the-password");
+        await ui.Main.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+
+        await Expect(ui.Main.GetByRole(AriaRole.Alert)).ToHaveTextAsync("The email or password is not correct.");
+        await Expect(ui.Main.GetByLabel("Password")).ToHaveValueAsync("");
+        (await ui.Context.CookiesAsync()).Should().NotContain(c => c.Name == "mv_session");
+        ui.AssertNoScriptProblems();
+    }
+
+    [Fact]
+    public async Task SignIn_RepeatedFailures_SaysTheAccountIsLocked()
+    {
+        var patient = await app.Seed.RegisterPatient("Asha Rao");
+        await using var ui = await app.NewSessionAsync(Viewport.Desktop);
+        await ui.GotoAsync("/sign-in", "Sign in to MediVault");
+        var alert = ui.Main.GetByRole(AriaRole.Alert);
+
+        for (var attempt = 1; attempt <= 5; attempt++)
+        {
+            await ui.Main.GetByLabel("Email").FillAsync(patient.Email);
+            await ui.Main.GetByLabel("Password").FillAsync($"wrong-{attempt}");
+            await ui.Main.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            await Expect(ui.Main.GetByRole(AriaRole.Button, new() { Name = "Sign in" })).ToBeEnabledAsync();
+        }
+
+        await Expect(alert).ToContainTextAsync("locked");
+    }
+
+    [Fact]
+    public async Task SignIn_RateLimited_ShowsRetryAfterAndWaits()
+    {
+        await using var ui = await app.NewSessionAsync(Viewport.Phone);
+        // The server's limiter is switched off for tests; this answer is exactly what it sends when it trips.
+        await ui.Page.RouteAsync("**/api/auth/login", route => route.FulfillAsync(new RouteFulfillOptions
+        {
+            Status = 429,
+            ContentType = "application/problem+json",
+            Headers = new Dictionary<string, string> { ["Retry-After"] = "42" },
+            Body = """{"status":429,"title":"Too Many Requests","detail":"Too many requests."}""",
+        }));
+        await ui.GotoAsync("/sign-in", "Sign in to MediVault");
+
+        await ui.Main.GetByLabel("Email").FillAsync("someone@example.com");
+        await ui.Main.GetByLabel("Password").FillAsync("whatever-it-is");
+        await ui.Main.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+
+        await Expect(ui.Main.GetByRole(AriaRole.Status).First).ToContainTextAsync("Too many sign-in attempts");
+        await Expect(ui.Main.GetByRole(AriaRole.Status).First).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"in (42|41|40) seconds"));
+        await Expect(ui.Main.GetByRole(AriaRole.Button, new() { Name = "Sign in" })).ToBeDisabledAsync();
+    }
+
+    [Fact]
+    public async Task SignIn_GoogleLink_ShownOnlyWhenTheServerOffersGoogle()
+    {
+        await using var ui = await app.NewSessionAsync(Viewport.Desktop);
+        await ui.GotoAsync("/sign-in", "Sign in to MediVault");
+        await Expect(ui.Main.GetByRole(AriaRole.Button, new() { Name = "Sign in" })).ToBeVisibleAsync();
+        await ui.Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        var withoutGoogle = await ui.Main.GetByRole(AriaRole.Link, new() { Name = "Sign in with Google" }).CountAsync();
+
+        await ui.Page.RouteAsync("**/api/auth/providers", route => route.FulfillAsync(new RouteFulfillOptions
+        {
+            Status = 200, ContentType = "application/json", Body = """{"google":true}""",
+        }));
+        await ui.Page.ReloadAsync();
+
+        withoutGoogle.Should().Be(0);
+        await Expect(ui.Main.GetByRole(AriaRole.Link, new() { Name = "Sign in with Google" })).ToHaveAttributeAsync("href", "/api/auth/google");
+    }
+}
