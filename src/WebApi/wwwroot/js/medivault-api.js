@@ -1,7 +1,7 @@
 // The one module of the web app that talks to the MediVault API (contract: shared/spec/api-v1.md).
 //
 // Session: the HttpOnly cookie that POST /api/auth/login sets. The tokens in the login answer are ignored
-// and nothing is ever written to localStorage or sessionStorage. Every state-changing request carries the
+// and nothing is ever kept in web storage. Every state-changing request carries the
 // anti-forgery header X-XSRF-TOKEN with the value of the readable XSRF-TOKEN cookie.
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
