@@ -51,6 +51,7 @@ internal static class WebApiSetup
         app.MapHealthEndpoints();
         app.MapConnectEndpoints();
         app.MapAuthEndpoints(app.Configuration);
+        app.MapSharingEndpoints();
         return app;
     }
 }

@@ -47,6 +47,11 @@ public class MediVaultFactory : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("MediVault:DataDirectory", DataDirectory);
+        if (Clock is not null)
+        {
+            // OpenIddict reads the same clock: keep tokens alive while a test moves time forward by hours.
+            builder.UseSetting("MediVault:Tokens:AccessTokenLifetimeSeconds", "86400");
+        }
         foreach (var (key, value) in Settings)
             builder.UseSetting(key, value);
         builder.ConfigureTestServices(services =>
