@@ -28,10 +28,28 @@ const ACTION_LABELS = new Map([
   ['qr-accessed', 'QR code scanned'],
   ['access-granted', 'Access granted'],
   ['access-revoked', 'Access revoked'],
+  ['genesis', 'Genesis block'],
 ]);
 
 export function actionLabel(value) {
   return ACTION_LABELS.get(value) ?? humanize(value);
+}
+
+const RESOURCE_LABELS = new Map([
+  ['file', 'File'],
+  ['qr-code', 'QR code'],
+  ['emergency-profile', 'Emergency profile'],
+  ['access-grant', 'Access grant'],
+  ['account', 'Account'],
+]);
+
+export function resourceLabel(value) {
+  return RESOURCE_LABELS.get(value) ?? humanize(value);
+}
+
+/** The last 8 characters of an id (version-7 GUIDs share their leading, time-based digits). */
+export function shortId(value) {
+  return value ? `…${String(value).slice(-8)}` : '';
 }
 
 /** 'discharge-summary' → 'Discharge summary'. */

@@ -116,6 +116,12 @@ async function request(method, path, { body, query, allow401 = false } = {}) {
 
 const id = (value) => encodeURIComponent(value);
 
+/** Short lists (grants, patients, QR codes) come as an array or as the first page of a paged answer. */
+const LIST_PAGE = { page: 1, pageSize: 100 };
+function itemsOf(answer) {
+  return Array.isArray(answer) ? answer : answer?.items ?? [];
+}
+
 // ---- Authentication -------------------------------------------------------------------------------
 
 /** `{ google: bool }`; a server without the endpoint is treated as "no Google". */
@@ -219,8 +225,8 @@ export function verifyLedger() {
   return request('GET', '/api/ledger/verify');
 }
 
-export function listLedgerBlocks({ from = 0, limit = 50 } = {}) {
-  return request('GET', '/api/ledger/blocks', { query: { from, limit } });
+export async function listLedgerBlocks({ from = 0, limit = 50 } = {}) {
+  return itemsOf(await request('GET', '/api/ledger/blocks', { query: { from, limit } }));
 }
 
 // ---- Emergency profile and QR codes ---------------------------------------------------------------
@@ -243,8 +249,8 @@ export function generateQrCode({ expiresInMinutes, label, maxUses }) {
   return request('POST', '/api/qr/generate', { body: { expiresInMinutes, label, maxUses } });
 }
 
-export function listQrCodes() {
-  return request('GET', '/api/qr/codes');
+export async function listQrCodes() {
+  return itemsOf(await request('GET', '/api/qr/codes', { query: LIST_PAGE }));
 }
 
 export function revokeQrCode(codeId) {
@@ -257,16 +263,16 @@ export function grantAccess({ doctorEmail, expiresAt }) {
   return request('POST', '/api/access-grants', { body: { doctorEmail, expiresAt } });
 }
 
-export function listAccessGrants() {
-  return request('GET', '/api/access-grants');
+export async function listAccessGrants() {
+  return itemsOf(await request('GET', '/api/access-grants', { query: LIST_PAGE }));
 }
 
 export function revokeAccessGrant(grantId) {
   return request('DELETE', `/api/access-grants/${id(grantId)}`);
 }
 
-export function listMyPatients() {
-  return request('GET', '/api/doctor/patients');
+export async function listMyPatients() {
+  return itemsOf(await request('GET', '/api/doctor/patients', { query: LIST_PAGE }));
 }
 
 // ---- Dashboard and access log ---------------------------------------------------------------------

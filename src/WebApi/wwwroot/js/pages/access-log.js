@@ -1,11 +1,16 @@
 // Who saw what and when: the patient's access log, newest first, paged.
 import * as api from '../medivault-api.js';
 import { h, replace } from '../dom.js';
-import { actionLabel, formatDateTime, humanize } from '../format.js';
+import { actionLabel, formatDateTime, humanize, resourceLabel, shortId } from '../format.js';
 import { alertBox, badge, card, cell, dataTable, describeError, emptyState, loading, pageHeader, pager } from '../ui.js';
 
 const PAGE_SIZE = 20;
 const ROLE_COLORS = { patient: 'green', doctor: 'blue', emergency: 'red', system: 'slate' };
+
+function actorName(entry) {
+  if (entry.actorRole === 'emergency') return entry.actorName || 'Someone with your QR code';
+  return entry.actorName || humanize(entry.actorRole);
+}
 
 export async function render(container, { user }) {
   const results = h('div', { 'aria-live': 'polite' });
@@ -27,8 +32,8 @@ export async function render(container, { user }) {
     const rows = paged.items.map((entry) => h('tr', {},
       cell(h('span', { class: 'whitespace-nowrap', text: formatDateTime(entry.timestamp) })),
       cell(actionLabel(entry.action)),
-      cell(h('span', { class: 'block font-medium', text: entry.actorName || humanize(entry.actorRole) }), badge(ROLE_COLORS[entry.actorRole], humanize(entry.actorRole))),
-      cell(h('span', { class: 'block', text: humanize(entry.resourceType) }), entry.resourceId ? h('code', { class: 'text-slate-600', text: entry.resourceId }) : null),
+      cell(h('span', { class: 'block font-medium', text: actorName(entry) }), badge(ROLE_COLORS[entry.actorRole], humanize(entry.actorRole))),
+      cell(h('span', { class: 'block whitespace-nowrap', text: resourceLabel(entry.resourceType) }), entry.resourceId ? h('code', { class: 'whitespace-nowrap text-slate-600', title: entry.resourceId, text: shortId(entry.resourceId) }) : null),
       cell(entry.outcome === 'denied' ? badge('red', 'Denied') : badge('green', 'Success')),
       cell(h('span', { class: 'block whitespace-nowrap', text: entry.ipAddress || '—' }), entry.userAgent ? h('span', { class: 'block max-w-56 truncate text-xs text-slate-600', text: entry.userAgent }) : null)));
     replace(results,

@@ -1,7 +1,7 @@
 // The tamper-evident ledger: verify the whole chain, list the blocks that concern you, verify a file.
 import * as api from '../medivault-api.js';
 import { h, replace } from '../dom.js';
-import { formatDateTime, humanize, pluralize, shortHash } from '../format.js';
+import { actionLabel, formatDateTime, pluralize, shortHash, shortId } from '../format.js';
 import { alertBox, badge, busy, card, cell, dataTable, describeError, emptyState, loading, pageHeader } from '../ui.js';
 
 const BATCH = 25;
@@ -64,22 +64,21 @@ export async function render(container) {
     return h('tr', { dataset: { blockIndex: block.index } },
       cell(h('span', { class: 'font-semibold tabular-nums', text: `#${block.index}` })),
       cell(h('span', { class: 'whitespace-nowrap', text: formatDateTime(block.timestamp) })),
-      cell(humanize(block.kind)),
-      cell(block.resourceId ? h('code', { class: 'whitespace-nowrap', title: block.resourceId, text: shortHash(block.resourceId, 8) }) : '—'),
+      cell(actionLabel(block.kind)),
+      cell(block.resourceId ? h('code', { class: 'whitespace-nowrap', title: block.resourceId, text: shortId(block.resourceId) }) : '—'),
       cell(h('code', { class: 'block whitespace-nowrap', title: block.hash, text: shortHash(block.hash) }),
         h('span', { class: 'block text-xs whitespace-nowrap text-slate-600' }, 'prev ', h('code', { title: block.previousHash, text: shortHash(block.previousHash) }))),
       verifyCell);
   }
 
   async function loadBlocks() {
-    let blocks;
+    let items;
     try {
-      blocks = await api.listLedgerBlocks({ from: next, limit: BATCH });
+      items = await api.listLedgerBlocks({ from: next, limit: BATCH });
     } catch (error) {
       replace(blocksSlot, alertBox('error', describeError(error)));
       return;
     }
-    const items = Array.isArray(blocks) ? blocks : blocks?.items ?? [];
     for (const block of items) blocksBody.append(blockRow(block));
     shown += items.length;
     if (items.length) next = items[items.length - 1].index + 1;
