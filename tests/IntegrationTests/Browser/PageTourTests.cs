@@ -1,0 +1,112 @@
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace MediVault.IntegrationTests.Browser;
+
+/// <summary>
+/// Every page, with real data, at phone and desktop width: an axe-core scan that fails on serious or critical
+/// violations, and a screenshot. MEDIVAULT_UPDATE_DOCS_SCREENSHOTS=1 also copies the desktop and phone shots of the
+/// main pages into docs/screenshots.
+/// </summary>
+[Collection(BrowserTestGroup.Name)]
+public sealed class PageTourTests(BrowserApp app, ITestOutputHelper output)
+{
+    public static TheoryData<string> Viewports() => new() { Viewport.Phone.Name, Viewport.Desktop.Name };
+
+    [Theory]
+    [MemberData(nameof(Viewports))]
+    public async Task EveryPage_HasNoSeriousAccessibilityViolations_AndIsScreenshotted(string viewportName)
+    {
+        var viewport = viewportName == Viewport.Phone.Name ? Viewport.Phone : Viewport.Desktop;
+        var (patient, doctor, accessUrl) = await ArrangeVault();
+        var shots = new List<string>();
+        output.WriteLine($"Screenshots: {BrowserApp.ScreenshotDirectory}");
+
+        await using (var visitor = await app.NewSessionAsync(viewport))
+        {
+            await Visit(visitor, "/", "Your medical records, safe and in your hands.", "landing", shots);
+            await Visit(visitor, "/sign-in", "Sign in to MediVault", "sign-in", shots);
+            await Visit(visitor, "/register", "Create your MediVault account", "register", shots);
+            await visitor.Page.GotoAsync(accessUrl);
+            await Expect(visitor.Page.GetByRole(AriaRole.Heading, new() { Name = patient.FullName })).ToBeVisibleAsync();
+            await Check(visitor, "emergency-page", shots);
+            visitor.AssertNoScriptProblems();
+        }
+
+        await using (var ui = await app.NewSessionAsync(viewport))
+        {
+            await ui.SignInAsync(patient.Email, patient.Password, $"Welcome, {patient.FullName}");
+            await Expect(ui.Main.Locator("canvas")).ToBeVisibleAsync();
+            await Check(ui, "dashboard", shots);
+            await Visit(ui, "/records", "Records", "records", shots, ui.Main.GetByText("✓ Verified").First);
+            await Visit(ui, "/emergency-profile", "Emergency profile", "emergency-profile", shots, ui.Main.GetByRole(AriaRole.Button, new() { Name = "Remove allergy 1" }));
+            await ui.GotoAsync("/qr-codes", "QR codes");
+            await ui.Main.GetByLabel("Label (optional)").FillAsync("Wallet card");
+            await ui.Main.GetByRole(AriaRole.Button, new() { Name = "Generate QR code" }).ClickAsync();
+            await Expect(ui.Main.GetByRole(AriaRole.Img, new() { Name = "Emergency QR code" })).ToBeVisibleAsync();
+            await Check(ui, "qr-codes", shots);
+            await Visit(ui, "/sharing", "Sharing", "sharing", shots, ui.Main.GetByText(doctor.Email));
+            await Visit(ui, "/access-log", "Access log", "access-log", shots, ui.Main.GetByRole(AriaRole.Table));
+            await Visit(ui, "/ledger", "Ledger", "ledger", shots, ui.Main.GetByText("The chain is intact"));
+            ui.AssertNoScriptProblems();
+        }
+
+        await using (var doctorUi = await app.NewSessionAsync(viewport))
+        {
+            await doctorUi.SignInAsync(doctor.Email, doctor.Password, "My patients");
+            await Check(doctorUi, "doctor-patients", shots);
+            await doctorUi.Main.GetByRole(AriaRole.Link, new() { Name = $"Open {patient.FullName}" }).ClickAsync();
+            await Expect(doctorUi.Main.GetByText("Penicillin")).ToBeVisibleAsync();
+            await Expect(doctorUi.Main.GetByText("✓ Verified").First).ToBeVisibleAsync();
+            await Check(doctorUi, "doctor-patient", shots);
+            doctorUi.AssertNoScriptProblems();
+        }
+
+        shots.Should().HaveCount(13);
+        CopyToDocs(shots);
+    }
+
+    /// <summary>A patient with files, a profile, a code and a doctor who added a prescription.</summary>
+    private async Task<(Person Patient, Person Doctor, string AccessUrl)> ArrangeVault()
+    {
+        var patient = await app.Seed.RegisterPatient("Sakshi Verma");
+        var doctor = await app.Seed.RegisterDoctor("Dr. Arjun Sharma");
+        await SeedApi.UploadFile(patient, "blood-panel-2026.pdf", SampleFiles.Pdf(240_000, 1), "lab-report");
+        await SeedApi.UploadFile(patient, "chest-xray-report.pdf", SampleFiles.Pdf(410_000, 2), "imaging");
+        await SeedApi.UploadFile(patient, "covid-vaccination.pdf", SampleFiles.Pdf(60_000, 3), "vaccination");
+        await SeedApi.UploadFile(patient, "discharge-summary.pdf", SampleFiles.Pdf(120_000, 4), "discharge-summary");
+        await SeedApi.SaveEmergencyProfile(patient);
+        var accessUrl = await SeedApi.GenerateQrCode(patient, "Phone lock screen");
+        await SeedApi.GrantAccess(patient, doctor);
+        await SeedApi.UploadFile(patient, "amoxicillin-prescription.pdf", SampleFiles.Pdf(30_000, 5), "prescription", uploader: doctor);
+        return (patient, doctor, accessUrl);
+    }
+
+    private static async Task Visit(UiSession ui, string route, string heading, string name, List<string> shots, ILocator? loaded = null)
+    {
+        await ui.GotoAsync(route, heading);
+        if (loaded is not null)
+            await Expect(loaded).ToBeVisibleAsync();
+        await Check(ui, name, shots);
+    }
+
+    private static async Task Check(UiSession ui, string name, List<string> shots)
+    {
+        // Data-driven parts (lists, badges, the chart) finish drawing after the heading shows.
+        await ui.Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await ui.AssertAccessibleAsync(name);
+        shots.Add(await ui.ScreenshotAsync(name));
+    }
+
+    private void CopyToDocs(List<string> shots)
+    {
+        if (Environment.GetEnvironmentVariable("MEDIVAULT_UPDATE_DOCS_SCREENSHOTS") != "1")
+            return;
+        var docs = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(BrowserApp.ScreenshotDirectory))!, "docs", "screenshots");
+        Directory.CreateDirectory(docs);
+        foreach (var shot in shots)
+            File.Copy(shot, Path.Combine(docs, Path.GetFileName(shot)), overwrite: true);
+        output.WriteLine($"Copied {shots.Count} screenshots to {docs}");
+    }
+}
