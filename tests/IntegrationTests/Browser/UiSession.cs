@@ -71,7 +71,7 @@ public sealed class UiSession : IAsyncDisposable
             foreach (var node in violation.Nodes.Take(5))
                 report.Append("\n    ").Append(node.Html);
         }
-        blocking.Should().BeEmpty(report.ToString());
+        blocking.Select(v => v.Id).Should().BeEmpty(report.ToString());
     }
 
     /// <summary>No uncaught script error and nothing blocked by the Content-Security-Policy so far.</summary>
