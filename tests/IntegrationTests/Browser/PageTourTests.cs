@@ -56,7 +56,7 @@ public sealed class PageTourTests(BrowserApp app, ITestOutputHelper output)
         {
             await doctorUi.SignInAsync(doctor.Email, doctor.Password, "My patients");
             await Check(doctorUi, "doctor-patients", shots);
-            await doctorUi.Main.GetByRole(AriaRole.Link, new() { Name = $"Open {patient.FullName}" }).ClickAsync();
+            await doctorUi.Main.GetByRole(AriaRole.Link, new() { Name = $"Open records of {patient.FullName}" }).ClickAsync();
             await Expect(doctorUi.Main.GetByText("Penicillin")).ToBeVisibleAsync();
             await Expect(doctorUi.Main.GetByText("✓ Verified").First).ToBeVisibleAsync();
             await Check(doctorUi, "doctor-patient", shots);

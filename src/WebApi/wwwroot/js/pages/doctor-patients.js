@@ -29,5 +29,5 @@ export async function render(container, { user }) {
             h('a', { href: `#/doctor/patients/${encodeURIComponent(patient.patientId)}`, class: 'text-slate-900', text: patient.fullName })),
           h('p', { class: 'text-sm text-slate-600 break-all', text: patient.email })),
         h('p', { class: 'text-xs text-slate-600', text: `Access since ${formatDateTime(patient.grantedAt)} · ${patient.expiresAt ? `until ${formatDateTime(patient.expiresAt)}` : 'no end date'}` }),
-        h('a', { href: `#/doctor/patients/${encodeURIComponent(patient.patientId)}`, class: 'btn btn-primary btn-small self-start', 'aria-label': `Open ${patient.fullName}`, text: 'Open records' })))));
+        h('a', { href: `#/doctor/patients/${encodeURIComponent(patient.patientId)}`, class: 'btn btn-primary btn-small self-start', 'aria-label': `Open records of ${patient.fullName}`, text: 'Open records' })))));
 }

@@ -48,7 +48,7 @@ export async function render(container) {
   function blockRow(block) {
     const verifyCell = cell();
     if (block.kind === 'file-uploaded' && block.resourceId) {
-      const button = h('button', { type: 'button', class: 'btn btn-secondary btn-small', 'aria-label': `Verify the file of block ${block.index}`, text: 'Verify file' });
+      const button = h('button', { type: 'button', class: 'btn btn-secondary btn-small', 'aria-label': `Verify file of block ${block.index}`, text: 'Verify file' });
       button.addEventListener('click', async () => {
         replace(verifyCell, badge('slate', 'Checking…'));
         try {
