@@ -49,6 +49,8 @@ function drawNav(route) {
   replace(nav, h('ul', { class: 'flex gap-1 overflow-x-auto md:flex-col md:overflow-visible' },
     items.map(([path, label]) => h('li', { class: 'shrink-0' },
       h('a', { href: `#${path}`, class: 'nav-link', 'aria-current': path === current ? 'page' : null, text: label })))));
+  // On a phone the menu scrolls sideways: keep the current page's link in view.
+  nav.querySelector('[aria-current="page"]')?.scrollIntoView({ block: 'nearest', inline: 'center' });
 }
 
 async function signOut() {

@@ -255,9 +255,17 @@ export function pager({ page, pageSize, totalCount }, onPage, noun = 'item', plu
     h('div', { class: 'flex gap-2' }, previous, next));
 }
 
-/** A table in a scroll region that keyboard users can reach (tabindex) and screen readers can name. */
+/**
+ * A table in a scroll region that keyboard users can reach (tabindex) and screen readers can name. On a phone each
+ * row becomes a stacked card whose cells are labelled with their column (data-label, drawn by the stylesheet).
+ */
 export function dataTable(caption, headers, rows) {
-  const table = h('table', { class: 'data-table' },
+  for (const row of rows) {
+    [...row.children].forEach((td, index) => {
+      td.dataset.label = headers[index] ?? '';
+    });
+  }
+  const table = h('table', { class: 'data-table stack-on-phone' },
     h('caption', { class: 'sr-only', text: caption }),
     h('thead', {}, h('tr', {}, headers.map((text) => h('th', { scope: 'col', text })))),
     h('tbody', {}, rows));

@@ -5,6 +5,7 @@ import { actionLabel, formatDateTime, pluralize, shortHash, shortId } from '../f
 import { alertBox, badge, busy, card, cell, dataTable, describeError, emptyState, loading, pageHeader } from '../ui.js';
 
 const BATCH = 25;
+const BLOCK_COLUMNS = ['Block', 'Time', 'Event', 'Resource id', 'Hash', 'File check'];
 
 function chainResult(result) {
   const rows = [
@@ -79,7 +80,13 @@ export async function render(container) {
       replace(blocksSlot, alertBox('error', describeError(error)));
       return;
     }
-    for (const block of items) blocksBody.append(blockRow(block));
+    for (const block of items) {
+      const row = blockRow(block);
+      [...row.children].forEach((td, index) => {
+        td.dataset.label = BLOCK_COLUMNS[index];
+      });
+      blocksBody.append(row);
+    }
     shown += items.length;
     if (items.length) next = items[items.length - 1].index + 1;
     more.hidden = items.length < BATCH;
@@ -88,7 +95,7 @@ export async function render(container) {
       return;
     }
     if (!blocksSlot.contains(blocksBody)) {
-      const table = dataTable('Ledger blocks', ['Block', 'Time', 'Event', 'Resource id', 'Hash', 'File check'], []);
+      const table = dataTable('Ledger blocks', BLOCK_COLUMNS, []);
       table.querySelector('tbody').replaceWith(blocksBody);
       replace(blocksSlot, table, more);
     }
