@@ -32,10 +32,10 @@ export async function render(container, { user }) {
     const rows = paged.items.map((entry) => h('tr', {},
       cell(h('span', { class: 'whitespace-nowrap', text: formatDateTime(entry.timestamp) })),
       cell(actionLabel(entry.action)),
-      cell(h('span', { class: 'block font-medium', text: actorName(entry) }), badge(ROLE_COLORS[entry.actorRole], humanize(entry.actorRole))),
-      cell(h('span', { class: 'block whitespace-nowrap', text: resourceLabel(entry.resourceType) }), entry.resourceId ? h('code', { class: 'whitespace-nowrap text-slate-600', title: entry.resourceId, text: shortId(entry.resourceId) }) : null),
+      cell(h('div', {}, h('span', { class: 'block font-medium', text: actorName(entry) }), badge(ROLE_COLORS[entry.actorRole], humanize(entry.actorRole)))),
+      cell(h('div', {}, h('span', { class: 'block whitespace-nowrap', text: resourceLabel(entry.resourceType) }), entry.resourceId ? h('code', { class: 'whitespace-nowrap text-slate-600', title: entry.resourceId, text: shortId(entry.resourceId) }) : null)),
       cell(entry.outcome === 'denied' ? badge('red', 'Denied') : badge('green', 'Success')),
-      cell(h('span', { class: 'block whitespace-nowrap', text: entry.ipAddress || '—' }), entry.userAgent ? h('span', { class: 'block max-w-56 truncate text-xs text-slate-600', text: entry.userAgent }) : null)));
+      cell(h('div', { class: 'min-w-0' }, h('span', { class: 'block whitespace-nowrap', text: entry.ipAddress || '—' }), entry.userAgent ? h('span', { class: 'block max-w-56 truncate text-xs text-slate-600', text: entry.userAgent }) : null))));
     replace(results,
       dataTable('Access log entries', ['When', 'Action', 'Who', 'What', 'Outcome', 'From'], rows),
       pager(paged, (next) => {

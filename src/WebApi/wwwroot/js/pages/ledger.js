@@ -67,8 +67,9 @@ export async function render(container) {
       cell(h('span', { class: 'whitespace-nowrap', text: formatDateTime(block.timestamp) })),
       cell(actionLabel(block.kind)),
       cell(block.resourceId ? h('code', { class: 'whitespace-nowrap', title: block.resourceId, text: shortId(block.resourceId) }) : '—'),
-      cell(h('code', { class: 'block whitespace-nowrap', title: block.hash, text: shortHash(block.hash) }),
-        h('span', { class: 'block text-xs whitespace-nowrap text-slate-600' }, 'prev ', h('code', { title: block.previousHash, text: shortHash(block.previousHash) }))),
+      cell(h('div', {},
+        h('code', { class: 'block whitespace-nowrap', title: block.hash, text: shortHash(block.hash) }),
+        h('span', { class: 'block text-xs whitespace-nowrap text-slate-600' }, 'prev ', h('code', { title: block.previousHash, text: shortHash(block.previousHash) })))),
       verifyCell);
   }
 
