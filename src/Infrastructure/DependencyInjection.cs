@@ -1,5 +1,6 @@
 using MediVault.Application.Common.Abstractions;
 using MediVault.Infrastructure.Configuration;
+using MediVault.Infrastructure.Emergency;
 using MediVault.Infrastructure.Identity;
 using MediVault.Infrastructure.Persistence;
 using Microsoft.Data.Sqlite;
@@ -32,6 +33,7 @@ public static class DependencyInjection
         services.AddScoped<IAppDbContext>(sp => sp.GetRequiredService<AppDbContext>());
         services.AddScoped<IUserDirectory, UserDirectory>();
         services.AddHostedService<DatabaseInitializer>();
+        services.AddEmergencyInfrastructure();
         return services;
     }
 
