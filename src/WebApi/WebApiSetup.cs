@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using MediVault.WebApi.Endpoints;
 using MediVault.WebApi.Infrastructure;
 
 namespace MediVault.WebApi;
@@ -19,6 +20,8 @@ internal static class WebApiSetup
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddHttpContextAccessor();
         services.AddScoped<MediVault.Application.Common.Abstractions.ICurrentUser, HttpCurrentUser>();
+        services.AddScoped<MediVault.Application.Emergency.IEmergencyLinks, HttpEmergencyLinks>();
+        services.AddMediVaultRateLimiting();
         return services;
     }
 
@@ -26,11 +29,15 @@ internal static class WebApiSetup
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseStaticFiles();
+        app.UseRateLimiter();
         return app;
     }
 
     public static WebApplication MapWebApiEndpoints(this WebApplication app)
     {
+        app.MapEmergencyEndpoints();
+        app.MapDashboardEndpoints();
         return app;
     }
 }
