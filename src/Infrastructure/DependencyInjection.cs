@@ -32,7 +32,11 @@ public static class DependencyInjection
         });
         services.AddScoped<IAppDbContext>(sp => sp.GetRequiredService<AppDbContext>());
         services.AddScoped<IUserDirectory, UserDirectory>();
+        services.AddScoped<HealthProbe>();
         services.AddHostedService<DatabaseInitializer>();
+
+        var options = configuration.GetSection(MediVaultOptions.Section).Get<MediVaultOptions>() ?? new MediVaultOptions();
+        services.AddMediVaultIdentity(options, DataDirectory.Resolve(options, environment));
         services.AddEmergencyInfrastructure();
         return services;
     }

@@ -5,7 +5,7 @@ using MediVault.Application.Emergency.GetEmergencyProfile;
 using MediVault.Application.Emergency.ListQrCodes;
 using MediVault.Application.Emergency.RevokeQrCode;
 using MediVault.Application.Emergency.UpsertEmergencyProfile;
-using MediVault.WebApi.Infrastructure;
+using MediVault.WebApi.Auth;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -45,7 +45,7 @@ public static class EmergencyEndpoints
         qr.MapDelete("/{id:guid}", Revoke).RequireAuthorization().WithName("RevokeQrCode")
             .WithSummary("Revokes one of the signed-in patient's emergency codes.")
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
-        qr.MapGet("/access/{token}", Access).AllowAnonymous().RequireRateLimiting(RateLimiting.QrAccessPolicy).WithName("AccessEmergencyProfile")
+        qr.MapGet("/access/{token}", Access).AllowAnonymous().RequireRateLimiting(AuthSetup.QrAccessRateLimit).WithName("AccessEmergencyProfile")
             .WithSummary("The first responder's view of a patient's emergency profile, for the token of a valid code. Anonymous.")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status410Gone)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
