@@ -2,6 +2,7 @@ using MediVault.Application.Common.Abstractions;
 using MediVault.Infrastructure.Configuration;
 using MediVault.Infrastructure.Emergency;
 using MediVault.Infrastructure.Identity;
+using MediVault.Infrastructure.Ledger;
 using MediVault.Infrastructure.Persistence;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -33,6 +34,7 @@ public static class DependencyInjection
         services.AddScoped<IAppDbContext>(sp => sp.GetRequiredService<AppDbContext>());
         services.AddScoped<IUserDirectory, UserDirectory>();
         services.AddScoped<HealthProbe>();
+        services.AddLedgerInfrastructure();
         services.AddHostedService<DatabaseInitializer>();
 
         var options = configuration.GetSection(MediVaultOptions.Section).Get<MediVaultOptions>() ?? new MediVaultOptions();

@@ -1,0 +1,85 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace MediVault.Infrastructure.Ledger;
+
+/// <summary>
+/// The canonical encoding of a block and its hash (docs/ledger.md). Seven lines, each ended by LF, in UTF-8:
+/// <c>medivault-ledger-v1</c>, index, timestamp, kind, resourceId, payloadHash, previousHash.
+/// </summary>
+public static class LedgerEncoding
+{
+    public const string Version = "medivault-ledger-v1";
+    public const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+
+    /// <summary>The previous hash of the genesis block, and its payload hash: 64 zeros.</summary>
+    public static readonly string ZeroHash = new('0', 64);
+
+    // Version + 6 values + 7 LFs; a kind is at most 32 characters (the column's limit).
+    private const int MaxEncodedLength = 19 + 20 + 24 + 32 + 36 + 64 + 64 + 7;
+    private static readonly byte[] VersionLine = Encoding.ASCII.GetBytes(Version + "\n");
+
+    /// <summary>Timestamps are hashed and stored at millisecond precision.</summary>
+    public static DateTime Truncate(DateTime utc) =>
+        new(utc.Ticks - utc.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
+
+    /// <summary>The exact bytes that are hashed.</summary>
+    public static byte[] Encode(long index, DateTime timestamp, string kind, Guid resourceId, string payloadHash, string previousHash)
+    {
+        Span<byte> buffer = stackalloc byte[MaxEncodedLength + 64];
+        var length = Encode(buffer, index, timestamp, kind, resourceId, payloadHash, previousHash);
+        return buffer[..length].ToArray();
+    }
+
+    /// <summary>Lower-case hex SHA-256 of the canonical encoding.</summary>
+    public static string ComputeHash(long index, DateTime timestamp, string kind, Guid resourceId, string payloadHash, string previousHash)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        ComputeHash(hash, index, timestamp, kind, resourceId, payloadHash, previousHash);
+        return Convert.ToHexStringLower(hash);
+    }
+
+    /// <summary>Writes the 32-byte hash into <paramref name="destination"/> without allocating.</summary>
+    public static void ComputeHash(
+        Span<byte> destination, long index, DateTime timestamp, string kind, Guid resourceId, string payloadHash, string previousHash)
+    {
+        Span<byte> buffer = stackalloc byte[MaxEncodedLength + 64];
+        var length = Encode(buffer, index, timestamp, kind, resourceId, payloadHash, previousHash);
+        SHA256.HashData(buffer[..length], destination);
+    }
+
+    private static int Encode(
+        Span<byte> buffer, long index, DateTime timestamp, string kind, Guid resourceId, string payloadHash, string previousHash)
+    {
+        if (kind.Length > 32 || payloadHash.Length != 64 || previousHash.Length != 64)
+            throw new ArgumentException("A block's kind is at most 32 characters and its hashes are 64 hex characters.");
+
+        var position = 0;
+        VersionLine.CopyTo(buffer);
+        position += VersionLine.Length;
+
+        Utf8Formatter.TryFormat(index, buffer[position..], out var written);
+        position += written;
+        buffer[position++] = (byte)'\n';
+
+        timestamp.TryFormat(buffer[position..], out written, TimestampFormat, CultureInfo.InvariantCulture);
+        position += written;
+        buffer[position++] = (byte)'\n';
+
+        position += Encoding.UTF8.GetBytes(kind, buffer[position..]);
+        buffer[position++] = (byte)'\n';
+
+        resourceId.TryFormat(buffer[position..], out written, "D");
+        position += written;
+        buffer[position++] = (byte)'\n';
+
+        position += Encoding.ASCII.GetBytes(payloadHash, buffer[position..]);
+        buffer[position++] = (byte)'\n';
+
+        position += Encoding.ASCII.GetBytes(previousHash, buffer[position..]);
+        buffer[position++] = (byte)'\n';
+        return position;
+    }
+}

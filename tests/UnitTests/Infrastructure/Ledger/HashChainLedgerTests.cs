@@ -1,0 +1,170 @@
+using MediVault.Application.Common.Abstractions;
+using MediVault.Domain.Ledger;
+using MediVault.Infrastructure.Ledger;
+using MediVault.UnitTests.TestSupport;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Time.Testing;
+
+namespace MediVault.UnitTests.Infrastructure.Ledger;
+
+public sealed class HashChainLedgerTests : IAsyncLifetime, IDisposable
+{
+    private readonly LedgerAppendGate _gate = new();
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero));
+    private SqliteTestDatabase _database = null!;
+
+    public async Task InitializeAsync() => _database = await SqliteTestDatabase.CreateAsync();
+
+    public async Task DisposeAsync() => await _database.DisposeAsync();
+
+    public void Dispose() => _gate.Dispose();
+
+    private HashChainLedger NewLedger(out Persistence db)
+    {
+        db = new Persistence(_database.NewContext());
+        return new HashChainLedger(db.Context, _gate, _clock);
+    }
+
+    private static LedgerEvent Upload() =>
+        new(LedgerBlockKind.FileUploaded, Guid.CreateVersion7(), Guid.CreateVersion7(), new string('b', 64));
+
+    [Fact]
+    public async Task EnsureGenesis_EmptyLedger_WritesBlockZero()
+    {
+        var ledger = NewLedger(out var db);
+        using var _ = db;
+
+        await ledger.EnsureGenesisAsync(CancellationToken.None);
+        await ledger.EnsureGenesisAsync(CancellationToken.None);
+
+        var blocks = await db.Context.LedgerBlocks.AsNoTracking().ToListAsync();
+        blocks.Should().ContainSingle().Which.Should().BeEquivalentTo(new
+        {
+            Index = 0L,
+            Kind = LedgerBlockKind.Genesis,
+            ResourceId = Guid.Empty,
+            PreviousHash = LedgerEncoding.ZeroHash,
+        });
+    }
+
+    [Fact]
+    public async Task Commit_AfterGenesis_LinksTheBlockToItsPredecessor()
+    {
+        var ledger = NewLedger(out var db);
+        using var _ = db;
+        await ledger.EnsureGenesisAsync(CancellationToken.None);
+        var genesis = await db.Context.LedgerBlocks.AsNoTracking().SingleAsync();
+
+        var block = await ledger.CommitAsync(Upload(), null, CancellationToken.None);
+
+        block.Index.Should().Be(1);
+        block.PreviousHash.Should().Be(genesis.Hash);
+        block.Hash.Should().Be(HashChainLedger.HashOf(block));
+        (await ledger.VerifyBlockAsync(1, CancellationToken.None)).Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Commit_WithPendingChanges_SavesThemInTheSameTransaction()
+    {
+        var ledger = NewLedger(out var db);
+        using var _ = db;
+        var entry = Domain.Audit.AccessLogEntry.Create(Guid.CreateVersion7(), _clock.GetUtcNow().UtcDateTime,
+            Domain.Audit.AccessAction.FileUploaded, null, "x", Domain.Audit.ActorRole.Patient, "file", null, null, null,
+            Domain.Audit.AccessOutcome.Success);
+        db.Context.AccessLogEntries.Add(entry);
+        long seenIndex = -1;
+
+        await ledger.CommitAsync(Upload(), b => seenIndex = b.Index, CancellationToken.None);
+
+        seenIndex.Should().Be(1, "an empty ledger gets its genesis block in the same commit");
+        using var check = new Persistence(_database.NewContext());
+        (await check.Context.AccessLogEntries.CountAsync()).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Commit_FiftyAtOnce_LeavesOneValidChain()
+    {
+        var setup = NewLedger(out var setupDb);
+        using (setupDb)
+            await setup.EnsureGenesisAsync(CancellationToken.None);
+
+        await Task.WhenAll(Enumerable.Range(0, 50).Select(async _ =>
+        {
+            var ledger = NewLedger(out var db);
+            using (db)
+                await ledger.CommitAsync(Upload(), null, CancellationToken.None);
+        }));
+
+        var verifier = NewLedger(out var verifyDb);
+        using var __ = verifyDb;
+        var result = await verifier.VerifyAsync(CancellationToken.None);
+        result.Should().Be(new LedgerVerification(true, 51, result.HeadHash, null));
+        (await verifyDb.Context.LedgerBlocks.Select(b => b.Index).ToListAsync()).Should().BeEquivalentTo(Enumerable.Range(0, 51).Select(i => (long)i));
+    }
+
+    [Theory]
+    [InlineData("UPDATE LedgerBlocks SET PayloadHash = 'cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc' WHERE \"Index\" = 2")]
+    [InlineData("UPDATE LedgerBlocks SET Kind = 'file-deleted' WHERE \"Index\" = 2")]
+    [InlineData("UPDATE LedgerBlocks SET Timestamp = '2026-11-24 11:00:00' WHERE \"Index\" = 2")]
+    [InlineData("UPDATE LedgerBlocks SET ResourceId = '00000000-0000-0000-0000-000000000001' WHERE \"Index\" = 2")]
+    [InlineData("UPDATE LedgerBlocks SET Hash = 'not a hash' WHERE \"Index\" = 2")]
+    [InlineData("DELETE FROM LedgerBlocks WHERE \"Index\" = 2")]
+    public async Task Verify_BlockTwoEditedInTheDatabase_ReportsIndexTwo(string sql)
+    {
+        var ledger = NewLedger(out var db);
+        using var _ = db;
+        for (var i = 0; i < 4; i++)
+            await ledger.CommitAsync(Upload(), null, CancellationToken.None);
+        await db.Context.Database.ExecuteSqlRawAsync(sql);
+
+        var result = await ledger.VerifyAsync(CancellationToken.None);
+
+        result.Valid.Should().BeFalse();
+        result.FirstInvalidIndex.Should().Be(2);
+    }
+
+    [Fact]
+    public async Task Verify_UntouchedChain_IsValidWithTheHeadHash()
+    {
+        var ledger = NewLedger(out var db);
+        using var _ = db;
+        LedgerBlock last = null!;
+        for (var i = 0; i < 3; i++)
+            last = await ledger.CommitAsync(Upload(), null, CancellationToken.None);
+
+        var result = await ledger.VerifyAsync(CancellationToken.None);
+
+        result.Should().Be(new LedgerVerification(true, 4, last.Hash, null));
+    }
+
+    [Fact]
+    public async Task VerifyBlock_PredecessorRewritten_ReturnsFalse()
+    {
+        var ledger = NewLedger(out var db);
+        using var _ = db;
+        await ledger.CommitAsync(Upload(), null, CancellationToken.None);
+        await ledger.CommitAsync(Upload(), null, CancellationToken.None);
+        await db.Context.Database.ExecuteSqlRawAsync(
+            "UPDATE LedgerBlocks SET Hash = 'dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd' WHERE \"Index\" = 1");
+
+        (await ledger.VerifyBlockAsync(2, CancellationToken.None)).Should().BeFalse();
+        (await ledger.VerifyBlockAsync(99, CancellationToken.None)).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task Commit_UnknownKindCharacters_Throws()
+    {
+        var ledger = NewLedger(out var db);
+        using var _ = db;
+
+        var act = () => ledger.CommitAsync(new LedgerEvent("File Uploaded", Guid.NewGuid(), Guid.NewGuid(), new string('b', 64)), null, CancellationToken.None);
+
+        await act.Should().ThrowAsync<ArgumentException>();
+    }
+
+    private sealed class Persistence(MediVault.Infrastructure.Persistence.AppDbContext context) : IDisposable
+    {
+        public MediVault.Infrastructure.Persistence.AppDbContext Context { get; } = context;
+        public void Dispose() => Context.Dispose();
+    }
+}
