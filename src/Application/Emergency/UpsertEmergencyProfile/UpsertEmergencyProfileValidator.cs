@@ -29,38 +29,38 @@ internal sealed class UpsertEmergencyProfileValidator : AbstractValidator<Upsert
             .WithMessage($"bloodType must be one of {BloodTypes}.")
             .When(x => x.BloodType is not null);
 
-        RuleFor(x => x.MedicalNotes).Text(EmergencyProfile.MaxMedicalNotesLength);
+        RuleFor(x => x.MedicalNotes).Text("medicalNotes", EmergencyProfile.MaxMedicalNotesLength);
 
-        RuleFor(x => x.Allergies).AtMostItems();
+        RuleFor(x => x.Allergies).AtMostItems("allergies");
         RuleForEach(x => x.Allergies).NotNull().WithMessage("An allergy cannot be empty.").ChildRules(allergy =>
         {
-            allergy.RuleFor(a => a!.Substance).RequiredText(Allergy.MaxSubstanceLength);
-            allergy.RuleFor(a => a!.Reaction).Text(Allergy.MaxReactionLength);
+            allergy.RuleFor(a => a!.Substance).RequiredText("substance", Allergy.MaxSubstanceLength);
+            allergy.RuleFor(a => a!.Reaction).Text("reaction", Allergy.MaxReactionLength);
             allergy.RuleFor(a => a!.Severity)
                 .Must(name => AllergySeverityNames.TryParse(name, out _))
                 .WithMessage($"severity must be one of {Severities}.");
         });
 
-        RuleFor(x => x.Conditions).AtMostItems();
+        RuleFor(x => x.Conditions).AtMostItems("conditions");
         RuleForEach(x => x.Conditions).NotNull().WithMessage("A condition cannot be empty.").ChildRules(condition =>
         {
-            condition.RuleFor(c => c!.Name).RequiredText(Condition.MaxNameLength);
-            condition.RuleFor(c => c!.Notes).Text(Condition.MaxNotesLength);
+            condition.RuleFor(c => c!.Name).RequiredText("name", Condition.MaxNameLength);
+            condition.RuleFor(c => c!.Notes).Text("notes", Condition.MaxNotesLength);
         });
 
-        RuleFor(x => x.Medications).AtMostItems();
+        RuleFor(x => x.Medications).AtMostItems("medications");
         RuleForEach(x => x.Medications).NotNull().WithMessage("A medication cannot be empty.").ChildRules(medication =>
         {
-            medication.RuleFor(m => m!.Name).RequiredText(Medication.MaxNameLength);
-            medication.RuleFor(m => m!.Dosage).Text(Medication.MaxDosageLength);
-            medication.RuleFor(m => m!.Frequency).Text(Medication.MaxFrequencyLength);
+            medication.RuleFor(m => m!.Name).RequiredText("name", Medication.MaxNameLength);
+            medication.RuleFor(m => m!.Dosage).Text("dosage", Medication.MaxDosageLength);
+            medication.RuleFor(m => m!.Frequency).Text("frequency", Medication.MaxFrequencyLength);
         });
 
-        RuleFor(x => x.EmergencyContacts).AtMostItems();
+        RuleFor(x => x.EmergencyContacts).AtMostItems("emergencyContacts");
         RuleForEach(x => x.EmergencyContacts).NotNull().WithMessage("A contact cannot be empty.").ChildRules(contact =>
         {
-            contact.RuleFor(c => c!.Name).RequiredText(EmergencyContact.MaxNameLength);
-            contact.RuleFor(c => c!.Relationship).RequiredText(EmergencyContact.MaxRelationshipLength);
+            contact.RuleFor(c => c!.Name).RequiredText("name", EmergencyContact.MaxNameLength);
+            contact.RuleFor(c => c!.Relationship).RequiredText("relationship", EmergencyContact.MaxRelationshipLength);
             contact.RuleFor(c => c!.Phone)
                 .NotEmpty().WithMessage("phone is required.")
                 .Must(phone => EmergencyContact.IsPhoneLike(phone?.Trim()))
@@ -70,19 +70,19 @@ internal sealed class UpsertEmergencyProfileValidator : AbstractValidator<Upsert
     }
 }
 
-/// <summary>The text rules shared by the profile's fields.</summary>
+/// <summary>The text rules shared by the profile's fields. Messages name the field as the API spells it.</summary>
 internal static class ProfileRules
 {
-    public static IRuleBuilderOptions<T, string?> RequiredText<T>(this IRuleBuilder<T, string?> rule, int maxLength) =>
-        rule.NotEmpty().WithMessage("{PropertyName} is required.")
-            .Text(maxLength);
+    public static IRuleBuilderOptions<T, string?> RequiredText<T>(this IRuleBuilder<T, string?> rule, string field, int maxLength) =>
+        rule.NotEmpty().WithMessage($"{field} is required.")
+            .Text(field, maxLength);
 
-    public static IRuleBuilderOptions<T, string?> Text<T>(this IRuleBuilder<T, string?> rule, int maxLength) =>
-        rule.MaximumLength(maxLength).WithMessage($"{{PropertyName}} is longer than {maxLength} characters.")
+    public static IRuleBuilderOptions<T, string?> Text<T>(this IRuleBuilder<T, string?> rule, string field, int maxLength) =>
+        rule.MaximumLength(maxLength).WithMessage($"{field} is longer than {maxLength} characters.")
             .Must(text => text is null || !ProfileText.HasForbiddenControlCharacter(text))
-            .WithMessage("{PropertyName} cannot contain control characters.");
+            .WithMessage($"{field} cannot contain control characters.");
 
-    public static IRuleBuilderOptions<T, IReadOnlyList<TItem>?> AtMostItems<T, TItem>(this IRuleBuilder<T, IReadOnlyList<TItem>?> rule) =>
+    public static IRuleBuilderOptions<T, IReadOnlyList<TItem>?> AtMostItems<T, TItem>(this IRuleBuilder<T, IReadOnlyList<TItem>?> rule, string field) =>
         rule.Must(items => items is null || items.Count <= EmergencyProfile.MaxItemsPerList)
-            .WithMessage($"{{PropertyName}} holds at most {EmergencyProfile.MaxItemsPerList} items.");
+            .WithMessage($"{field} holds at most {EmergencyProfile.MaxItemsPerList} items.");
 }
