@@ -115,7 +115,7 @@ public sealed class DashboardTests(MediVaultFactory factory) : IClassFixture<Med
     {
         var patient = await api.RegisterPatient();
         var doctor = await api.RegisterDoctor();
-        await factory.GrantAccess(patient, doctor);
+        await patient.GrantAccessTo(doctor);
 
         var response = await doctor.Client.GetAsync($"/api/dashboard/stats/{patient.Id}");
 
@@ -219,7 +219,7 @@ public sealed class DashboardTests(MediVaultFactory factory) : IClassFixture<Med
     {
         var patient = await api.RegisterPatient();
         var doctor = await api.RegisterDoctor();
-        await factory.GrantAccess(patient, doctor);
+        await patient.GrantAccessTo(doctor);
         await patient.SaveProfile();
         (await doctor.Client.GetAsync($"/api/emergency-profile/{patient.Id}")).StatusCode.Should().Be(HttpStatusCode.OK);
         var code = await patient.GenerateQr();
@@ -237,6 +237,7 @@ public sealed class DashboardTests(MediVaultFactory factory) : IClassFixture<Med
             ("qr-generated", "patient", "success"),
             ("profile-viewed", "doctor", "success"),
             ("profile-updated", "patient", "success"),
+            ("access-granted", "patient", "success"),
             ("login", "patient", "success"));
     }
 }

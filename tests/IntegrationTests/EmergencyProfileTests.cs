@@ -150,7 +150,7 @@ public sealed class EmergencyProfileTests(MediVaultFactory factory) : IClassFixt
         var patient = await api.RegisterPatient();
         var saved = await patient.SaveProfile();
         var doctor = await api.RegisterDoctor("Dr. Meera Sharma");
-        await factory.GrantAccess(patient, doctor);
+        await patient.GrantAccessTo(doctor);
 
         var response = await doctor.Client.GetAsync($"/api/emergency-profile/{patient.Id}");
 
@@ -198,7 +198,7 @@ public sealed class EmergencyProfileTests(MediVaultFactory factory) : IClassFixt
         var patient = await api.RegisterPatient();
         var saved = await patient.SaveProfile();
         var doctor = await api.RegisterDoctor();
-        await factory.GrantAccess(patient, doctor);
+        await patient.GrantAccessTo(doctor);
 
         var response = await doctor.Client.PostAsJsonAsync($"/api/emergency-profile/{patient.Id}", new { bloodType = "B-" });
 

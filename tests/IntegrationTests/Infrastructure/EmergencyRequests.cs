@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using MediVault.Domain.Ledger;
 using MediVault.Domain.Records;
-using MediVault.Domain.Sharing;
 using MediVault.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -49,8 +48,8 @@ public static class EmergencyRequests
         await (await reader.Client.GetAsync($"/api/access-logs/{patientId}?pageSize={pageSize}")).ReadAs<PageAnswer<AccessLogEntryAnswer>>();
 
     /// <summary>
-    /// Arranges state whose endpoints belong to other modules (grants, file rows) straight in the app's database,
-    /// and reads what the API never shows (ledger blocks, stored rows).
+    /// Arranges state whose endpoints are not in this branch (file rows) straight in the app's database, and reads
+    /// what the API never shows (ledger blocks, stored rows).
     /// </summary>
     public static async Task<T> InDatabase<T>(this WebApplicationFactory<Program> factory, Func<AppDbContext, Task<T>> work)
     {
@@ -58,12 +57,11 @@ public static class EmergencyRequests
         return await work(scope.ServiceProvider.GetRequiredService<AppDbContext>());
     }
 
-    public static Task GrantAccess(this WebApplicationFactory<Program> factory, Session patient, Session doctor) =>
-        factory.InDatabase(async db =>
-        {
-            db.AccessGrants.Add(AccessGrant.Create(patient.Id, doctor.Id, DateTime.UtcNow, expiresAt: null));
-            return await db.SaveChangesAsync();
-        });
+    public static async Task GrantAccessTo(this Session patient, Session doctor)
+    {
+        var response = await patient.Client.PostAsJsonAsync("/api/access-grants", new { doctorEmail = doctor.Email });
+        response.StatusCode.Should().Be(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+    }
 
     public static Task<List<LedgerBlock>> LedgerBlocks(this WebApplicationFactory<Program> factory, string kind, Guid resourceId) =>
         factory.InDatabase(db => db.LedgerBlocks.AsNoTracking()
@@ -108,8 +106,6 @@ public sealed record EmergencyAccessAnswer(
 public sealed record AccessLogEntryAnswer(
     Guid Id, DateTime Timestamp, string Action, Guid? ActorId, string ActorName, string ActorRole, string ResourceType,
     Guid? ResourceId, string? IpAddress, string? UserAgent, string Outcome);
-
-public sealed record PageAnswer<T>(List<T> Items, int Page, int PageSize, int TotalCount);
 
 public sealed record StatsAnswer(
     int TotalFiles, long TotalSizeBytes, Dictionary<string, int> FilesByCategory, int ActiveQrCodes,
