@@ -56,7 +56,7 @@ internal static class WebApiSetup
         app.MapAuthEndpoints(app.Configuration);
         app.MapSharingEndpoints();
         app.MapEmergencyEndpoints();
-        app.MapDashboardEndpoints();
+        app.MapAuditEndpoints();
         return app;
     }
 }

@@ -1,16 +1,16 @@
 using MediVault.Application.Audit;
+using MediVault.Application.Audit.GetDashboardStats;
 using MediVault.Application.Audit.ListAccessLog;
 using MediVault.Application.Common.Paging;
-using MediVault.Application.Dashboard.GetDashboardStats;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MediVault.WebApi.Endpoints;
 
-/// <summary>A patient's dashboard numbers and access log.</summary>
-public static class DashboardEndpoints
+/// <summary>The audit module: a patient's access log and the dashboard built on it.</summary>
+public static class AuditEndpoints
 {
-    public static IEndpointRouteBuilder MapDashboardEndpoints(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapAuditEndpoints(this IEndpointRouteBuilder app)
     {
         var dashboard = app.MapGroup("/api/dashboard").RequireAuthorization().WithTags("Dashboard");
         dashboard.MapGet("/stats/{userId:guid}", Stats).WithName("GetDashboardStats")

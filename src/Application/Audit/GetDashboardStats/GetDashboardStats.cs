@@ -1,5 +1,4 @@
 using System.Text.Json;
-using MediVault.Application.Audit;
 using MediVault.Application.Common.Abstractions;
 using MediVault.Application.Common.Access;
 using MediVault.Domain.Audit;
@@ -7,7 +6,7 @@ using MediVault.Domain.Records;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 
-namespace MediVault.Application.Dashboard.GetDashboardStats;
+namespace MediVault.Application.Audit.GetDashboardStats;
 
 /// <summary>The numbers on a patient's dashboard.</summary>
 public sealed record GetDashboardStats(Guid PatientId) : IQuery<DashboardStats>;

@@ -5,7 +5,7 @@ using MediVault.IntegrationTests.Infrastructure;
 
 namespace MediVault.IntegrationTests;
 
-public sealed class DashboardTests(MediVaultFactory factory) : IClassFixture<MediVaultFactory>
+public sealed class AuditTests(MediVaultFactory factory) : IClassFixture<MediVaultFactory>
 {
     private readonly Api api = new(factory);
 
@@ -25,8 +25,13 @@ public sealed class DashboardTests(MediVaultFactory factory) : IClassFixture<Med
         stats.TotalSizeBytes.Should().Be(0);
         stats.FilesByCategory.Should().Equal(new Dictionary<string, int>
         {
-            ["other"] = 0, ["lab-report"] = 0, ["prescription"] = 0, ["imaging"] = 0,
-            ["discharge-summary"] = 0, ["vaccination"] = 0, ["insurance"] = 0,
+            ["other"] = 0,
+            ["lab-report"] = 0,
+            ["prescription"] = 0,
+            ["imaging"] = 0,
+            ["discharge-summary"] = 0,
+            ["vaccination"] = 0,
+            ["insurance"] = 0,
         });
         stats.ActiveQrCodes.Should().Be(0);
         stats.EmergencyProfileComplete.Should().BeFalse();

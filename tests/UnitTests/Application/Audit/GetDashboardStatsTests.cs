@@ -1,7 +1,7 @@
-using MediVault.Application.Dashboard.GetDashboardStats;
+using MediVault.Application.Audit.GetDashboardStats;
 using MediVault.Domain.Records;
 
-namespace MediVault.UnitTests.Application.Dashboard;
+namespace MediVault.UnitTests.Application.Audit;
 
 public sealed class GetDashboardStatsTests
 {
