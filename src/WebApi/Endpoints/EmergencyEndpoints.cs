@@ -64,7 +64,7 @@ public static class EmergencyEndpoints
 
     private static async Task<Created<QrCodeCreated>> Generate(GenerateQrCode? request, IMediator mediator, CancellationToken ct)
     {
-        var created = await mediator.Send(request ?? new GenerateQrCode(null, null, null), ct);
+        var created = await mediator.Send(request ?? new GenerateQrCode(), ct);
         return TypedResults.Created((string?)null, created);
     }
 

@@ -11,7 +11,7 @@ namespace MediVault.Application.Emergency.GenerateQrCode;
 /// <param name="ExpiresInMinutes">5 to 43200 (30 days); 1440 (a day) when absent.</param>
 /// <param name="Label">The patient's own name for the code, e.g. "wallet card"; at most 100 characters.</param>
 /// <param name="MaxUses">How many times the code opens the profile, 1 to 10000; unlimited when absent.</param>
-public sealed record GenerateQrCode(int? ExpiresInMinutes, string? Label, int? MaxUses) : ICommand<QrCodeCreated>;
+public sealed record GenerateQrCode(int? ExpiresInMinutes = null, string? Label = null, int? MaxUses = null) : ICommand<QrCodeCreated>;
 
 /// <summary>A new emergency code. The token is shown only here; the server keeps only its hash.</summary>
 /// <param name="Id">The code's id, for listing and revoking.</param>

@@ -20,24 +20,24 @@ namespace MediVault.Application.Emergency.UpsertEmergencyProfile;
 /// <param name="OrganDonor">Whether the patient is a registered organ donor.</param>
 /// <param name="MedicalNotes">Free text for a first responder, at most 4000 characters.</param>
 public sealed record EmergencyProfileInput(
-    string? DateOfBirth,
-    string? BloodType,
-    IReadOnlyList<AllergyInput?>? Allergies,
-    IReadOnlyList<ConditionInput?>? Conditions,
-    IReadOnlyList<MedicationInput?>? Medications,
-    IReadOnlyList<EmergencyContactInput?>? EmergencyContacts,
-    bool OrganDonor,
-    string? MedicalNotes);
+    string? DateOfBirth = null,
+    string? BloodType = null,
+    IReadOnlyList<AllergyInput?>? Allergies = null,
+    IReadOnlyList<ConditionInput?>? Conditions = null,
+    IReadOnlyList<MedicationInput?>? Medications = null,
+    IReadOnlyList<EmergencyContactInput?>? EmergencyContacts = null,
+    bool OrganDonor = false,
+    string? MedicalNotes = null);
 
 /// <summary>An allergy as the patient enters it.</summary>
 /// <param name="Substance">Required, at most 200 characters.</param>
 /// <param name="Reaction">At most 500 characters.</param>
 /// <param name="Severity"><c>mild</c>, <c>moderate</c> or <c>severe</c>.</param>
-public sealed record AllergyInput(string? Substance, string? Reaction, string? Severity);
+public sealed record AllergyInput(string? Substance, string? Reaction = null, string? Severity = null);
 
-public sealed record ConditionInput(string? Name, string? Notes);
+public sealed record ConditionInput(string? Name, string? Notes = null);
 
-public sealed record MedicationInput(string? Name, string? Dosage, string? Frequency);
+public sealed record MedicationInput(string? Name, string? Dosage = null, string? Frequency = null);
 
 public sealed record EmergencyContactInput(string? Name, string? Relationship, string? Phone);
 
