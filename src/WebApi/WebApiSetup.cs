@@ -24,6 +24,7 @@ internal static class WebApiSetup
         services.AddScoped<MediVault.Application.Common.Abstractions.ICurrentUser, HttpCurrentUser>();
         services.AddMediVaultAuth(configuration);
         services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecuritySchemeTransformer>());
+        services.AddScoped<MediVault.Application.Emergency.IEmergencyLinks, HttpEmergencyLinks>();
         return services;
     }
 
@@ -38,6 +39,8 @@ internal static class WebApiSetup
         app.UseFrontend();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // The emergency page's script and style sheet (wwwroot/emergency).
+        app.UseStaticFiles();
         // Before routing: /api/auth/login and /refresh are rewritten into token requests.
         app.UseMiddleware<AuthApiAdapter>();
         app.UseRouting();
@@ -53,6 +56,8 @@ internal static class WebApiSetup
         app.MapConnectEndpoints();
         app.MapAuthEndpoints(app.Configuration);
         app.MapSharingEndpoints();
+        app.MapEmergencyEndpoints();
+        app.MapAuditEndpoints();
         return app;
     }
 }
