@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Rebuilds the web app's stylesheet (wwwroot/css/app.css) from src/app.css with the Tailwind CLI,
-# and refreshes the vendored Chart.js (wwwroot/vendor/) from the locked npm package.
-# Usage: build-css.sh [output.css]   (the output defaults to the committed stylesheet)
+# Rebuilds the stylesheets with the Tailwind CLI (src/app.css -> wwwroot/css/app.css for the web app,
+# src/emergency.css -> wwwroot/emergency/emergency.css for the emergency page) and refreshes the vendored
+# Chart.js (wwwroot/vendor/) from the locked npm package.
+# Usage: build-css.sh [output-directory]   (without it, the committed files are rewritten in place)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
@@ -9,13 +10,20 @@ if [[ ! -x node_modules/.bin/tailwindcss ]]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-out="${1:-../wwwroot/css/app.css}"
-mkdir -p "$(dirname "$out")"
-node_modules/.bin/tailwindcss --input src/app.css --output "$out" --minify
+if [[ $# -gt 0 ]]; then
+  app_css="$1/app.css"
+  emergency_css="$1/emergency.css"
+else
+  app_css=../wwwroot/css/app.css
+  emergency_css=../wwwroot/emergency/emergency.css
+fi
+mkdir -p "$(dirname "$app_css")" "$(dirname "$emergency_css")"
+node_modules/.bin/tailwindcss --input src/app.css --output "$app_css" --minify
+node_modules/.bin/tailwindcss --input src/emergency.css --output "$emergency_css" --minify
 
 if [[ $# -eq 0 ]]; then
   mkdir -p ../wwwroot/vendor
   cp node_modules/chart.js/dist/chart.umd.min.js ../wwwroot/vendor/chart.umd.min.js
   cp node_modules/chart.js/LICENSE.md ../wwwroot/vendor/chart.js.LICENSE.md
-  echo "Built $out and vendored Chart.js $(node -p "require('./node_modules/chart.js/package.json').version")."
+  echo "Built $app_css and $emergency_css, and vendored Chart.js $(node -p "require('./node_modules/chart.js/package.json').version")."
 fi
