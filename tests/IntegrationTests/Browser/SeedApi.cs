@@ -15,14 +15,22 @@ public sealed class SeedApi(Uri baseUrl) : IDisposable
     private readonly HttpClient anonymous = new(new HttpClientHandler { UseCookies = false }) { BaseAddress = baseUrl };
 
     public Task<Person> RegisterPatient(string fullName) =>
-        Register(new { email = Api.NewEmail("patient"), password = Api.StrongPassword, fullName, accountType = "patient" });
+        Register(new { email = EmailFor(fullName), password = Api.StrongPassword, fullName, accountType = "patient" });
 
     public Task<Person> RegisterDoctor(string fullName) =>
         Register(new
         {
-            email = Api.NewEmail("doctor"), password = Api.StrongPassword, fullName, accountType = "doctor",
+            email = EmailFor(fullName), password = Api.StrongPassword, fullName, accountType = "doctor",
             licenseNumber = "MCI-" + Random.Shared.Next(100000, 999999), specialty = "General practice",
         });
+
+    /// <summary>"Dr. Arjun Sharma" → "arjun.sharma.3fa2c1@example.com": readable in screenshots, unique per test.</summary>
+    private static string EmailFor(string fullName)
+    {
+        var words = fullName.ToLowerInvariant().Replace("dr.", "", StringComparison.Ordinal)
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(w => new string([.. w.Where(char.IsAsciiLetterOrDigit)]));
+        return $"{string.Join('.', words.Where(w => w.Length > 0))}.{Guid.NewGuid().ToString("N")[..6]}@example.com";
+    }
 
     private async Task<Person> Register(object body)
     {

@@ -97,7 +97,7 @@ export async function render(container, { user }) {
       statCard('Emergency profile', stats.emergencyProfileComplete ? 'Complete' : 'Incomplete',
         stats.emergencyProfileComplete ? 'Blood type, birth date and a contact are set' : 'Add blood type, birth date and a contact',
         ['#/emergency-profile', stats.emergencyProfileComplete ? 'Review profile' : 'Complete profile'])),
-    h('div', { class: 'mt-6 grid gap-6 xl:grid-cols-[3fr_2fr]' },
+    h('div', { class: 'mt-6 grid items-start gap-6 xl:grid-cols-[3fr_2fr]' },
       card('Files by category', chart.element),
       card('Recent activity', activityList(stats.recentActivity), h('p', { class: 'mt-3 text-sm' }, h('a', { href: '#/access-log', text: 'See the full access log' })))));
 
