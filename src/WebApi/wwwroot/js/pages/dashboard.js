@@ -68,11 +68,11 @@ export function actorText(entry) {
 function activityList(entries) {
   if (!entries?.length) return emptyState('No activity yet.');
   return h('ol', { class: 'divide-y divide-slate-100' },
-    entries.map((entry) => h('li', { class: 'flex flex-wrap items-center justify-between gap-2 py-2 text-sm' },
-      h('div', { class: 'min-w-0' },
+    entries.map((entry) => h('li', { class: 'flex items-start justify-between gap-3 py-2 text-sm' },
+      h('div', { class: 'min-w-0 flex-1' },
         h('p', { class: 'font-medium text-slate-900', text: actionLabel(entry.action) }),
         h('p', { class: 'text-xs text-slate-600', text: `${actorText(entry)} · ${formatDateTime(entry.timestamp)}` })),
-      entry.outcome === 'denied' ? badge('red', 'Denied') : badge('green', 'Allowed'))));
+      h('div', { class: 'shrink-0' }, entry.outcome === 'denied' ? badge('red', 'Denied') : badge('green', 'Allowed')))));
 }
 
 export async function render(container, { user }) {
