@@ -46,6 +46,7 @@ public sealed class PageTourTests(BrowserApp app, ITestOutputHelper output)
             await ui.Main.GetByRole(AriaRole.Button, new() { Name = "Generate QR code" }).ClickAsync();
             await Expect(ui.Main.GetByRole(AriaRole.Img, new() { Name = "Emergency QR code" })).ToBeVisibleAsync();
             await Check(ui, "qr-codes", shots);
+            await CheckWalletCardPrint(ui, shots);
             await Visit(ui, "/sharing", "Sharing", "sharing", shots, ui.Main.GetByText(doctor.Email));
             await Visit(ui, "/access-log", "Access log", "access-log", shots, ui.Main.GetByRole(AriaRole.Table));
             await Visit(ui, "/ledger", "Ledger", "ledger", shots, ui.Main.GetByText("The chain is intact"));
@@ -63,7 +64,7 @@ public sealed class PageTourTests(BrowserApp app, ITestOutputHelper output)
             doctorUi.AssertNoScriptProblems();
         }
 
-        shots.Should().HaveCount(13);
+        shots.Should().HaveCount(14);
         CopyToDocs(shots);
     }
 
@@ -97,6 +98,25 @@ public sealed class PageTourTests(BrowserApp app, ITestOutputHelper output)
         await ui.Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         await ui.AssertAccessibleAsync(name);
         shots.Add(await ui.ScreenshotAsync(name));
+    }
+
+    /// <summary>Printing shows the wallet card alone (the print stylesheet hides the app).</summary>
+    private static async Task CheckWalletCardPrint(UiSession ui, List<string> shots)
+    {
+        await ui.Page.EvaluateAsync("() => { window.print = () => {}; }"); // no print dialog in a test
+        await ui.Main.GetByRole(AriaRole.Button, new() { Name = "Print wallet card" }).ClickAsync();
+        await ui.Page.EmulateMediaAsync(new PageEmulateMediaOptions { Media = Media.Print });
+        try
+        {
+            await Expect(ui.Page.Locator("#app-shell")).ToBeHiddenAsync();
+            await Expect(ui.Page.Locator("#print-root").GetByRole(AriaRole.Img, new() { Name = "Emergency QR code" })).ToBeVisibleAsync();
+            await Expect(ui.Page.Locator("#print-root")).ToContainTextAsync("Medical emergency");
+            shots.Add(await ui.ScreenshotAsync("wallet-card-print"));
+        }
+        finally
+        {
+            await ui.Page.EmulateMediaAsync(new PageEmulateMediaOptions { Media = Media.Screen });
+        }
     }
 
     private void CopyToDocs(List<string> shots)

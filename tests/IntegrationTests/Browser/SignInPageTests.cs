@@ -106,4 +106,44 @@ public sealed class SignInPageTests(BrowserApp app)
         withoutGoogle.Should().Be(0);
         await Expect(ui.Main.GetByRole(AriaRole.Link, new() { Name = "Sign in with Google" })).ToHaveAttributeAsync("href", "/api/auth/google");
     }
+
+    [Fact]
+    public async Task SignIn_WithTheKeyboardOnly_SkipsToTheFormAndSignsIn()
+    {
+        var patient = await app.Seed.RegisterPatient("Tomas Novak");
+        await using var ui = await app.NewSessionAsync(Viewport.Desktop);
+        await ui.GotoAsync("/sign-in", "Sign in to MediVault");
+        var keyboard = ui.Page.Keyboard;
+
+        await keyboard.PressAsync("Tab");
+        await Expect(ui.Page.GetByRole(AriaRole.Link, new() { Name = "Skip to main content" })).ToBeFocusedAsync();
+        await keyboard.PressAsync("Enter");
+        await keyboard.PressAsync("Tab"); // the "Create an account" link in the introduction
+        await keyboard.PressAsync("Tab");
+        await Expect(ui.Main.GetByLabel("Email")).ToBeFocusedAsync();
+        await keyboard.TypeAsync(patient.Email);
+        await keyboard.PressAsync("Tab");
+        await keyboard.TypeAsync(patient.Password);
+        await keyboard.PressAsync("Enter");
+
+        await Expect(ui.Main.GetByRole(AriaRole.Heading, new() { Name = "Welcome, Tomas Novak" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task Session_Ended_SendsToSignInAndBack()
+    {
+        var patient = await app.Seed.RegisterPatient("Priya Nair");
+        await using var ui = await app.NewSessionAsync(Viewport.Desktop);
+        await ui.SignInAsync(patient.Email, patient.Password, "Welcome, Priya Nair");
+
+        await ui.Context.ClearCookiesAsync(); // the session cookie expires or is revoked elsewhere
+        await ui.Page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Records" }).ClickAsync();
+
+        await Expect(ui.Main.GetByRole(AriaRole.Heading, new() { Name = "Sign in to MediVault" })).ToBeVisibleAsync();
+        await Expect(ui.Main.GetByText("Your session has ended. Please sign in again.")).ToBeVisibleAsync();
+        await ui.Main.GetByLabel("Email").FillAsync(patient.Email);
+        await ui.Main.GetByLabel("Password").FillAsync(patient.Password);
+        await ui.Main.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(ui.Main.GetByRole(AriaRole.Heading, new() { Name = "Records", Level = 1 })).ToBeVisibleAsync();
+    }
 }
