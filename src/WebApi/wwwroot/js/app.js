@@ -80,6 +80,13 @@ function drawAccount() {
     h('button', { type: 'button', class: 'btn btn-secondary btn-small', text: 'Sign out', onClick: signOut }));
 }
 
+// The skip link jumps to the page content without touching the route (the hash belongs to the router).
+document.getElementById('skip-link').addEventListener('click', (event) => {
+  event.preventDefault();
+  main.focus();
+  main.scrollIntoView();
+});
+
 let lastRoute = null;
 onUserChange(() => {
   drawAccount();

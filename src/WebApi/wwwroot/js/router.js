@@ -54,7 +54,11 @@ function match(path) {
 
 /** Starts routing; onRender(route) lets the shell update navigation; main is the page container. */
 export function startRouter(main, onRender) {
-  listener = () => render(main, onRender);
+  listener = () => {
+    // '#main' and other in-page anchors are not routes.
+    if (location.hash && !location.hash.startsWith('#/')) return;
+    render(main, onRender);
+  };
   window.addEventListener('hashchange', listener);
   render(main, onRender, true);
 }
