@@ -6,8 +6,11 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
+# The locked versions. Not `npm ci`: the registry reachable here serves only some platforms' optional binaries,
+# so the lock file cannot list them all and `npm ci` refuses it; `npm install --no-save` follows the lock file
+# and leaves it untouched.
 if [[ ! -x node_modules/.bin/tailwindcss ]]; then
-  npm ci --no-audit --no-fund --loglevel=error
+  npm install --no-save --no-audit --no-fund --loglevel=error
 fi
 
 if [[ $# -gt 0 ]]; then
