@@ -23,6 +23,8 @@ fi
 mkdir -p "$(dirname "$app_css")" "$(dirname "$emergency_css")"
 node_modules/.bin/tailwindcss --input src/app.css --output "$app_css" --minify
 node_modules/.bin/tailwindcss --input src/emergency.css --output "$emergency_css" --minify
+# Keep Tailwind's licence notice, without the web address: our pages name no other origin, not even in a comment.
+sed -i '1s@ [|] https://tailwindcss[.]com [*]/@ */@' "$app_css" "$emergency_css"
 
 if [[ $# -eq 0 ]]; then
   mkdir -p ../wwwroot/vendor
