@@ -25,6 +25,8 @@ internal static class WebApiSetup
         services.AddMediVaultAuth(configuration);
         services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecuritySchemeTransformer>());
         services.AddScoped<MediVault.Application.Emergency.IEmergencyLinks, HttpEmergencyLinks>();
+        services.Configure<LoggerFilterOptions>(options => options.AddFilter(RequestLogScope.HostingScopeCategory, LogLevel.None));
+        RequestLogScope.KeepRequestActivities();
         return services;
     }
 
@@ -36,6 +38,7 @@ internal static class WebApiSetup
 
     public static WebApplication UseWebApi(this WebApplication app)
     {
+        app.UseMiddleware<RequestLogScope>();
         app.UseFrontend();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

@@ -491,6 +491,24 @@ public sealed class QrCodeTests(MediVaultFactory factory) : IClassFixture<MediVa
         answers.Should().OnlyContain(a => a.StatusCode == HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task EmergencyFlow_LogsNoTokenAndNoMedicalText()
+    {
+        var patient = await api.RegisterPatient();
+        await patient.SaveProfile(new { allergies = new[] { new { substance = "Unloggable-Allergen-4711", severity = "severe" } } });
+        var code = await patient.GenerateQr(new { maxUses = 1 });
+        using var responder = api.Anonymous();
+        await Access(responder, code.Token);
+        await Access(responder, code.Token);
+        await responder.GetAsync($"/emergency/{code.Token}");
+
+        var logs = string.Join('\n', factory.Logs.Lines);
+
+        logs.Should().NotContainAny(code.Token, "Unloggable-Allergen-4711");
+        logs.Should().Contain("RequestPath:/api/qr/access/{token}", "requests keep their scope, without the token")
+            .And.Contain("RequestPath:/emergency/{token}");
+    }
+
     private static string Base64UrlToken() => System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 
     /// <summary>Decodes a QR code image with zbarimg (Debian package zbar-tools), an independent decoder.</summary>

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace MediVault.IntegrationTests;
+namespace MediVault.IntegrationTests.Browser;
 
 /// <summary>
 /// The app twice over one data directory: in memory (<see cref="App"/>, for arranging through the API as every
