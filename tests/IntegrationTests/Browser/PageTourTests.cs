@@ -50,6 +50,7 @@ public sealed class PageTourTests(BrowserApp app, ITestOutputHelper output)
             await Visit(ui, "/sharing", "Sharing", "sharing", shots, ui.Main.GetByText(doctor.Email));
             await Visit(ui, "/access-log", "Access log", "access-log", shots, ui.Main.GetByRole(AriaRole.Table));
             await Visit(ui, "/ledger", "Ledger", "ledger", shots, ui.Main.GetByText("The chain is intact"));
+            await Visit(ui, "/account", "Account", "account", shots);
             ui.AssertNoScriptProblems();
         }
 
@@ -64,7 +65,7 @@ public sealed class PageTourTests(BrowserApp app, ITestOutputHelper output)
             doctorUi.AssertNoScriptProblems();
         }
 
-        shots.Should().HaveCount(14);
+        shots.Should().HaveCount(15);
         CopyToDocs(shots);
     }
 

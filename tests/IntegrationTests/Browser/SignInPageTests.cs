@@ -146,4 +146,31 @@ public sealed class SignInPageTests(BrowserApp app)
         await ui.Main.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Expect(ui.Main.GetByRole(AriaRole.Heading, new() { Name = "Records", Level = 1 })).ToBeVisibleAsync();
     }
+
+    [Fact]
+    public async Task Account_RenameAndChangePassword_ThenTheNewPasswordSignsIn()
+    {
+        var patient = await app.Seed.RegisterPatient("Maria Lopez");
+        await using var ui = await app.NewSessionAsync(Viewport.Phone);
+        await ui.SignInAsync(patient.Email, patient.Password, "Welcome, Maria Lopez");
+        await ui.GotoAsync("/account", "Account");
+
+        await ui.Main.GetByLabel("Full name").FillAsync("Maria López García");
+        await ui.Main.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+        await Expect(ui.Main.GetByText("Your details are saved.")).ToBeVisibleAsync();
+        await Expect(ui.Page.GetByRole(AriaRole.Banner)).ToContainTextAsync("Maria López García");
+
+        var current = ui.Main.GetByLabel("Current password");
+        await current.FillAsync("not-my-password");
+        await ui.Main.GetByLabel("New password").FillAsync("Sunflower-Meadow-2026");
+        await ui.Main.GetByRole(AriaRole.Button, new() { Name = "Change password" }).ClickAsync();
+        await Expect(current).ToHaveAttributeAsync("aria-invalid", "true");
+        await current.FillAsync(patient.Password);
+        await ui.Main.GetByRole(AriaRole.Button, new() { Name = "Change password" }).ClickAsync();
+        await Expect(ui.Main.GetByText("Your password is changed.", new() { Exact = false })).ToBeVisibleAsync();
+
+        await ui.Page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await ui.SignInAsync(patient.Email, "Sunflower-Meadow-2026", "Welcome, Maria López García");
+        ui.AssertNoScriptProblems();
+    }
 }

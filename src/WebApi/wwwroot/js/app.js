@@ -18,6 +18,7 @@ defineRoutes([
   { path: '/doctor', title: 'My patients', access: 'doctor', nav: 'doctor', load: () => import('./pages/doctor-patients.js') },
   { path: '/doctor/patients/:patientId', title: 'Patient', access: 'doctor', navAs: '/doctor', load: () => import('./pages/doctor-patient.js') },
   { path: '/ledger', title: 'Ledger', access: 'any', nav: 'any', load: () => import('./pages/ledger.js') },
+  { path: '/account', title: 'Account', access: 'any', nav: 'any', load: () => import('./pages/account.js') },
   { path: '/not-found', title: 'Page not found', access: 'public', load: () => import('./pages/not-found.js') },
 ]);
 
@@ -30,10 +31,12 @@ const NAV = {
     ['/sharing', 'Sharing'],
     ['/access-log', 'Access log'],
     ['/ledger', 'Ledger'],
+    ['/account', 'Account'],
   ],
   doctor: [
     ['/doctor', 'My patients'],
     ['/ledger', 'Ledger'],
+    ['/account', 'Account'],
   ],
 };
 

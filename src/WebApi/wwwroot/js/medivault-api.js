@@ -157,6 +157,16 @@ export async function me() {
   }
 }
 
+/** Changes the signed-in user's name (and a doctor's specialty); answers the user. */
+export function updateMe({ fullName, specialty }) {
+  return request('PATCH', '/api/auth/me', { body: { fullName, specialty } });
+}
+
+/** Changes the password; the server ends every other session of the user. */
+export function changePassword(currentPassword, newPassword) {
+  return request('POST', '/api/auth/change-password', { body: { currentPassword, newPassword } });
+}
+
 /** Where the browser goes to sign in with Google (a navigation, not a call). */
 export const googleSignInUrl = '/api/auth/google';
 

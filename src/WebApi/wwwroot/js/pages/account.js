@@ -1,0 +1,87 @@
+// The signed-in person's account: name (and a doctor's specialty), and the password.
+import * as api from '../medivault-api.js';
+import { h, replace } from '../dom.js';
+import { formatDateTime } from '../format.js';
+import { isDoctor, setUser } from '../session.js';
+import { busy, card, clearFieldErrors, field, input, messageSlot, pageHeader, setFieldError, showFormError, toast } from '../ui.js';
+
+function profileForm(user) {
+  const slot = messageSlot();
+  const fullName = input({ name: 'fullName', autocomplete: 'name', required: true, maxlength: 200, value: user.fullName });
+  const specialty = isDoctor(user) ? input({ name: 'specialty', autocomplete: 'off', maxlength: 100, value: user.specialty ?? '' }) : null;
+  const submit = h('button', { type: 'submit', class: 'btn btn-primary', text: 'Save changes' });
+  const form = h('form', { class: 'space-y-4', novalidate: true, 'aria-label': 'Your details' },
+    slot.element,
+    h('dl', { class: 'grid gap-1 text-sm sm:grid-cols-[10rem_1fr]' },
+      h('dt', { class: 'font-medium text-slate-700', text: 'Email' }), h('dd', { class: 'break-all', text: user.email }),
+      h('dt', { class: 'font-medium text-slate-700', text: 'Account' }), h('dd', { text: isDoctor(user) ? 'Doctor' : 'Patient' }),
+      user.licenseNumber ? [h('dt', { class: 'font-medium text-slate-700', text: 'Licence number' }), h('dd', { text: user.licenseNumber })] : null,
+      h('dt', { class: 'font-medium text-slate-700', text: 'Member since' }), h('dd', { text: formatDateTime(user.createdAt) })),
+    field({ label: 'Full name', control: fullName, name: 'fullName' }),
+    specialty ? field({ label: 'Specialty', control: specialty, name: 'specialty' }) : null,
+    submit);
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    slot.clear();
+    clearFieldErrors(form);
+    if (!fullName.value.trim()) {
+      setFieldError(fullName, 'Enter your full name.');
+      fullName.focus();
+      return;
+    }
+    await busy(submit, 'Saving…', async () => {
+      try {
+        const updated = await api.updateMe({ fullName: fullName.value.trim(), specialty: specialty ? specialty.value.trim() || undefined : undefined });
+        setUser({ ...user, ...updated });
+        slot.show('success', 'Your details are saved.');
+      } catch (error) {
+        showFormError(form, slot, error);
+      }
+    });
+  });
+  return form;
+}
+
+function passwordForm() {
+  const slot = messageSlot();
+  const current = input({ type: 'password', name: 'currentPassword', autocomplete: 'current-password', required: true });
+  const next = input({ type: 'password', name: 'newPassword', autocomplete: 'new-password', required: true, minlength: 8, maxlength: 128 });
+  const submit = h('button', { type: 'submit', class: 'btn btn-primary', text: 'Change password' });
+  const form = h('form', { class: 'space-y-4', novalidate: true, 'aria-label': 'Change password' },
+    slot.element,
+    field({ label: 'Current password', control: current, name: 'currentPassword' }),
+    field({ label: 'New password', control: next, name: 'newPassword', hint: 'At least 8 characters. Common passwords are refused.' }),
+    submit);
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    slot.clear();
+    clearFieldErrors(form);
+    if (!current.value || next.value.length < 8) {
+      if (!current.value) setFieldError(current, 'Enter your current password.');
+      if (next.value.length < 8) setFieldError(next, 'Use at least 8 characters.');
+      (current.value ? next : current).focus();
+      return;
+    }
+    await busy(submit, 'Changing…', async () => {
+      try {
+        await api.changePassword(current.value, next.value);
+        form.reset();
+        slot.show('success', 'Your password is changed. Every other device where you were signed in has been signed out.');
+        toast('Password changed.');
+      } catch (error) {
+        showFormError(form, slot, error);
+      }
+    });
+  });
+  return form;
+}
+
+export function render(container, { user }) {
+  replace(container,
+    pageHeader('Account', 'Your details and your password.'),
+    h('div', { class: 'grid items-start gap-6 lg:grid-cols-2' },
+      card('Your details', profileForm(user)),
+      card('Password', passwordForm())));
+}
