@@ -41,7 +41,10 @@ public sealed class RecordsPageTests(BrowserApp app)
         await devtools.SendAsync("Network.enable");
         await devtools.SendAsync("Network.emulateNetworkConditions", new Dictionary<string, object>
         {
-            ["offline"] = false, ["latency"] = 20, ["downloadThroughput"] = -1, ["uploadThroughput"] = 256 * 1024,
+            ["offline"] = false,
+            ["latency"] = 20,
+            ["downloadThroughput"] = -1,
+            ["uploadThroughput"] = 256 * 1024,
         });
         var progress = ui.Main.GetByRole(AriaRole.Progressbar, new() { Name = "Upload progress" });
 

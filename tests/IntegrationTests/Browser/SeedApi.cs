@@ -20,8 +20,12 @@ public sealed class SeedApi(Uri baseUrl) : IDisposable
     public Task<Person> RegisterDoctor(string fullName) =>
         Register(new
         {
-            email = EmailFor(fullName), password = Api.StrongPassword, fullName, accountType = "doctor",
-            licenseNumber = "MCI-" + Random.Shared.Next(100000, 999999), specialty = "General practice",
+            email = EmailFor(fullName),
+            password = Api.StrongPassword,
+            fullName,
+            accountType = "doctor",
+            licenseNumber = "MCI-" + Random.Shared.Next(100000, 999999),
+            specialty = "General practice",
         });
 
     /// <summary>"Dr. Arjun Sharma" → "arjun.sharma.3fa2c1@example.com": readable in screenshots, unique per test.</summary>

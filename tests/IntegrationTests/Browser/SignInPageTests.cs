@@ -99,7 +99,9 @@ public sealed class SignInPageTests(BrowserApp app)
 
         await ui.Page.RouteAsync("**/api/auth/providers", route => route.FulfillAsync(new RouteFulfillOptions
         {
-            Status = 200, ContentType = "application/json", Body = """{"google":true}""",
+            Status = 200,
+            ContentType = "application/json",
+            Body = """{"google":true}""",
         }));
         await ui.Page.ReloadAsync();
 
