@@ -3,6 +3,7 @@ using MediVault.Infrastructure.Configuration;
 using MediVault.Infrastructure.Identity;
 using MediVault.Infrastructure.Ledger;
 using MediVault.Infrastructure.Persistence;
+using MediVault.Infrastructure.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -33,6 +34,7 @@ public static class DependencyInjection
         services.AddScoped<IAppDbContext>(sp => sp.GetRequiredService<AppDbContext>());
         services.AddScoped<IUserDirectory, UserDirectory>();
         services.AddLedgerInfrastructure();
+        services.AddFileStorage();
         services.AddHostedService<DatabaseInitializer>();
         return services;
     }
