@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using MediVault.WebApi.Endpoints;
 using MediVault.WebApi.Infrastructure;
 
 namespace MediVault.WebApi;
@@ -31,6 +32,8 @@ internal static class WebApiSetup
 
     public static WebApplication MapWebApiEndpoints(this WebApplication app)
     {
+        app.MapRecordsEndpoints();
+        app.MapLedgerEndpoints();
         return app;
     }
 }
