@@ -33,9 +33,13 @@ public static class DependencyInjection
         });
         services.AddScoped<IAppDbContext>(sp => sp.GetRequiredService<AppDbContext>());
         services.AddScoped<IUserDirectory, UserDirectory>();
+        services.AddScoped<HealthProbe>();
         services.AddLedgerInfrastructure();
         services.AddFileStorage();
         services.AddHostedService<DatabaseInitializer>();
+
+        var options = configuration.GetSection(MediVaultOptions.Section).Get<MediVaultOptions>() ?? new MediVaultOptions();
+        services.AddMediVaultIdentity(options, DataDirectory.Resolve(options, environment));
         return services;
     }
 

@@ -5,6 +5,15 @@ using MediVault.WebApi;
 
 var builder = WebApplication.CreateBuilder(args);
 
+// Structured (JSON) console logs; each line carries the request's scope (RequestId, TraceId).
+builder.Logging.ClearProviders();
+builder.Logging.AddJsonConsole(options =>
+{
+    options.IncludeScopes = true;
+    options.UseUtcTimestamp = true;
+    options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+});
+
 builder.Services.AddApplication();
 builder.Services.AddInfrastructure(builder.Configuration, builder.Environment);
 builder.Services.AddMediator(options =>

@@ -1,3 +1,4 @@
+using MediVault.Application.Identity;
 using MediVault.Domain.Identity;
 using Microsoft.AspNetCore.Identity;
 
@@ -13,4 +14,6 @@ public sealed class ApplicationUser : IdentityUser<Guid>
     public string? LicenseNumber { get; set; }
     public string? Specialty { get; set; }
     public DateTime CreatedAt { get; set; }
+
+    public UserDto ToDto() => new(Id, Email ?? "", FullName, AccountType, CreatedAt, LicenseNumber, Specialty);
 }

@@ -22,8 +22,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             },
             BadRequestException e => Problem(StatusCodes.Status400BadRequest, "Bad request", e.Message),
             DomainRuleException e => Problem(StatusCodes.Status400BadRequest, "Bad request", e.Message),
-            BadHttpRequestException e => Problem(e.StatusCode, e.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Payload too large" : "Bad request",
-                e.StatusCode == StatusCodes.Status413PayloadTooLarge ? "The request body is larger than the limit." : "The request could not be read."),
+            BadHttpRequestException e => BindingProblem(e),
             UnauthorizedException e => Problem(StatusCodes.Status401Unauthorized, "Unauthorized", e.Message),
             ForbiddenException e => Problem(StatusCodes.Status403Forbidden, "Forbidden", e.Message),
             NotFoundException e => Problem(StatusCodes.Status404NotFound, "Not found", e.Message),
@@ -60,6 +59,34 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             Exception = exception,
         });
     }
+
+    /// <summary>A body or parameter that could not be bound: name the field when we can tell which.</summary>
+    private static ProblemDetails BindingProblem(BadHttpRequestException exception)
+    {
+        if (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            return Problem(StatusCodes.Status413PayloadTooLarge, "Payload too large", "The request body is larger than the limit.");
+
+        var (field, message) = exception.InnerException switch
+        {
+            System.Text.Json.JsonException { Path: { Length: > 2 } path } => (JsonPathToField(path), "The value is not valid here (wrong type or unknown value)."),
+            System.Text.Json.JsonException => ("body", "The body is not valid JSON."),
+            _ when BindParameter().Match(exception.Message) is { Success: true } m => (m.Groups["name"].Value, $"The value '{m.Groups["value"].Value}' is not valid."),
+            _ when exception.Message.Contains("body", StringComparison.OrdinalIgnoreCase) => ("body", "A JSON body is required."),
+            _ => ("request", "The request could not be read."),
+        };
+        return new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = "One or more fields are invalid.",
+            Detail = $"{field}: {message}",
+        };
+    }
+
+    /// <summary>"$.allergies[0].severity" → "allergies[0].severity".</summary>
+    internal static string JsonPathToField(string path) => path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
+
+    [System.Text.RegularExpressions.GeneratedRegex("Failed to bind parameter \"(?<type>[^\"]+) (?<name>[A-Za-z0-9_]+)\" from \"(?<value>[^\"]*)\"")]
+    private static partial System.Text.RegularExpressions.Regex BindParameter();
 
     private static ProblemDetails Problem(int status, string title, string detail) =>
         new() { Status = status, Title = title, Detail = detail };

@@ -1,0 +1,77 @@
+using MediVault.Application.Common.Exceptions;
+using MediVault.Application.Identity;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace MediVault.Infrastructure.Identity;
+
+internal sealed class AccountService(UserManager<ApplicationUser> users, SessionRevoker sessions, TimeProvider clock) : IAccountService
+{
+    public async Task<UserDto> CreateAsync(NewAccount account, CancellationToken cancellationToken)
+    {
+        if (await users.FindByEmailAsync(account.Email) is not null)
+            throw new ConflictException("An account with this email already exists.");
+
+        var user = new ApplicationUser
+        {
+            Id = Guid.CreateVersion7(),
+            UserName = account.Email,
+            Email = account.Email,
+            FullName = account.FullName,
+            AccountType = account.AccountType,
+            LicenseNumber = account.LicenseNumber,
+            Specialty = account.Specialty,
+            CreatedAt = clock.GetUtcNow().UtcDateTime,
+        };
+        var result = await users.CreateAsync(user, account.Password);
+        ThrowIfFailed(result, "password");
+        return user.ToDto();
+    }
+
+    public async Task<UserDto?> FindAsync(Guid userId, CancellationToken cancellationToken) =>
+        await users.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId, cancellationToken) is { } user ? user.ToDto() : null;
+
+    public async Task<UserDto> UpdateProfileAsync(Guid userId, string? fullName, string? specialty, CancellationToken cancellationToken)
+    {
+        var user = await users.FindByIdAsync(userId.ToString()) ?? throw new UnauthorizedException("The account no longer exists.");
+        if (fullName is not null)
+            user.FullName = fullName;
+        if (specialty is not null)
+        {
+            if (user.AccountType != Domain.Identity.AccountType.Doctor)
+                throw new ValidationFailedException("specialty", "Only doctors have a specialty.");
+            user.Specialty = specialty.Length == 0 ? null : specialty;
+        }
+        ThrowIfFailed(await users.UpdateAsync(user), "fullName");
+        return user.ToDto();
+    }
+
+    public async Task ChangePasswordAsync(Guid userId, string currentPassword, string newPassword, string? keepSessionId, CancellationToken cancellationToken)
+    {
+        var user = await users.FindByIdAsync(userId.ToString()) ?? throw new UnauthorizedException("The account no longer exists.");
+        if (!await users.CheckPasswordAsync(user, currentPassword))
+            throw new ValidationFailedException("currentPassword", "The current password is not correct.");
+
+        var result = await users.ChangePasswordAsync(user, currentPassword, newPassword);
+        ThrowIfFailed(result, "newPassword");
+        await sessions.RevokeAllAsync(userId, keepSessionId, cancellationToken);
+    }
+
+    private static void ThrowIfFailed(IdentityResult result, string passwordField)
+    {
+        if (result.Succeeded)
+            return;
+        if (result.Errors.Any(e => e.Code is "DuplicateEmail" or "DuplicateUserName"))
+            throw new ConflictException("An account with this email already exists.");
+
+        var errors = result.Errors
+            .GroupBy(e => e.Code switch
+            {
+                var c when c.StartsWith("Password", StringComparison.Ordinal) => passwordField,
+                "InvalidEmail" or "InvalidUserName" => "email",
+                _ => passwordField == "password" ? "email" : "fullName",
+            })
+            .ToDictionary(g => g.Key, g => g.Select(e => e.Description).ToArray());
+        throw new ValidationFailedException(errors);
+    }
+}

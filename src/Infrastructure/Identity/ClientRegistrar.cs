@@ -1,0 +1,90 @@
+using MediVault.Infrastructure.Configuration;
+using MediVault.Infrastructure.Persistence;
+using Microsoft.Extensions.Options;
+using OpenIddict.Abstractions;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace MediVault.Infrastructure.Identity;
+
+/// <summary>
+/// Registers the OAuth clients at start-up: the first-party web client (password and refresh grants, no secret)
+/// and the integration clients named in configuration. Configuration is the source of truth: a changed secret or
+/// redirect URI is applied on the next start.
+/// </summary>
+internal sealed class ClientRegistrar(IOpenIddictApplicationManager applications, IOptions<MediVaultOptions> options) : IStartupStep
+{
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        await EnsureAsync(FirstParty(), cancellationToken);
+        foreach (var client in options.Value.Clients)
+            await EnsureAsync(Integration(client), cancellationToken);
+    }
+
+    private async Task EnsureAsync(OpenIddictApplicationDescriptor descriptor, CancellationToken cancellationToken)
+    {
+        var existing = await applications.FindByClientIdAsync(descriptor.ClientId!, cancellationToken);
+        if (existing is null)
+            await applications.CreateAsync(descriptor, cancellationToken);
+        else
+            await applications.UpdateAsync(existing, descriptor, cancellationToken);
+    }
+
+    private static OpenIddictApplicationDescriptor FirstParty()
+    {
+        var descriptor = new OpenIddictApplicationDescriptor
+        {
+            ClientId = IdentityServices.FirstPartyClientId,
+            ClientType = ClientTypes.Public,
+            DisplayName = "MediVault web app",
+            ConsentType = ConsentTypes.Implicit,
+        };
+        descriptor.Permissions.UnionWith(
+        [
+            Permissions.Endpoints.Token,
+            Permissions.Endpoints.Revocation,
+            Permissions.GrantTypes.Password,
+            Permissions.GrantTypes.RefreshToken,
+            Permissions.Prefixes.Scope + IdentityServices.ApiScope,
+            Permissions.Scopes.Email,
+            Permissions.Scopes.Profile,
+        ]);
+        return descriptor;
+    }
+
+    private static OpenIddictApplicationDescriptor Integration(MediVaultOptions.IntegrationClientOptions client)
+    {
+        var confidential = !string.IsNullOrEmpty(client.ClientSecret);
+        var descriptor = new OpenIddictApplicationDescriptor
+        {
+            ClientId = client.ClientId,
+            ClientSecret = confidential ? client.ClientSecret : null,
+            ClientType = confidential ? ClientTypes.Confidential : ClientTypes.Public,
+            DisplayName = client.DisplayName ?? client.ClientId,
+            ConsentType = ConsentTypes.Implicit,
+        };
+        descriptor.Permissions.UnionWith(
+        [
+            Permissions.Endpoints.Token,
+            Permissions.Endpoints.Revocation,
+            Permissions.Prefixes.Scope + IdentityServices.ApiScope,
+        ]);
+        if (confidential)
+            descriptor.Permissions.Add(Permissions.GrantTypes.ClientCredentials);
+        if (client.RedirectUris.Count > 0)
+        {
+            descriptor.Permissions.UnionWith(
+            [
+                Permissions.Endpoints.Authorization,
+                Permissions.GrantTypes.AuthorizationCode,
+                Permissions.GrantTypes.RefreshToken,
+                Permissions.ResponseTypes.Code,
+                Permissions.Scopes.Email,
+                Permissions.Scopes.Profile,
+            ]);
+            descriptor.Requirements.Add(Requirements.Features.ProofKeyForCodeExchange);
+            foreach (var uri in client.RedirectUris)
+                descriptor.RedirectUris.Add(new Uri(uri, UriKind.Absolute));
+        }
+        return descriptor;
+    }
+}

@@ -1,0 +1,80 @@
+using MediVault.Infrastructure.Configuration;
+using MediVault.Infrastructure.Persistence;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace MediVault.Infrastructure.Identity;
+
+public static class IdentityServices
+{
+    public const string ApiScope = "medivault.api";
+    public const string FirstPartyClientId = "medivault-web";
+
+    /// <summary>ASP.NET Core Identity for the accounts, OpenIddict for the OAuth 2.0 / OpenID Connect server and token validation.</summary>
+    public static IServiceCollection AddMediVaultIdentity(this IServiceCollection services, MediVaultOptions options, DataDirectory data)
+    {
+        services.AddIdentityCore<ApplicationUser>(identity =>
+            {
+                identity.User.RequireUniqueEmail = true;
+                identity.Password.RequiredLength = PasswordRules.MinLength;
+                identity.Password.RequireDigit = false;
+                identity.Password.RequireLowercase = false;
+                identity.Password.RequireUppercase = false;
+                identity.Password.RequireNonAlphanumeric = false;
+                identity.Password.RequiredUniqueChars = 1;
+                identity.Lockout.AllowedForNewUsers = true;
+                identity.Lockout.MaxFailedAccessAttempts = 5;
+                identity.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                identity.ClaimsIdentity.UserIdClaimType = Claims.Subject;
+                identity.ClaimsIdentity.UserNameClaimType = Claims.Name;
+                identity.ClaimsIdentity.EmailClaimType = Claims.Email;
+            })
+            .AddEntityFrameworkStores<AppDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders()
+            .AddPasswordValidator<PasswordRules>();
+
+        services.AddOpenIddict()
+            .AddCore(core => core.UseEntityFrameworkCore().UseDbContext<AppDbContext>().ReplaceDefaultEntities<Guid>())
+            .AddServer(server =>
+            {
+                server.SetTokenEndpointUris("connect/token")
+                    .SetAuthorizationEndpointUris("connect/authorize")
+                    .SetRevocationEndpointUris("connect/revoke")
+                    .SetUserInfoEndpointUris("connect/userinfo");
+                server.AllowPasswordFlow()
+                    .AllowRefreshTokenFlow()
+                    .AllowClientCredentialsFlow()
+                    .AllowAuthorizationCodeFlow()
+                    .RequireProofKeyForCodeExchange();
+                server.RegisterScopes(Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.OfflineAccess, ApiScope);
+                server.SetAccessTokenLifetime(TimeSpan.FromSeconds(options.Tokens.AccessTokenLifetimeSeconds))
+                    .SetRefreshTokenLifetime(TimeSpan.FromSeconds(options.Tokens.RefreshTokenLifetimeSeconds))
+                    // A used refresh token stops working at once (rotation without a grace period).
+                    .SetRefreshTokenReuseLeeway(TimeSpan.Zero);
+                server.AddSigningKey(KeyMaterial.LoadOrCreate(data, "token-signing"))
+                    .AddEncryptionKey(KeyMaterial.LoadOrCreate(data, "token-encryption"));
+                server.UseAspNetCore()
+                    .EnableTokenEndpointPassthrough()
+                    .EnableAuthorizationEndpointPassthrough()
+                    .EnableUserInfoEndpointPassthrough()
+                    // TLS is terminated in front of the app (reverse proxy); the app itself serves plain HTTP on localhost.
+                    .DisableTransportSecurityRequirement();
+            })
+            .AddValidation(validation =>
+            {
+                validation.UseLocalServer();
+                // A revoked session (logout, password change) invalidates its access tokens at once.
+                validation.EnableAuthorizationEntryValidation();
+                validation.EnableTokenEntryValidation();
+                validation.UseAspNetCore();
+            });
+
+        services.AddScoped<IStartupStep, ClientRegistrar>();
+        services.AddScoped<IStartupStep, SampleDataSeeder>();
+        services.AddScoped<SessionRevoker>();
+        services.AddScoped<MediVault.Application.Identity.IAccountService, AccountService>();
+        return services;
+    }
+}

@@ -1,0 +1,34 @@
+using OpenIddict.Abstractions;
+
+namespace MediVault.Infrastructure.Identity;
+
+/// <summary>
+/// Ends sessions. A session is an OpenIddict authorization: its access tokens, refresh tokens and the browser
+/// cookie that names it all stop working once it is revoked.
+/// </summary>
+public sealed class SessionRevoker(IOpenIddictAuthorizationManager authorizations, IOpenIddictTokenManager tokens)
+{
+    public async Task RevokeAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        if (await authorizations.FindByIdAsync(sessionId, cancellationToken) is { } authorization)
+            await authorizations.TryRevokeAsync(authorization, cancellationToken);
+        await tokens.RevokeByAuthorizationIdAsync(sessionId, cancellationToken);
+    }
+
+    /// <summary>Revokes every session of the user except <paramref name="keepSessionId"/>.</summary>
+    public async Task RevokeAllAsync(Guid userId, string? keepSessionId, CancellationToken cancellationToken)
+    {
+        var ids = new List<string>();
+        await foreach (var authorization in authorizations.FindBySubjectAsync(userId.ToString(), cancellationToken))
+        {
+            if (await authorizations.GetIdAsync(authorization, cancellationToken) is { } id && id != keepSessionId)
+                ids.Add(id);
+        }
+        foreach (var id in ids)
+            await RevokeAsync(id, cancellationToken);
+    }
+
+    public async Task<bool> IsActiveAsync(string sessionId, CancellationToken cancellationToken) =>
+        await authorizations.FindByIdAsync(sessionId, cancellationToken) is { } authorization
+        && await authorizations.HasStatusAsync(authorization, OpenIddictConstants.Statuses.Valid, cancellationToken);
+}

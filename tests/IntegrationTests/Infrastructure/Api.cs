@@ -1,0 +1,105 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace MediVault.IntegrationTests.Infrastructure;
+
+/// <summary>A small client over the real HTTP API that keeps tests short without hiding the requests.</summary>
+public sealed class Api(WebApplicationFactory<Program> factory)
+{
+    public const string StrongPassword = "Correct-Horse-Battery-42";
+
+    public static readonly JsonSerializerOptions Json = CreateJson();
+
+    /// <summary>A client with no credentials and no cookie jar.</summary>
+    public HttpClient Anonymous() => factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false });
+
+    /// <summary>A client that keeps cookies, like a browser.</summary>
+    public HttpClient Browser() => factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true });
+
+    public Task<Session> RegisterPatient(string? fullName = null) =>
+        Register(new { email = NewEmail("patient"), password = StrongPassword, fullName = fullName ?? "Pat Patient", accountType = "patient" });
+
+    public Task<Session> RegisterDoctor(string? fullName = null) =>
+        Register(new
+        {
+            email = NewEmail("doctor"), password = StrongPassword, fullName = fullName ?? "Dr. Dana Doctor", accountType = "doctor",
+            licenseNumber = "LIC-" + Random.Shared.Next(100000, 999999), specialty = "Cardiology",
+        });
+
+    public async Task<Session> LoginAs(string email, string password)
+    {
+        using var anonymous = Anonymous();
+        var response = await anonymous.PostAsJsonAsync("/api/auth/login", new { email, password });
+        if (response.StatusCode != HttpStatusCode.OK)
+            throw new InvalidOperationException($"Login failed with {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        var login = (await response.Content.ReadFromJsonAsync<LoginAnswer>(Json))!;
+        var client = Anonymous();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", login.AccessToken);
+        return new Session(client, login.User.Id, email, password, login.AccessToken, login.RefreshToken, login.User);
+    }
+
+    private async Task<Session> Register(object body)
+    {
+        using var anonymous = Anonymous();
+        var response = await anonymous.PostAsJsonAsync("/api/auth/register", body);
+        if (response.StatusCode != HttpStatusCode.Created)
+            throw new InvalidOperationException($"Register failed with {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        var user = (await response.Content.ReadFromJsonAsync<UserAnswer>(Json))!;
+        return await LoginAs(user.Email, StrongPassword);
+    }
+
+    public static string NewEmail(string prefix) => $"{prefix}-{Guid.NewGuid():N}@example.com";
+
+    private static JsonSerializerOptions CreateJson()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));
+        return options;
+    }
+}
+
+/// <summary>A signed-in user and a client that sends their bearer token.</summary>
+public sealed record Session(
+    HttpClient Client, Guid Id, string Email, string Password, string AccessToken, string RefreshToken, UserAnswer User);
+
+public sealed record UserAnswer(Guid Id, string Email, string FullName, string AccountType, DateTime CreatedAt);
+
+public sealed record LoginAnswer(string AccessToken, string TokenType, int ExpiresIn, string RefreshToken, UserAnswer User);
+
+/// <summary>An RFC 9457 problem document as the API writes it.</summary>
+public sealed record Problem(int Status, string Title, string? Detail, Dictionary<string, string[]>? Errors);
+
+public static class ResponseExtensions
+{
+    /// <summary>Asserts the answer is a problem document with the status, and returns it.</summary>
+    public static async Task<Problem> ShouldBeProblem(this HttpResponseMessage response, HttpStatusCode status)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        response.StatusCode.Should().Be(status, body);
+        response.Content.Headers.ContentType?.MediaType.Should().Be("application/problem+json", body);
+        var problem = JsonSerializer.Deserialize<Problem>(body, Api.Json)!;
+        problem.Status.Should().Be((int)status);
+        problem.Title.Should().NotBeNullOrWhiteSpace();
+        body.Should().NotContainAny("   at ", "SQLite", "/tmp/", "Exception");
+        return problem;
+    }
+
+    /// <summary>Asserts a 400 problem whose errors name <paramref name="field"/>.</summary>
+    public static async Task<Problem> ShouldBeValidationProblemFor(this HttpResponseMessage response, string field)
+    {
+        var problem = await response.ShouldBeProblem(HttpStatusCode.BadRequest);
+        problem.Errors.Should().NotBeNull().And.ContainKey(field);
+        return problem;
+    }
+
+    public static async Task<T> ReadAs<T>(this HttpResponseMessage response, HttpStatusCode status = HttpStatusCode.OK)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        response.StatusCode.Should().Be(status, body);
+        return JsonSerializer.Deserialize<T>(body, Api.Json)!;
+    }
+}

@@ -1,0 +1,86 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace MediVault.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The real app over a real SQLite file and file store in a fresh temporary data directory.
+/// Use as a class fixture: one data directory per test class. Settings are plain configuration keys.
+/// </summary>
+public class MediVaultFactory : WebApplicationFactory<Program>
+{
+    /// <summary>A fresh temporary data directory, deleted when the factory is disposed.</summary>
+    public MediVaultFactory()
+    {
+        DataDirectory = Path.Combine(Path.GetTempPath(), "medivault-tests", Guid.NewGuid().ToString("N"));
+        OwnsDataDirectory = true;
+    }
+
+    /// <summary>A factory over an existing data directory (e.g. to restart the app on it); the directory is kept.</summary>
+    public static MediVaultFactory OnDataDirectory(string dataDirectory) =>
+        new(dataDirectory);
+
+    private MediVaultFactory(string dataDirectory)
+    {
+        DataDirectory = dataDirectory;
+        OwnsDataDirectory = false;
+    }
+
+    public string DataDirectory { get; }
+    private bool OwnsDataDirectory { get; }
+
+    /// <summary>Extra configuration, e.g. ["MediVault:RateLimits:AuthPerMinute"] = "3".</summary>
+    public Dictionary<string, string?> Settings { get; } = new()
+    {
+        ["MediVault:RateLimits:AuthPerMinute"] = "0",
+        ["MediVault:RateLimits:QrAccessPerMinute"] = "0",
+        ["MediVault:SeedSampleData"] = "false",
+    };
+
+    /// <summary>Replaces the app's clock (e.g. a FakeTimeProvider) when set before the first request.</summary>
+    public TimeProvider? Clock { get; set; }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("MediVault:DataDirectory", DataDirectory);
+        foreach (var (key, value) in Settings)
+            builder.UseSetting(key, value);
+        builder.ConfigureTestServices(services =>
+        {
+            if (Clock is not null)
+                services.Replace(ServiceDescriptor.Singleton(Clock));
+        });
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing && OwnsDataDirectory)
+            TryDelete(DataDirectory);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (OwnsDataDirectory)
+            TryDelete(DataDirectory);
+        GC.SuppressFinalize(this);
+    }
+
+    public static void TryDelete(string directory)
+    {
+        try
+        {
+            if (Directory.Exists(directory))
+                Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open by a closing connection; the temp folder is cleaned by the OS.
+        }
+    }
+}
