@@ -61,7 +61,7 @@ internal sealed class MultipartUploadForm : IAsyncDisposable
         {
             if (++sections > MaxSections)
                 throw new BadRequestException($"An upload has at most {MaxSections} parts.");
-            if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.IsFormDisposition())
+            if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase))
                 throw new BadRequestException("Every part needs a Content-Disposition: form-data header.");
             var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? "";
 
