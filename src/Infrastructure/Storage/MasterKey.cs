@@ -16,15 +16,14 @@ internal sealed partial class MasterKey : IDisposable
     private const byte WrapVersion = 1;
     public const int WrappedLength = 1 + BlobFormat.NonceLength + BlobFormat.KeyLength + BlobFormat.TagLength;
 
-    private readonly AesGcm _aes;
+    // AesGcm instances are not thread-safe: each wrap or unwrap makes its own from the key.
+    private readonly byte[] _key;
 
     public MasterKey(IOptions<MediVaultOptions> options, DataDirectory data, ILogger<MasterKey> logger)
     {
-        var key = options.Value.MasterKey is { Length: > 0 } configured
+        _key = options.Value.MasterKey is { Length: > 0 } configured
             ? Parse(configured) ?? throw new InvalidOperationException("MediVault:MasterKey must be the base64 of 32 bytes.")
             : LoadOrCreate(Path.Combine(data.KeysPath, FileName), logger);
-        _aes = new AesGcm(key, BlobFormat.TagLength);
-        CryptographicOperations.ZeroMemory(key);
     }
 
     /// <summary>Decodes a configured key; null when it is not the base64 of exactly 32 bytes.</summary>
@@ -43,7 +42,8 @@ internal sealed partial class MasterKey : IDisposable
         wrapped[0] = WrapVersion;
         var nonce = wrapped.AsSpan(1, BlobFormat.NonceLength);
         RandomNumberGenerator.Fill(nonce);
-        _aes.Encrypt(nonce, dataKey, wrapped.AsSpan(1 + BlobFormat.NonceLength, BlobFormat.KeyLength),
+        using var aes = new AesGcm(_key, BlobFormat.TagLength);
+        aes.Encrypt(nonce, dataKey, wrapped.AsSpan(1 + BlobFormat.NonceLength, BlobFormat.KeyLength),
             wrapped.AsSpan(1 + BlobFormat.NonceLength + BlobFormat.KeyLength), AssociatedData(storageKey));
         return wrapped;
     }
@@ -54,12 +54,13 @@ internal sealed partial class MasterKey : IDisposable
         if (wrapped is not { Length: WrappedLength } || wrapped[0] != WrapVersion)
             throw new CryptographicException("The wrapped data key is not of a known version.");
         var dataKey = new byte[BlobFormat.KeyLength];
-        _aes.Decrypt(wrapped.AsSpan(1, BlobFormat.NonceLength), wrapped.AsSpan(1 + BlobFormat.NonceLength, BlobFormat.KeyLength),
+        using var aes = new AesGcm(_key, BlobFormat.TagLength);
+        aes.Decrypt(wrapped.AsSpan(1, BlobFormat.NonceLength), wrapped.AsSpan(1 + BlobFormat.NonceLength, BlobFormat.KeyLength),
             wrapped.AsSpan(1 + BlobFormat.NonceLength + BlobFormat.KeyLength), dataKey, AssociatedData(storageKey));
         return dataKey;
     }
 
-    public void Dispose() => _aes.Dispose();
+    public void Dispose() => CryptographicOperations.ZeroMemory(_key);
 
     // Binding the wrapping to its blob means a wrapped key copied onto another row does not open that row's blob.
     private static byte[] AssociatedData(string storageKey) => Encoding.ASCII.GetBytes("medivault-dek-v1:" + storageKey);

@@ -221,6 +221,22 @@ public sealed class EncryptedFileStoreTests : IDisposable
             File.GetUnixFileMode(path).Should().Be(UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
 
+    [Fact]
+    public void MasterKey_UsedFromManyThreadsAtOnce_WrapsAndUnwrapsEveryKey()
+    {
+        var failures = 0;
+
+        Parallel.For(0, 2000, i =>
+        {
+            var dataKey = RandomNumberGenerator.GetBytes(32);
+            var storageKey = i.ToString("x32");
+            if (!_temp.MasterKey.Unwrap(_temp.MasterKey.Wrap(dataKey, storageKey), storageKey).AsSpan().SequenceEqual(dataKey))
+                Interlocked.Increment(ref failures);
+        });
+
+        failures.Should().Be(0);
+    }
+
     [Theory]
     [InlineData("not base64!")]
     [InlineData("AAAA")]
