@@ -12,11 +12,14 @@ namespace MediVault.Infrastructure.Storage;
 internal sealed partial class EncryptedFileStore(DataDirectory data, MasterKey masterKey, ILogger<EncryptedFileStore> logger) : IFileStore
 {
     public const string StagingFolder = ".staging";
+    /// <summary>Large uploads reach the disk as they arrive; the last flush then waits for the tail only.</summary>
+    private const long FlushEveryBytes = 32L * 1024 * 1024;
+
     internal int ChunkSize { get; init; } = BlobFormat.DefaultChunkSize;
 
     public string StagingPath => Path.Combine(data.BlobsPath, StagingFolder);
 
-    public async Task<IStagedBlob> StageAsync(Stream content, CancellationToken cancellationToken)
+    public async Task<IStagedBlob> StageAsync(Stream content, IContentObserver observer, CancellationToken cancellationToken)
     {
         var storageKey = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         Directory.CreateDirectory(StagingPath);
@@ -24,20 +27,15 @@ internal sealed partial class EncryptedFileStore(DataDirectory data, MasterKey m
         var dataKey = RandomNumberGenerator.GetBytes(BlobFormat.KeyLength);
         try
         {
-            var options = new FileStreamOptions
-            {
-                Mode = FileMode.CreateNew,
-                Access = FileAccess.Write,
-                Share = FileShare.None,
-                BufferSize = 0, // whole chunks are written at once; a second buffer would only copy them again
-                Options = FileOptions.Asynchronous,
-            };
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 0 };
             if (!OperatingSystem.IsWindows())
                 options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            await using (var file = new FileStream(stagingPath, options))
+            // The FileStream only creates the file with its mode; writes go by position through its handle.
+            await using (var created = new FileStream(stagingPath, options))
+            await using (var file = new DurableFileWriter(created.SafeFileHandle, FlushEveryBytes))
             {
-                await BlobEncryptor.EncryptAsync(content, file, dataKey, ChunkSize, cancellationToken);
-                file.Flush(flushToDisk: true);
+                await BlobEncryptor.EncryptAsync(content, file, dataKey, ChunkSize, observer, cancellationToken);
+                await file.FlushToDiskAsync();
             }
             return new StagedBlob(storageKey, masterKey.Wrap(dataKey, storageKey), stagingPath, PathOf(storageKey));
         }

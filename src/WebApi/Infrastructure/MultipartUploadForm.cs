@@ -16,6 +16,8 @@ internal sealed class MultipartUploadForm : IAsyncDisposable
     public const string FileField = "file";
     private const int MaxFieldBytes = 16 * 1024;
     private const int MaxSections = 16;
+    /// <summary>The reader's default 4 KiB buffer hands the file over in slivers; a chunk's worth keeps the pipeline fed.</summary>
+    private const int BodyBufferSize = 64 * 1024;
     /// <summary>Room for the boundaries, part headers and text fields around the file.</summary>
     private const long FormOverheadBytes = 1024 * 1024;
     private static readonly string[] TextFields = ["category", "description", "recordDate", "patientId"];
@@ -43,7 +45,7 @@ internal sealed class MultipartUploadForm : IAsyncDisposable
         var form = new MultipartUploadForm();
         try
         {
-            await form.ReadSectionsAsync(new MultipartReader(boundary, request.Body) { HeadersCountLimit = 16, HeadersLengthLimit = 16 * 1024 },
+            await form.ReadSectionsAsync(new MultipartReader(boundary, request.Body, BodyBufferSize) { HeadersCountLimit = 16, HeadersLengthLimit = 16 * 1024 },
                 mediator, maxFileBytes, cancellationToken);
             return form;
         }

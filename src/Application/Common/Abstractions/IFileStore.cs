@@ -8,9 +8,11 @@ public interface IFileStore
 {
     /// <summary>
     /// Reads <paramref name="content"/> to its end once, encrypting it into a temporary blob that is flushed to disk.
-    /// The blob is invisible until <see cref="IStagedBlob.PublishAsync"/>; disposing an unpublished blob deletes it.
+    /// <paramref name="observer"/> sees every plaintext byte once, in order, while the store encrypts (possibly on
+    /// another thread, never two calls at once). The blob is invisible until <see cref="IStagedBlob.PublishAsync"/>;
+    /// disposing an unpublished blob deletes it.
     /// </summary>
-    Task<IStagedBlob> StageAsync(Stream content, CancellationToken cancellationToken);
+    Task<IStagedBlob> StageAsync(Stream content, IContentObserver observer, CancellationToken cancellationToken);
 
     /// <summary>
     /// A seekable stream of the plaintext. Every chunk's tag is checked before any of its bytes are returned; a chunk
@@ -20,6 +22,12 @@ public interface IFileStore
 
     /// <summary>Removes a blob; absent blobs are ignored.</summary>
     void Delete(string storageKey);
+}
+
+/// <summary>Sees content as it is stored: consecutive pieces, in order, one call at a time.</summary>
+public interface IContentObserver
+{
+    void Observe(ReadOnlySpan<byte> piece);
 }
 
 /// <summary>An encrypted blob written to a temporary file, waiting to be renamed into place.</summary>

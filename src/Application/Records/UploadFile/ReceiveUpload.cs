@@ -32,18 +32,19 @@ public sealed class ReceiveUploadHandler(IFileStore store) : ICommandHandler<Rec
     public async ValueTask<ReceivedUpload> Handle(ReceiveUpload command, CancellationToken cancellationToken)
     {
         var fileName = FileNames.Sanitize(command.FileName);
-        using var inspected = new InspectingStream(command.Content, command.MaxBytes);
-        var blob = await store.StageAsync(inspected, cancellationToken);
+        var limited = new UploadLimitStream(command.Content, command.MaxBytes);
+        using var inspector = new UploadInspector();
+        var blob = await store.StageAsync(limited, inspector, cancellationToken);
         try
         {
-            if (inspected.BytesRead == 0)
+            if (limited.BytesRead == 0)
                 throw new ValidationFailedException("file", "The file is empty.");
-            var type = inspected.Detector.Complete()
+            var type = inspector.Detector.Complete()
                 ?? throw new UnsupportedMediaTypeException("Accepted are PDF, PNG, JPEG, DICOM and plain UTF-8 text; this content is none of them.");
             if (!type.AgreesWith(fileName))
                 throw new UnsupportedMediaTypeException(
                     $"The content is {type.Name}, but the file name ends in .{FileNames.ExtensionOf(fileName)}.");
-            return new ReceivedUpload(blob, fileName, type.ContentType, inspected.BytesRead, inspected.Sha256Hex());
+            return new ReceivedUpload(blob, fileName, type.ContentType, limited.BytesRead, inspector.Sha256Hex());
         }
         catch
         {

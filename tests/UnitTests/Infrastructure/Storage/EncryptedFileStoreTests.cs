@@ -31,6 +31,23 @@ public sealed class EncryptedFileStoreTests : IDisposable
     }
 
     [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(4 * Chunk - 1)]
+    [InlineData(4 * Chunk)]
+    [InlineData(4 * Chunk + 1)]
+    [InlineData(9 * Chunk + 12345)]
+    public async Task Stage_AnyLength_ShowsTheObserverEveryByteOnceInOrder(int length)
+    {
+        var content = RandomContent(length);
+        var observer = new TempStore.RecordingObserver();
+
+        await using var staged = await _temp.Store.StageAsync(new MemoryStream(content), observer, CancellationToken.None);
+
+        observer.Seen.Should().Equal(content);
+    }
+
+    [Theory]
     [InlineData(0, 1)]
     [InlineData(1, 1)]
     [InlineData(Chunk - 1, 1)]
@@ -183,7 +200,7 @@ public sealed class EncryptedFileStoreTests : IDisposable
     [Fact]
     public async Task Stage_DisposedWithoutPublishing_LeavesNoFile()
     {
-        var staged = await _temp.Store.StageAsync(new MemoryStream(RandomContent(100)), CancellationToken.None);
+        var staged = await _temp.Store.StageAsync(new MemoryStream(RandomContent(100)), new TempStore.RecordingObserver(), CancellationToken.None);
         Directory.EnumerateFiles(_temp.Store.StagingPath).Should().ContainSingle();
 
         await staged.DisposeAsync();
@@ -194,7 +211,7 @@ public sealed class EncryptedFileStoreTests : IDisposable
     [Fact]
     public async Task Stage_SourceFailsHalfway_LeavesNoFile()
     {
-        var act = () => _temp.Store.StageAsync(new FailingStream(3 * Chunk), CancellationToken.None);
+        var act = () => _temp.Store.StageAsync(new FailingStream(3 * Chunk), new TempStore.RecordingObserver(), CancellationToken.None);
 
         await act.Should().ThrowAsync<IOException>();
         Directory.EnumerateFiles(_temp.Data.BlobsPath, "*", SearchOption.AllDirectories).Should().BeEmpty();

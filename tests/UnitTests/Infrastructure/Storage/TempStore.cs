@@ -28,7 +28,7 @@ internal sealed class TempStore : IDisposable
 
     public async Task<(string StorageKey, byte[] WrappedKey)> PutAsync(byte[] content)
     {
-        await using var staged = await Store.StageAsync(new MemoryStream(content), CancellationToken.None);
+        await using var staged = await Store.StageAsync(new MemoryStream(content), new RecordingObserver(), CancellationToken.None);
         await staged.PublishAsync(CancellationToken.None);
         return (staged.StorageKey, staged.WrappedKey);
     }
@@ -39,6 +39,15 @@ internal sealed class TempStore : IDisposable
         using var copy = new MemoryStream();
         await stream.CopyToAsync(copy);
         return copy.ToArray();
+    }
+
+    /// <summary>Keeps every byte it is shown, to check the store shows each byte once and in order.</summary>
+    internal sealed class RecordingObserver : MediVault.Application.Common.Abstractions.IContentObserver
+    {
+        private readonly List<byte> _seen = [];
+        public byte[] Seen => [.. _seen];
+
+        public void Observe(ReadOnlySpan<byte> piece) => _seen.AddRange(piece);
     }
 
     public void Dispose()
