@@ -2,6 +2,7 @@
 # Uploads a 1 GiB file to a freshly started MediVault server and prints the upload throughput next to
 # `openssl dgst -sha256` over the same file, and the server's peak resident memory (VmHWM).
 # Usage: bash benchmarks/upload-1gib.sh [size-in-MiB]   (default 1024; needs dotnet, curl, openssl, python3)
+# SERVER_LOG=/path/file keeps the server's log.
 set -euo pipefail
 
 SIZE_MIB="${1:-1024}"
@@ -13,11 +14,10 @@ cleanup() {
     kill "$SERVER_PID" 2>/dev/null || true
     wait "$SERVER_PID" 2>/dev/null || true
   fi
-  [[ -n "$KEEPLOG" ]] && cp "$WORK/server.log" /tmp/upload-server.log
+  [[ -n "${SERVER_LOG:-}" ]] && cp "$WORK/server.log" "$SERVER_LOG"
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-KEEPLOG=${KEEPLOG:-}
 
 echo "== building the server (Release)"
 dotnet build -c Release "$ROOT/src/WebApi" -v quiet -nologo >/dev/null
