@@ -20,8 +20,8 @@ public static class DependencyInjection
     {
         services.AddOptions<MediVaultOptions>()
             .Bind(configuration.GetSection(MediVaultOptions.Section))
-            .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<MediVaultOptions>, MediVaultOptionsValidator>();
         services.AddSingleton(sp => DataDirectory.Resolve(sp.GetRequiredService<IOptions<MediVaultOptions>>().Value, environment));
         services.AddSingleton(TimeProvider.System);
 

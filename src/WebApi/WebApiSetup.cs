@@ -47,10 +47,11 @@ internal static class WebApiSetup
     public static WebApplication MapWebApiEndpoints(this WebApplication app)
     {
         app.MapOpenApi("/openapi/{documentName}.json");
-        app.MapScalarApiReference("/docs", options => options.WithTitle("MediVault API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+        app.MapScalarApiReference("/docs", options => options.WithTitle("MediVault API").WithOpenApiRoutePattern("/openapi/{documentName}.json").DisableDefaultFonts());
         app.MapHealthEndpoints();
         app.MapConnectEndpoints();
         app.MapAuthEndpoints(app.Configuration);
+        app.MapSharingEndpoints();
         app.MapRecordsEndpoints();
         app.MapLedgerEndpoints();
         return app;

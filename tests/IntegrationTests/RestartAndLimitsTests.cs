@@ -104,3 +104,33 @@ public sealed class RestartAndLimitsTests
         response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
     }
 }
+
+public sealed class ConfigurationTests
+{
+    [Theory]
+    [InlineData("MediVault:Files:MaxUploadBytes", "0")]
+    [InlineData("MediVault:RateLimits:AuthPerMinute", "-1")]
+    [InlineData("MediVault:PublicBaseUrl", "not a url")]
+    [InlineData("MediVault:MasterKey", "c2hvcnQ=")]
+    [InlineData("MediVault:Cors:AllowedOrigins:0", "*")]
+    public void Startup_BadSetting_FailsNamingTheKey(string key, string value)
+    {
+        using var factory = new MediVaultFactory();
+        factory.Settings[key] = value;
+
+        var start = () => factory.CreateClient();
+
+        start.Should().Throw<Microsoft.Extensions.Options.OptionsValidationException>().WithMessage($"*{key}*");
+    }
+
+    [Fact]
+    public void Startup_SettingOfTheWrongType_FailsNamingTheKey()
+    {
+        using var factory = new MediVaultFactory();
+        factory.Settings["MediVault:RateLimits:QrAccessPerMinute"] = "many";
+
+        var start = () => factory.CreateClient();
+
+        start.Should().Throw<Exception>().Where(e => e.ToString().Contains("MediVault:RateLimits:QrAccessPerMinute", StringComparison.Ordinal));
+    }
+}

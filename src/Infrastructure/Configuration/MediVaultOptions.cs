@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace MediVault.Infrastructure.Configuration;
 
 /// <summary>The <c>MediVault</c> configuration section. Validated at start-up; a bad value stops the app with the key named.</summary>
@@ -8,14 +6,12 @@ public sealed class MediVaultOptions
     public const string Section = "MediVault";
 
     /// <summary>Folder for the database, the encrypted file store and key material. Relative paths are under the content root.</summary>
-    [Required]
     public string DataDirectory { get; set; } = "data";
 
     /// <summary>Seed the sample accounts. Defaults to on in Development, off otherwise.</summary>
     public bool? SeedSampleData { get; set; }
 
     /// <summary>Origin used in emergency QR links, e.g. https://vault.example. Defaults to the request's origin.</summary>
-    [Url]
     public string? PublicBaseUrl { get; set; }
 
     /// <summary>Base64 of a 32-byte master key. When absent, one is generated once into the data directory.</summary>
@@ -31,18 +27,15 @@ public sealed class MediVaultOptions
 
     public sealed class FileOptions
     {
-        [Range(1, long.MaxValue)]
         public long MaxUploadBytes { get; set; } = 256L * 1024 * 1024;
     }
 
     public sealed class RateLimitOptions
     {
         /// <summary>Login, register and refresh requests per client address per minute; 0 switches the limit off.</summary>
-        [Range(0, 100_000)]
         public int AuthPerMinute { get; set; } = 10;
 
         /// <summary>Anonymous emergency-code look-ups per client address per minute; 0 switches the limit off.</summary>
-        [Range(0, 100_000)]
         public int QrAccessPerMinute { get; set; } = 30;
     }
 
@@ -53,16 +46,12 @@ public sealed class MediVaultOptions
 
     public sealed class TokenOptions
     {
-        [Range(60, 86_400)]
         public int AccessTokenLifetimeSeconds { get; set; } = 900;
-
-        [Range(300, 60 * 86_400)]
         public int RefreshTokenLifetimeSeconds { get; set; } = 14 * 86_400;
     }
 
     public sealed class IntegrationClientOptions
     {
-        [Required]
         public string ClientId { get; set; } = "";
 
         /// <summary>Set for confidential clients (client_credentials); absent for public PKCE clients.</summary>

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -40,6 +41,9 @@ public class MediVaultFactory : WebApplicationFactory<Program>
         ["MediVault:SeedSampleData"] = "false",
     };
 
+    /// <summary>Everything the app logs, at every level.</summary>
+    public CapturedLogs Logs { get; } = new();
+
     /// <summary>Replaces the app's clock (e.g. a FakeTimeProvider) when set before the first request.</summary>
     public TimeProvider? Clock { get; set; }
 
@@ -47,8 +51,18 @@ public class MediVaultFactory : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("MediVault:DataDirectory", DataDirectory);
+        if (Clock is not null)
+        {
+            // OpenIddict reads the same clock: keep tokens alive while a test moves time forward by hours.
+            builder.UseSetting("MediVault:Tokens:AccessTokenLifetimeSeconds", "86400");
+        }
         foreach (var (key, value) in Settings)
             builder.UseSetting(key, value);
+        builder.ConfigureLogging(logging =>
+        {
+            logging.AddProvider(Logs);
+            logging.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Trace);
+        });
         builder.ConfigureTestServices(services =>
         {
             if (Clock is not null)

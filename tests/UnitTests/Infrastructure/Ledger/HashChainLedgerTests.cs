@@ -68,9 +68,9 @@ public sealed class HashChainLedgerTests : IAsyncLifetime, IDisposable
     {
         var ledger = NewLedger(out var db);
         using var _ = db;
-        var entry = Domain.Audit.AccessLogEntry.Create(Guid.CreateVersion7(), _clock.GetUtcNow().UtcDateTime,
-            Domain.Audit.AccessAction.FileUploaded, null, "x", Domain.Audit.ActorRole.Patient, "file", null, null, null,
-            Domain.Audit.AccessOutcome.Success);
+        var entry = MediVault.Domain.Audit.AccessLogEntry.Create(Guid.CreateVersion7(), _clock.GetUtcNow().UtcDateTime,
+            MediVault.Domain.Audit.AccessAction.FileUploaded, null, "x", MediVault.Domain.Audit.ActorRole.Patient, "file", null, null, null,
+            MediVault.Domain.Audit.AccessOutcome.Success);
         db.Context.AccessLogEntries.Add(entry);
         long seenIndex = -1;
 

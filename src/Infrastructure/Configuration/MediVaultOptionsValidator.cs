@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Options;
+
+namespace MediVault.Infrastructure.Configuration;
+
+/// <summary>Checks the whole <c>MediVault</c> section at start-up; each failure names its full configuration key.</summary>
+internal sealed class MediVaultOptionsValidator : IValidateOptions<MediVaultOptions>
+{
+    public ValidateOptionsResult Validate(string? name, MediVaultOptions options)
+    {
+        var failures = new List<string>();
+        void Check(bool ok, string key, string rule)
+        {
+            if (!ok)
+                failures.Add($"MediVault:{key} {rule}");
+        }
+
+        Check(!string.IsNullOrWhiteSpace(options.DataDirectory), "DataDirectory", "must name a folder.");
+        Check(options.PublicBaseUrl is null || IsOrigin(options.PublicBaseUrl, allowPath: true), "PublicBaseUrl",
+            "must be an absolute http(s) URL such as https://vault.example.");
+        Check(options.MasterKey is null || IsKey(options.MasterKey), "MasterKey", "must be the base64 encoding of exactly 32 bytes.");
+        Check(options.Files.MaxUploadBytes >= 1, "Files:MaxUploadBytes", "must be at least 1.");
+        Check(options.RateLimits.AuthPerMinute >= 0, "RateLimits:AuthPerMinute", "must be 0 (off) or more.");
+        Check(options.RateLimits.QrAccessPerMinute >= 0, "RateLimits:QrAccessPerMinute", "must be 0 (off) or more.");
+        Check(options.Tokens.AccessTokenLifetimeSeconds is >= 60 and <= 86_400, "Tokens:AccessTokenLifetimeSeconds", "must be between 60 and 86400.");
+        Check(options.Tokens.RefreshTokenLifetimeSeconds is >= 300 and <= 5_184_000, "Tokens:RefreshTokenLifetimeSeconds", "must be between 300 and 5184000.");
+        for (var i = 0; i < options.Cors.AllowedOrigins.Count; i++)
+            Check(IsOrigin(options.Cors.AllowedOrigins[i], allowPath: false), $"Cors:AllowedOrigins:{i}",
+                "must be an origin such as https://portal.example (no wildcard, no path).");
+        for (var i = 0; i < options.Clients.Count; i++)
+        {
+            var client = options.Clients[i];
+            Check(!string.IsNullOrWhiteSpace(client.ClientId), $"Clients:{i}:ClientId", "is required.");
+            Check(client.ClientSecret is null || client.ClientSecret.Length >= 16, $"Clients:{i}:ClientSecret", "must be at least 16 characters.");
+            Check(client.ClientSecret is not null || client.RedirectUris.Count > 0, $"Clients:{i}",
+                "needs a ClientSecret (client_credentials) or RedirectUris (authorization_code with PKCE).");
+            for (var j = 0; j < client.RedirectUris.Count; j++)
+                Check(Uri.TryCreate(client.RedirectUris[j], UriKind.Absolute, out _), $"Clients:{i}:RedirectUris:{j}", "must be an absolute URI.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static bool IsOrigin(string value, bool allowPath) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri)
+        && uri.Scheme is "http" or "https"
+        && !value.Contains('*', StringComparison.Ordinal)
+        && (allowPath || uri.AbsolutePath == "/") && string.IsNullOrEmpty(uri.Query);
+
+    private static bool IsKey(string value)
+    {
+        var buffer = new byte[64];
+        return Convert.TryFromBase64String(value, buffer, out var written) && written == 32;
+    }
+}

@@ -1,0 +1,65 @@
+using System.Reflection;
+using NetArchTest.Rules;
+
+namespace MediVault.UnitTests.Architecture;
+
+/// <summary>Dependencies point inwards: Domain ← Application ← Infrastructure ← WebApi.</summary>
+public sealed class LayerTests
+{
+    private static readonly Assembly Domain = typeof(MediVault.Domain.Records.MedicalFile).Assembly;
+    private static readonly Assembly Application = typeof(MediVault.Application.DependencyInjection).Assembly;
+    private static readonly Assembly Infrastructure = typeof(MediVault.Infrastructure.DependencyInjection).Assembly;
+
+    [Fact]
+    public void Domain_DependsOnNoOtherLayerAndNoFramework()
+    {
+        var result = Types.InAssembly(Domain).ShouldNot()
+            .HaveDependencyOnAny("MediVault.Application", "MediVault.Infrastructure", "MediVault.WebApi",
+                "Microsoft.EntityFrameworkCore", "Microsoft.AspNetCore", "OpenIddict", "Mediator", "FluentValidation")
+            .GetResult();
+
+        result.IsSuccessful.Should().BeTrue(Failing(result));
+    }
+
+    [Fact]
+    public void Application_DependsOnlyOnDomain()
+    {
+        var result = Types.InAssembly(Application).ShouldNot()
+            .HaveDependencyOnAny("MediVault.Infrastructure", "MediVault.WebApi",
+                "Microsoft.AspNetCore", "Microsoft.EntityFrameworkCore.Sqlite", "Microsoft.Data.Sqlite", "OpenIddict")
+            .GetResult();
+
+        result.IsSuccessful.Should().BeTrue(Failing(result));
+    }
+
+    [Fact]
+    public void Infrastructure_DoesNotDependOnWebApi()
+    {
+        var result = Types.InAssembly(Infrastructure).ShouldNot().HaveDependencyOn("MediVault.WebApi").GetResult();
+
+        result.IsSuccessful.Should().BeTrue(Failing(result));
+    }
+
+    [Fact]
+    public void ProjectReferences_PointInwards()
+    {
+        Referenced(Domain).Should().NotContain(name => name.StartsWith("MediVault.", StringComparison.Ordinal));
+        Referenced(Application).Where(name => name.StartsWith("MediVault.", StringComparison.Ordinal)).Should().BeEquivalentTo(["MediVault.Domain"]);
+        Referenced(Infrastructure).Should().NotContain("MediVault.WebApi");
+    }
+
+    [Fact]
+    public void Rules_CatchAnOutwardDependency()
+    {
+        // The rule itself must be able to fail: Infrastructure does depend on Application.
+        var result = Types.InAssembly(Infrastructure).ShouldNot().HaveDependencyOn("MediVault.Application").GetResult();
+
+        result.IsSuccessful.Should().BeFalse();
+    }
+
+    private static IEnumerable<string> Referenced(Assembly assembly) =>
+        assembly.GetReferencedAssemblies().Select(a => a.Name!);
+
+    private static string Failing(TestResult result) =>
+        "these types reach outwards: " + string.Join(", ", result.FailingTypeNames ?? []);
+}
