@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using MediVault.Domain.Audit;
-using MediVault.Domain.Sharing;
 using MediVault.IntegrationTests.Infrastructure;
 using MediVault.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -23,15 +23,13 @@ public sealed class RecordsTests(MediVaultFactory factory) : IClassFixture<MediV
         return await query(scope.ServiceProvider.GetRequiredService<AppDbContext>());
     }
 
-    private async Task Grant(Session patient, Session doctor, DateTime? revokedAt = null)
+    /// <summary>The patient grants the doctor access through the sharing API, and optionally revokes it again.</summary>
+    private static async Task Grant(Session patient, Session doctor, bool thenRevoke = false)
     {
-        await using var scope = factory.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        var grant = AccessGrant.Create(patient.Id, doctor.Id, DateTime.UtcNow.AddMinutes(-1), null);
-        if (revokedAt is { } at)
-            grant.Revoke(at);
-        db.AccessGrants.Add(grant);
-        await db.SaveChangesAsync();
+        var grant = await (await patient.Client.PostAsJsonAsync("/api/access-grants", new { doctorEmail = doctor.Email }))
+            .ReadAs<GrantAnswer>(HttpStatusCode.Created);
+        if (thenRevoke)
+            (await patient.Client.DeleteAsync($"/api/access-grants/{grant.Id}")).StatusCode.Should().Be(HttpStatusCode.NoContent);
     }
 
     // ---- upload ----
@@ -699,7 +697,7 @@ public sealed class RecordsTests(MediVaultFactory factory) : IClassFixture<MediV
         var owner = await api.RegisterPatient();
         var file = await owner.Upload(SampleFiles.Pdf());
         var doctor = await api.RegisterDoctor();
-        await Grant(owner, doctor, revokedAt: DateTime.UtcNow);
+        await Grant(owner, doctor, thenRevoke: true);
 
         var response = await Call(doctor.Client, route, owner.Id, file.Id);
 
