@@ -2,7 +2,6 @@ using MediVault.Application.Common.Abstractions;
 using MediVault.Application.Ledger.Common;
 using MediVault.Application.Ledger.ListLedgerBlocks;
 using MediVault.Application.Ledger.VerifyLedger;
-using MediVault.WebApi.Infrastructure;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -26,7 +25,7 @@ public static class LedgerEndpoints
     private static async Task<Ok<LedgerVerification>> Verify(IMediator mediator, CancellationToken cancellationToken) =>
         TypedResults.Ok(await mediator.Send(new VerifyLedger(), cancellationToken));
 
-    private static async Task<Ok<IReadOnlyList<BlockDto>>> Blocks(HttpContext context, IMediator mediator, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await mediator.Send(
-            new ListLedgerBlocks(QueryValues.Long(context, "from", 0), QueryValues.Int(context, "limit", 100)), cancellationToken));
+    private static async Task<Ok<IReadOnlyList<BlockDto>>> Blocks(
+        IMediator mediator, CancellationToken cancellationToken, long from = 0, int limit = 100) =>
+        TypedResults.Ok(await mediator.Send(new ListLedgerBlocks(from, limit), cancellationToken));
 }

@@ -56,8 +56,8 @@ public static class RecordsEndpoints
     }
 
     private static async Task<Ok<Paged<FileDto>>> List(
-        Guid userId, string? category, string? q, PageQuery paging, IMediator mediator, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await mediator.Send(new ListFiles(userId, category, q, paging.Page, paging.PageSize), cancellationToken));
+        Guid userId, string? category, string? q, IMediator mediator, CancellationToken cancellationToken, int page = 1, int pageSize = 20) =>
+        TypedResults.Ok(await mediator.Send(new ListFiles(userId, category, q, page, pageSize), cancellationToken));
 
     private static async Task<FileStreamHttpResult> Download(Guid fileId, HttpResponse response, IMediator mediator, CancellationToken cancellationToken)
     {
