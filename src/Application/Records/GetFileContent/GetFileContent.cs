@@ -30,14 +30,19 @@ public sealed class GetFileContentHandler(IAppDbContext db, IRecordAccess access
         var role = await access.EnsureAsync(file.OwnerId, RecordAction.DownloadFile, cancellationToken);
 
         var content = store.OpenRead(file.StorageKey, file.WrappedKey!);
-        if (content.Length != file.SizeBytes)
+        try
+        {
+            if (content.Length != file.SizeBytes)
+                throw new StoredContentCorruptException("The stored content's length differs from the uploaded file's.");
+            accessLog.Record(file.OwnerId, AccessAction.FileDownloaded, role, "file", file.Id);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch
         {
             await content.DisposeAsync();
-            throw new StoredContentCorruptException("The stored content's length differs from the uploaded file's.");
+            throw;
         }
 
-        accessLog.Record(file.OwnerId, AccessAction.FileDownloaded, role, "file", file.Id);
-        await db.SaveChangesAsync(cancellationToken);
         var contentType = file.ContentType == "text/plain" ? "text/plain; charset=utf-8" : file.ContentType;
         return new FileContent(content, file.FileName, contentType, file.SizeBytes, file.Sha256, file.UploadedAt);
     }
