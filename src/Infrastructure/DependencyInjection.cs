@@ -1,5 +1,6 @@
 using MediVault.Application.Common.Abstractions;
 using MediVault.Infrastructure.Configuration;
+using MediVault.Infrastructure.Emergency;
 using MediVault.Infrastructure.Identity;
 using MediVault.Infrastructure.Ledger;
 using MediVault.Infrastructure.Persistence;
@@ -40,6 +41,7 @@ public static class DependencyInjection
 
         var options = configuration.GetSection(MediVaultOptions.Section).Get<MediVaultOptions>() ?? new MediVaultOptions();
         services.AddMediVaultIdentity(options, DataDirectory.Resolve(options, environment));
+        services.AddEmergencyInfrastructure();
         return services;
     }
 

@@ -24,6 +24,9 @@ internal static class WebApiSetup
         services.AddScoped<MediVault.Application.Common.Abstractions.ICurrentUser, HttpCurrentUser>();
         services.AddMediVaultAuth(configuration);
         services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecuritySchemeTransformer>());
+        services.AddScoped<MediVault.Application.Emergency.IEmergencyLinks, HttpEmergencyLinks>();
+        services.Configure<LoggerFilterOptions>(options => options.AddFilter(RequestLogScope.HostingScopeCategory, LogLevel.None));
+        RequestLogScope.KeepRequestActivities();
         return services;
     }
 
@@ -35,8 +38,11 @@ internal static class WebApiSetup
 
     public static WebApplication UseWebApi(this WebApplication app)
     {
+        app.UseMiddleware<RequestLogScope>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // The emergency page's script and style sheet (wwwroot/emergency).
+        app.UseStaticFiles();
         // Before routing: /api/auth/login and /refresh are rewritten into token requests.
         app.UseMiddleware<AuthApiAdapter>();
         app.UseRouting();
@@ -52,6 +58,8 @@ internal static class WebApiSetup
         app.MapConnectEndpoints();
         app.MapAuthEndpoints(app.Configuration);
         app.MapSharingEndpoints();
+        app.MapEmergencyEndpoints();
+        app.MapAuditEndpoints();
         app.MapRecordsEndpoints();
         app.MapLedgerEndpoints();
         return app;

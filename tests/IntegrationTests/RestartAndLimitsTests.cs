@@ -105,6 +105,10 @@ public sealed class RestartAndLimitsTests
     }
 }
 
+/// <summary>
+/// The real program started as a process with one bad setting: it must stop at start-up and name the key.
+/// (A process, not WebApplicationFactory, whose teardown races with a host that fails to start.)
+/// </summary>
 public sealed class ConfigurationTests
 {
     [Theory]
@@ -113,24 +117,51 @@ public sealed class ConfigurationTests
     [InlineData("MediVault:PublicBaseUrl", "not a url")]
     [InlineData("MediVault:MasterKey", "c2hvcnQ=")]
     [InlineData("MediVault:Cors:AllowedOrigins:0", "*")]
-    public void Startup_BadSetting_FailsNamingTheKey(string key, string value)
+    [InlineData("MediVault:RateLimits:QrAccessPerMinute", "many")]
+    public async Task Startup_BadSetting_StopsTheAppNamingTheKey(string key, string value)
     {
-        using var factory = new MediVaultFactory();
-        factory.Settings[key] = value;
+        var directory = Path.Combine(Path.GetTempPath(), "medivault-tests", Guid.NewGuid().ToString("N"));
+        try
+        {
+            var (exitCode, output) = await RunApp(directory, $"--{key}={value}");
 
-        var start = () => factory.CreateClient();
-
-        start.Should().Throw<Microsoft.Extensions.Options.OptionsValidationException>().WithMessage($"*{key}*");
+            exitCode.Should().NotBe(0, output);
+            output.Should().Contain(key);
+        }
+        finally
+        {
+            MediVaultFactory.TryDelete(directory);
+        }
     }
 
-    [Fact]
-    public void Startup_SettingOfTheWrongType_FailsNamingTheKey()
+    private static async Task<(int ExitCode, string Output)> RunApp(string dataDirectory, string setting)
     {
-        using var factory = new MediVaultFactory();
-        factory.Settings["MediVault:RateLimits:QrAccessPerMinute"] = "many";
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        foreach (var argument in new[]
+        {
+            Path.Combine(AppContext.BaseDirectory, "MediVault.WebApi.dll"), "--urls", "http://127.0.0.1:0",
+            "--environment", "Testing", $"--MediVault:DataDirectory={dataDirectory}", setting,
+        })
+            start.ArgumentList.Add(argument);
 
-        var start = () => factory.CreateClient();
-
-        start.Should().Throw<Exception>().Where(e => e.ToString().Contains("MediVault:RateLimits:QrAccessPerMinute", StringComparison.Ordinal));
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            return (0, "the app did not stop: " + await stdout);
+        }
+        return (process.ExitCode, await stdout + await stderr);
     }
 }

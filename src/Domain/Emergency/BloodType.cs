@@ -14,6 +14,7 @@ public enum BloodType
     ONegative,
 }
 
+/// <summary>The contract's spelling of each blood type.</summary>
 public static class BloodTypeNames
 {
     private static readonly Dictionary<BloodType, string> Names = new()
@@ -33,11 +34,12 @@ public static class BloodTypeNames
 
     public static string ToName(this BloodType type) => Names[type];
 
+    /// <summary>Reads <c>A+</c>, <c>ab-</c>, <c>unknown</c>, … (case-insensitive); anything else is refused.</summary>
     public static bool TryParse(string? name, out BloodType type)
     {
         foreach (var (key, value) in Names)
         {
-            if (string.Equals(value, name, StringComparison.Ordinal))
+            if (string.Equals(value, name, StringComparison.OrdinalIgnoreCase))
             {
                 type = key;
                 return true;

@@ -6,6 +6,11 @@ namespace MediVault.Domain.Emergency;
 public sealed class QrAccessCode
 {
     public const int MaxLabelLength = 100;
+    public const int MinLifetimeMinutes = 5;
+    /// <summary>30 days.</summary>
+    public const int MaxLifetimeMinutes = 43_200;
+    public const int DefaultLifetimeMinutes = 1_440;
+    public const int MaxMaxUses = 10_000;
 
     private QrAccessCode() { } // EF Core
 
@@ -22,22 +27,27 @@ public sealed class QrAccessCode
 
     public static QrAccessCode Create(Guid patientId, string tokenHash, string? label, DateTime createdAt, DateTime expiresAt, int? maxUses)
     {
-        if (expiresAt <= createdAt)
-            throw new DomainRuleException("A code must expire after it is created.");
-        if (maxUses is <= 0)
-            throw new DomainRuleException("A code allows at least one use.");
+        var lifetime = expiresAt - createdAt;
+        if (lifetime < TimeSpan.FromMinutes(MinLifetimeMinutes) || lifetime > TimeSpan.FromMinutes(MaxLifetimeMinutes))
+            throw new DomainRuleException($"A code lives between {MinLifetimeMinutes} and {MaxLifetimeMinutes} minutes.");
+        if (maxUses is < 1 or > MaxMaxUses)
+            throw new DomainRuleException($"A code allows between 1 and {MaxMaxUses} uses.");
         return new QrAccessCode
         {
             Id = Guid.CreateVersion7(),
             PatientId = Guard.NotEmpty(patientId, nameof(patientId)),
             TokenHash = Guard.Sha256Hex(tokenHash, nameof(tokenHash)),
-            Label = label is null ? null : Guard.MaxLength(label, MaxLabelLength, nameof(label)),
+            Label = ProfileText.Optional(label, MaxLabelLength, nameof(label)),
             CreatedAt = Guard.Utc(createdAt, nameof(createdAt)),
             ExpiresAt = Guard.Utc(expiresAt, nameof(expiresAt)),
             MaxUses = maxUses,
         };
     }
 
+    /// <summary>
+    /// What a holder of the token would meet at <paramref name="now"/>. A revoked code reads as revoked even when it has
+    /// also expired or been used up: the patient's decision is the most useful thing to show them.
+    /// </summary>
     public QrCodeStatus StatusAt(DateTime now) =>
         RevokedAt is not null ? QrCodeStatus.Revoked
         : MaxUses is { } max && UseCount >= max ? QrCodeStatus.Exhausted
@@ -52,6 +62,7 @@ public sealed class QrAccessCode
     }
 }
 
+/// <summary>Whether a code still opens the profile. Travels as <c>active</c>, <c>expired</c>, <c>revoked</c>, <c>exhausted</c>.</summary>
 public enum QrCodeStatus
 {
     Active,

@@ -10,9 +10,13 @@ internal sealed class AccessLog(IAppDbContext db, ICurrentUser currentUser, Time
         db.AccessLogEntries.Add(Entry(patientId, action, role, resourceType, resourceId, AccessOutcome.Success));
 
     public void RecordEmergencyAccess(Guid patientId, Guid qrCodeId) =>
-        db.AccessLogEntries.Add(AccessLogEntry.Create(
-            patientId, clock.GetUtcNow().UtcDateTime, AccessAction.QrAccessed, actorId: null, "Emergency responder",
-            ActorRole.Emergency, "qr-code", qrCodeId, currentUser.IpAddress, currentUser.UserAgent, AccessOutcome.Success));
+        db.AccessLogEntries.Add(EmergencyEntry(patientId, qrCodeId, AccessOutcome.Success));
+
+    public async Task RecordRefusedEmergencyAccessAsync(Guid patientId, Guid qrCodeId, CancellationToken cancellationToken)
+    {
+        db.AccessLogEntries.Add(EmergencyEntry(patientId, qrCodeId, AccessOutcome.Denied));
+        await db.SaveChangesAsync(cancellationToken);
+    }
 
     public async Task RecordDeniedAsync(Guid patientId, AccessAction action, string resourceType, Guid? resourceId, CancellationToken cancellationToken)
     {
@@ -20,6 +24,11 @@ internal sealed class AccessLog(IAppDbContext db, ICurrentUser currentUser, Time
         db.AccessLogEntries.Add(Entry(patientId, action, role, resourceType, resourceId, AccessOutcome.Denied));
         await db.SaveChangesAsync(cancellationToken);
     }
+
+    private AccessLogEntry EmergencyEntry(Guid patientId, Guid qrCodeId, AccessOutcome outcome) =>
+        AccessLogEntry.Create(
+            patientId, clock.GetUtcNow().UtcDateTime, AccessAction.QrAccessed, actorId: null, "Emergency responder",
+            ActorRole.Emergency, "qr-code", qrCodeId, currentUser.IpAddress, currentUser.UserAgent, outcome);
 
     private AccessLogEntry Entry(Guid patientId, AccessAction action, ActorRole role, string resourceType, Guid? resourceId, AccessOutcome outcome) =>
         AccessLogEntry.Create(

@@ -14,6 +14,9 @@ public interface IAccessLog
     /// <summary>Stages an entry for an anonymous first responder who used an emergency code.</summary>
     void RecordEmergencyAccess(Guid patientId, Guid qrCodeId);
 
+    /// <summary>Writes at once that someone used an expired, revoked or used-up emergency code: the refusal saves nothing else.</summary>
+    Task RecordRefusedEmergencyAccessAsync(Guid patientId, Guid qrCodeId, CancellationToken cancellationToken);
+
     /// <summary>Writes a refused attempt at once: the refused action itself saves nothing.</summary>
     Task RecordDeniedAsync(Guid patientId, AccessAction action, string resourceType, Guid? resourceId, CancellationToken cancellationToken);
 }

@@ -1,0 +1,82 @@
+using System.Text.Json;
+using MediVault.Application.Common.Abstractions;
+using MediVault.Application.Common.Access;
+using MediVault.Domain.Audit;
+using MediVault.Domain.Records;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace MediVault.Application.Audit.GetDashboardStats;
+
+/// <summary>The numbers on a patient's dashboard.</summary>
+public sealed record GetDashboardStats(Guid PatientId) : IQuery<DashboardStats>;
+
+/// <summary>A patient's vault at a glance.</summary>
+/// <param name="TotalFiles">Files in the vault (deleted ones not counted).</param>
+/// <param name="TotalSizeBytes">Their total size in bytes.</param>
+/// <param name="FilesByCategory">Files per category, every category present: <c>{ "lab-report": 2, "imaging": 0, … }</c>.</param>
+/// <param name="ActiveQrCodes">Emergency codes that would open the profile now.</param>
+/// <param name="EmergencyProfileComplete">The profile has a date of birth, a known blood type and a contact.</param>
+/// <param name="LastUploadAt">When the newest file was uploaded (UTC), or null.</param>
+/// <param name="RecentActivity">The newest access-log entries, at most 10.</param>
+public sealed record DashboardStats(
+    int TotalFiles,
+    long TotalSizeBytes,
+    IReadOnlyDictionary<string, int> FilesByCategory,
+    int ActiveQrCodes,
+    bool EmergencyProfileComplete,
+    DateTime? LastUploadAt,
+    IReadOnlyList<AccessLogEntryDto> RecentActivity);
+
+public sealed class GetDashboardStatsHandler(IAppDbContext db, IRecordAccess access, IAccessLog accessLog, TimeProvider clock)
+    : IQueryHandler<GetDashboardStats, DashboardStats>
+{
+    public const int RecentActivityCount = 10;
+
+    public async ValueTask<DashboardStats> Handle(GetDashboardStats query, CancellationToken cancellationToken)
+    {
+        var role = await access.EnsureAsync(query.PatientId, RecordAction.ReadDashboard, cancellationToken);
+        var patientId = query.PatientId;
+        var now = clock.GetUtcNow().UtcDateTime;
+
+        // One row per category, aggregated by SQLite: at most seven rows come back, however large the vault.
+        var categories = await db.MedicalFiles.AsNoTracking()
+            .Where(f => f.OwnerId == patientId && f.DeletedAt == null)
+            .GroupBy(f => f.Category)
+            .Select(g => new CategoryTotals(g.Key, g.Count(), g.Sum(f => f.SizeBytes), g.Max(f => f.UploadedAt)))
+            .ToListAsync(cancellationToken);
+
+        var activeQrCodes = await db.QrAccessCodes.AsNoTracking().CountAsync(
+            c => c.PatientId == patientId && c.RevokedAt == null && c.ExpiresAt > now && (c.MaxUses == null || c.UseCount < c.MaxUses),
+            cancellationToken);
+
+        var profile = await db.EmergencyProfiles.AsNoTracking().SingleOrDefaultAsync(p => p.PatientId == patientId, cancellationToken);
+
+        var recent = await db.AccessLogEntries.AsNoTracking()
+            .Where(e => e.PatientId == patientId)
+            .NewestFirst()
+            .Take(RecentActivityCount)
+            .Select(AccessLogEntryDto.Projection)
+            .ToListAsync(cancellationToken);
+
+        if (role == ActorRole.Doctor)
+        {
+            accessLog.Record(patientId, AccessAction.RecordsViewed, role, "dashboard", resourceId: null);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return new DashboardStats(
+            categories.Sum(c => c.Count),
+            categories.Sum(c => c.SizeBytes),
+            Enum.GetValues<FileCategory>().ToDictionary(CategoryName, category => categories.FirstOrDefault(c => c.Category == category)?.Count ?? 0),
+            activeQrCodes,
+            profile?.IsComplete ?? false,
+            categories.Count == 0 ? null : categories.Max(c => c.LastUploadAt),
+            recent);
+    }
+
+    /// <summary>The contract's kebab-case name, as the JSON enum converter writes it: <c>LabReport</c> → <c>lab-report</c>.</summary>
+    internal static string CategoryName(FileCategory category) => JsonNamingPolicy.KebabCaseLower.ConvertName(category.ToString());
+
+    private sealed record CategoryTotals(FileCategory Category, int Count, long SizeBytes, DateTime LastUploadAt);
+}

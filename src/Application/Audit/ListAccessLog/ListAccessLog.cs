@@ -1,0 +1,40 @@
+using FluentValidation;
+using MediVault.Application.Common.Abstractions;
+using MediVault.Application.Common.Access;
+using MediVault.Application.Common.Paging;
+using MediVault.Domain.Audit;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace MediVault.Application.Audit.ListAccessLog;
+
+/// <summary>A page of the patient's access log, newest first.</summary>
+public sealed record ListAccessLog(Guid PatientId, int Page, int PageSize) : IQuery<Paged<AccessLogEntryDto>>;
+
+public sealed class ListAccessLogHandler(IAppDbContext db, IRecordAccess access, IAccessLog accessLog)
+    : IQueryHandler<ListAccessLog, Paged<AccessLogEntryDto>>
+{
+    public async ValueTask<Paged<AccessLogEntryDto>> Handle(ListAccessLog query, CancellationToken cancellationToken)
+    {
+        var role = await access.EnsureAsync(query.PatientId, RecordAction.ReadAccessLog, cancellationToken);
+
+        var page = await db.AccessLogEntries.AsNoTracking()
+            .Where(e => e.PatientId == query.PatientId)
+            .NewestFirst()
+            .Select(AccessLogEntryDto.Projection)
+            .ToPageAsync(query.Page, query.PageSize, cancellationToken);
+
+        // A doctor reading the log is itself worth a line in it (after the page, so it is not in the page it reads).
+        if (role == ActorRole.Doctor)
+        {
+            accessLog.Record(query.PatientId, AccessAction.RecordsViewed, role, "access-log", resourceId: null);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        return page;
+    }
+}
+
+internal sealed class ListAccessLogValidator : AbstractValidator<ListAccessLog>
+{
+    public ListAccessLogValidator() => this.AddPagingRules(x => x.Page, x => x.PageSize);
+}

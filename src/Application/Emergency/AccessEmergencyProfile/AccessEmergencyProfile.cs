@@ -1,0 +1,79 @@
+using MediVault.Application.Common.Abstractions;
+using MediVault.Application.Common.Access;
+using MediVault.Application.Common.Exceptions;
+using MediVault.Domain.Emergency;
+using MediVault.Domain.Ledger;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace MediVault.Application.Emergency.AccessEmergencyProfile;
+
+/// <summary>A first responder, without an account, opens a patient's emergency profile with the token from a QR code.</summary>
+public sealed record AccessEmergencyProfile(string Token) : ICommand<EmergencyAccess>;
+
+/// <summary>What the first responder sees.</summary>
+/// <param name="PatientName">The patient's full name.</param>
+/// <param name="DateOfBirth"><c>YYYY-MM-DD</c>, or null.</param>
+/// <param name="EmergencyProfile">The profile; null while the patient has not filled one in.</param>
+/// <param name="ExpiresAt">When the code stops working (UTC).</param>
+/// <param name="AccessedAt">When this access was recorded (UTC).</param>
+public sealed record EmergencyAccess(
+    string PatientName, DateOnly? DateOfBirth, EmergencyProfileDto? EmergencyProfile, DateTime ExpiresAt, DateTime AccessedAt);
+
+public sealed class AccessEmergencyProfileHandler(
+    IAppDbContext db, IAccessLog accessLog, ILedger ledger, IUserDirectory users, TimeProvider clock)
+    : ICommandHandler<AccessEmergencyProfile, EmergencyAccess>
+{
+    private const string Unknown = "This emergency code is not known.";
+
+    public async ValueTask<EmergencyAccess> Handle(AccessEmergencyProfile command, CancellationToken cancellationToken)
+    {
+        if (!QrToken.IsWellFormed(command.Token))
+            throw new NotFoundException(Unknown);
+
+        // The index finds the row by the hash; comparing the hashes again in fixed time keeps the last step
+        // of the match from depending on how much of a guess was right.
+        var tokenHash = QrToken.Hash(command.Token);
+        var code = await db.QrAccessCodes.AsNoTracking().SingleOrDefaultAsync(c => c.TokenHash == tokenHash, cancellationToken);
+        if (code is null || !QrToken.HashesEqual(code.TokenHash, tokenHash))
+            throw new NotFoundException(Unknown);
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (code.StatusAt(now) != QrCodeStatus.Active || !await TryClaimUseAsync(code.Id, now, cancellationToken))
+        {
+            // Re-read: a concurrent access may have taken the last use since the first read.
+            var current = await db.QrAccessCodes.AsNoTracking().SingleAsync(c => c.Id == code.Id, cancellationToken);
+            await accessLog.RecordRefusedEmergencyAccessAsync(code.PatientId, code.Id, cancellationToken);
+            throw new GoneException(Explain(current.StatusAt(now)));
+        }
+
+        var patient = await users.FindByIdAsync(code.PatientId, cancellationToken) ?? throw new NotFoundException(Unknown);
+        var profile = await db.EmergencyProfiles.AsNoTracking()
+            .SingleOrDefaultAsync(p => p.PatientId == code.PatientId, cancellationToken);
+
+        // The use is already claimed; if this commit fails the responder gets an error and no profile, so every
+        // profile that leaves the server has its log entry and ledger block.
+        accessLog.RecordEmergencyAccess(code.PatientId, code.Id);
+        await ledger.CommitAsync(new LedgerEvent(LedgerBlockKind.QrAccessed, code.Id, code.PatientId, code.TokenHash), beforeSave: null, cancellationToken);
+
+        return new EmergencyAccess(
+            patient.FullName, profile?.DateOfBirth, profile is null ? null : EmergencyProfileDto.From(profile, patient.FullName),
+            code.ExpiresAt, now);
+    }
+
+    /// <summary>
+    /// Counts one use in a single conditional UPDATE, so of two simultaneous last uses exactly one matches the row.
+    /// </summary>
+    private async Task<bool> TryClaimUseAsync(Guid codeId, DateTime now, CancellationToken cancellationToken) =>
+        await db.QrAccessCodes
+            .Where(c => c.Id == codeId && c.RevokedAt == null && c.ExpiresAt > now && (c.MaxUses == null || c.UseCount < c.MaxUses))
+            .ExecuteUpdateAsync(set => set.SetProperty(c => c.UseCount, c => c.UseCount + 1), cancellationToken) == 1;
+
+    private static string Explain(QrCodeStatus status) => status switch
+    {
+        QrCodeStatus.Expired => "This emergency code has expired.",
+        QrCodeStatus.Revoked => "This emergency code has been revoked by the patient.",
+        QrCodeStatus.Exhausted => "This emergency code has been used as many times as the patient allowed.",
+        _ => "This emergency code can no longer be used.",
+    };
+}

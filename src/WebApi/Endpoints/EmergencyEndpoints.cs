@@ -1,0 +1,102 @@
+using MediVault.Application.Emergency;
+using MediVault.Application.Emergency.AccessEmergencyProfile;
+using MediVault.Application.Emergency.GenerateQrCode;
+using MediVault.Application.Emergency.GetEmergencyProfile;
+using MediVault.Application.Emergency.ListQrCodes;
+using MediVault.Application.Emergency.RevokeQrCode;
+using MediVault.Application.Emergency.UpsertEmergencyProfile;
+using MediVault.WebApi.Auth;
+using Mediator;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace MediVault.WebApi.Endpoints;
+
+/// <summary>The emergency profile, the QR codes that share it, and the page a QR code opens.</summary>
+public static class EmergencyEndpoints
+{
+    /// <summary>The emergency page, served for <c>/emergency/{token}</c> (docs/emergency.md).</summary>
+    public const string EmergencyPagePath = "emergency/index.html";
+
+    /// <summary>The page loads only its own script and style sheet and talks only to this server.</summary>
+    private const string EmergencyPagePolicy =
+        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; " +
+        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+    public static IEndpointRouteBuilder MapEmergencyEndpoints(this IEndpointRouteBuilder app)
+    {
+        var profile = app.MapGroup("/api/emergency-profile").RequireAuthorization().WithTags("Emergency profile");
+        profile.MapGet("/{userId:guid}", GetProfile).WithName("GetEmergencyProfile")
+            .WithSummary("A patient's emergency profile (the patient, or a doctor with an active grant).")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
+        profile.MapPost("/{userId:guid}", SaveProfile).WithName("SaveEmergencyProfile")
+            .WithSummary("Creates or replaces the patient's emergency profile (the patient only).")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
+        profile.MapPut("/{userId:guid}", SaveProfile).WithName("ReplaceEmergencyProfile")
+            .WithSummary("Same as POST: creates or replaces the patient's emergency profile.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
+
+        var qr = app.MapGroup("/api/qr").WithTags("Emergency QR codes");
+        qr.MapPost("/generate", Generate).RequireAuthorization().WithName("GenerateQrCode")
+            .WithSummary("Issues an emergency code for the signed-in patient's profile.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
+        qr.MapGet("/codes", List).RequireAuthorization().WithName("ListQrCodes")
+            .WithSummary("The signed-in patient's emergency codes, newest first, without tokens.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
+        qr.MapDelete("/{id:guid}", Revoke).RequireAuthorization().WithName("RevokeQrCode")
+            .WithSummary("Revokes one of the signed-in patient's emergency codes.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
+        qr.MapGet("/access/{token}", Access).AllowAnonymous().RequireRateLimiting(AuthSetup.QrAccessRateLimit).WithName("AccessEmergencyProfile")
+            .WithSummary("The first responder's view of a patient's emergency profile, for the token of a valid code. Anonymous.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status410Gone)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+        // Base64url tokens have no dot, so /emergency/emergency.js and the other assets stay with the static files.
+        app.MapGet("/emergency/{token:regex(^[A-Za-z0-9_-]+$)}", Page).AllowAnonymous().ExcludeFromDescription();
+        return app;
+    }
+
+    private static async Task<Ok<EmergencyProfileDto>> GetProfile(Guid userId, IMediator mediator, CancellationToken ct) =>
+        TypedResults.Ok(await mediator.Send(new GetEmergencyProfile(userId), ct));
+
+    private static async Task<Ok<EmergencyProfileDto>> SaveProfile(
+        Guid userId, EmergencyProfileInput profile, IMediator mediator, CancellationToken ct) =>
+        TypedResults.Ok(await mediator.Send(UpsertEmergencyProfile.For(userId, profile), ct));
+
+    private static async Task<Created<QrCodeCreated>> Generate(GenerateQrCode? request, IMediator mediator, CancellationToken ct)
+    {
+        var created = await mediator.Send(request ?? new GenerateQrCode(), ct);
+        return TypedResults.Created((string?)null, created);
+    }
+
+    private static async Task<Ok<IReadOnlyList<QrCodeSummary>>> List(IMediator mediator, CancellationToken ct) =>
+        TypedResults.Ok(await mediator.Send(new ListQrCodes(), ct));
+
+    private static async Task<NoContent> Revoke(Guid id, IMediator mediator, CancellationToken ct)
+    {
+        await mediator.Send(new RevokeQrCode(id), ct);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Ok<EmergencyAccess>> Access(string token, HttpContext context, IMediator mediator, CancellationToken ct)
+    {
+        // On every answer, the refusals included: a shared cache must not keep a patient's profile or a code's fate.
+        context.Response.OnStarting(() =>
+        {
+            context.Response.Headers.CacheControl = "no-store";
+            return Task.CompletedTask;
+        });
+        return TypedResults.Ok(await mediator.Send(new AccessEmergencyProfile(token), ct));
+    }
+
+    private static FileStreamHttpResult Page(HttpContext context, IWebHostEnvironment environment)
+    {
+        var headers = context.Response.Headers;
+        headers.CacheControl = "no-store";
+        headers["Referrer-Policy"] = "no-referrer"; // the token is in the address
+        headers["X-Robots-Tag"] = "noindex, nofollow";
+        headers.ContentSecurityPolicy = EmergencyPagePolicy;
+        headers.XContentTypeOptions = "nosniff";
+        var page = environment.WebRootFileProvider.GetFileInfo(EmergencyPagePath);
+        return TypedResults.Stream(page.CreateReadStream(), "text/html; charset=utf-8");
+    }
+}

@@ -1,0 +1,20 @@
+using MediVault.Application.Emergency;
+using MediVault.Infrastructure.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace MediVault.WebApi.Infrastructure;
+
+/// <summary>Emergency links on the configured public origin, or else on the origin the request came in on.</summary>
+internal sealed class HttpEmergencyLinks(IHttpContextAccessor accessor, IOptions<MediVaultOptions> options) : IEmergencyLinks
+{
+    public string EmergencyPageUrl(string token) => $"{Origin()}/emergency/{Uri.EscapeDataString(token)}";
+
+    private string Origin()
+    {
+        if (options.Value.PublicBaseUrl is { Length: > 0 } configured)
+            return configured.TrimEnd('/');
+        var request = accessor.HttpContext?.Request
+            ?? throw new InvalidOperationException("An emergency link needs MediVault:PublicBaseUrl outside a request.");
+        return $"{request.Scheme}://{request.Host}{request.PathBase}";
+    }
+}
