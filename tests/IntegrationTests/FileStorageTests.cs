@@ -73,13 +73,15 @@ public sealed class FileStorageTests
 
     private static async Task WriteChunkAsync(Stream stream, byte[] data)
     {
+        // A server that neither reads nor answers must fail the test, not hang it.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         try
         {
-            await stream.WriteAsync(Encoding.ASCII.GetBytes($"{data.Length:X}\r\n"));
-            await stream.WriteAsync(data);
-            await stream.WriteAsync("\r\n"u8.ToArray());
+            await stream.WriteAsync(Encoding.ASCII.GetBytes($"{data.Length:X}\r\n"), timeout.Token);
+            await stream.WriteAsync(data, timeout.Token);
+            await stream.WriteAsync("\r\n"u8.ToArray(), timeout.Token);
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or OperationCanceledException)
         {
             // The server closed the connection after answering: that is the point.
         }
