@@ -2,6 +2,7 @@ using MediVault.Application.Common.Abstractions;
 using MediVault.Application.Common.Access;
 using MediVault.Application.Common.Paging;
 using MediVault.Application.Records.Common;
+using MediVault.Domain.Audit;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 
@@ -10,11 +11,17 @@ namespace MediVault.Application.Records.ListFiles;
 /// <summary>A patient's files, newest first; <paramref name="Q"/> searches the file name and the description.</summary>
 public sealed record ListFiles(Guid UserId, string? Category, string? Q, int Page, int PageSize) : IQuery<Paged<FileDto>>;
 
-public sealed class ListFilesHandler(IAppDbContext db, IRecordAccess access) : IQueryHandler<ListFiles, Paged<FileDto>>
+public sealed class ListFilesHandler(IAppDbContext db, IRecordAccess access, IAccessLog accessLog) : IQueryHandler<ListFiles, Paged<FileDto>>
 {
     public async ValueTask<Paged<FileDto>> Handle(ListFiles query, CancellationToken cancellationToken)
     {
-        await access.EnsureAsync(query.UserId, RecordAction.ListFiles, cancellationToken);
+        var role = await access.EnsureAsync(query.UserId, RecordAction.ListFiles, cancellationToken);
+        if (role == ActorRole.Doctor)
+        {
+            // Every doctor access is on the patient's record, reads of the list included.
+            accessLog.Record(query.UserId, AccessAction.RecordsViewed, role, "file", resourceId: null);
+            await db.SaveChangesAsync(cancellationToken);
+        }
 
         var files = db.MedicalFiles.AsNoTracking().Where(f => f.OwnerId == query.UserId && f.DeletedAt == null);
         if (FileCategories.TryParse(query.Category, out var category))

@@ -4,6 +4,7 @@ using MediVault.Application.Common.Abstractions;
 using MediVault.Application.Common.Access;
 using MediVault.Application.Common.Exceptions;
 using MediVault.Domain.Ledger;
+using MediVault.Domain.Audit;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 
@@ -19,7 +20,7 @@ internal sealed class VerifyFileValidator : AbstractValidator<VerifyFile>
     public VerifyFileValidator() => RuleFor(x => x.FileId).NotEmpty();
 }
 
-public sealed class VerifyFileHandler(IAppDbContext db, IRecordAccess access, IFileStore store, ILedger ledger)
+public sealed class VerifyFileHandler(IAppDbContext db, IRecordAccess access, IFileStore store, ILedger ledger, IAccessLog accessLog)
     : IQueryHandler<VerifyFile, FileVerification>
 {
     public async ValueTask<FileVerification> Handle(VerifyFile query, CancellationToken cancellationToken)
@@ -27,7 +28,12 @@ public sealed class VerifyFileHandler(IAppDbContext db, IRecordAccess access, IF
         var file = await db.MedicalFiles.AsNoTracking()
             .FirstOrDefaultAsync(f => f.Id == query.FileId && f.DeletedAt == null, cancellationToken)
             ?? throw new NotFoundException();
-        await access.EnsureAsync(file.OwnerId, RecordAction.VerifyFile, cancellationToken);
+        var role = await access.EnsureAsync(file.OwnerId, RecordAction.VerifyFile, cancellationToken);
+        if (role == ActorRole.Doctor)
+        {
+            accessLog.Record(file.OwnerId, AccessAction.RecordsViewed, role, "file", file.Id);
+            await db.SaveChangesAsync(cancellationToken);
+        }
 
         var intact = await ContentMatchesAsync(file.StorageKey, file.WrappedKey!, file.Sha256, cancellationToken);
         var block = await db.LedgerBlocks.AsNoTracking().FirstOrDefaultAsync(b => b.Index == file.LedgerIndex, cancellationToken);
