@@ -162,3 +162,22 @@ public sealed class SharingStoryTests(MediVaultFactory factory) : IClassFixture<
         during.Should().Contain(b => b.ResourceId == file.Id && b.Kind == "file-uploaded");
     }
 }
+
+public sealed class ConcurrencyTests(MediVaultFactory factory) : IClassFixture<MediVaultFactory>
+{
+    [Fact]
+    public async Task Profile_SimultaneousFirstSaves_EachAnsweredWithoutA500_AndOneProfileKept()
+    {
+        var patient = await new Api(factory).RegisterPatient();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
+            patient.Client.PostAsJsonAsync($"/api/emergency-profile/{patient.Id}", EmergencyRequests.SampleProfile())));
+
+        answers.Select(a => a.StatusCode).Should().OnlyContain(s => s == HttpStatusCode.OK || s == HttpStatusCode.Conflict);
+        answers.Should().Contain(a => a.StatusCode == HttpStatusCode.OK);
+        foreach (var conflict in answers.Where(a => a.StatusCode == HttpStatusCode.Conflict))
+            await conflict.ShouldBeProblem(HttpStatusCode.Conflict);
+        (await patient.Client.GetAsync($"/api/emergency-profile/{patient.Id}")).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await (await patient.Client.GetAsync("/api/ledger/verify")).ReadAs<LedgerVerificationAnswer>()).Valid.Should().BeTrue();
+    }
+}
