@@ -4,6 +4,7 @@ using MediVault.Infrastructure.Emergency;
 using MediVault.Infrastructure.Identity;
 using MediVault.Infrastructure.Ledger;
 using MediVault.Infrastructure.Persistence;
+using MediVault.Infrastructure.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -35,6 +36,7 @@ public static class DependencyInjection
         services.AddScoped<IUserDirectory, UserDirectory>();
         services.AddScoped<HealthProbe>();
         services.AddLedgerInfrastructure();
+        services.AddFileStorage();
         services.AddHostedService<DatabaseInitializer>();
 
         var options = configuration.GetSection(MediVaultOptions.Section).Get<MediVaultOptions>() ?? new MediVaultOptions();

@@ -61,6 +61,8 @@ internal static class WebApiSetup
         app.MapSharingEndpoints();
         app.MapEmergencyEndpoints();
         app.MapAuditEndpoints();
+        app.MapRecordsEndpoints();
+        app.MapLedgerEndpoints();
         return app;
     }
 }

@@ -13,7 +13,7 @@ internal static class HealthEndpoints
     {
         app.MapGet("/api/health", Check).AllowAnonymous().WithTags("Health")
             .WithName("GetHealth").WithSummary("Database and storage health; 503 when one fails.")
-            .Produces<HealthReport>(StatusCodes.Status503ServiceUnavailable);
+            .Produces<HealthReport>().Produces<HealthReport>(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 

@@ -39,4 +39,25 @@ public sealed class AccessGrantTests
 
         FluentActions.Invoking(() => AccessGrant.Create(id, id, Now, null)).Should().Throw<DomainRuleException>();
     }
+
+    [Fact]
+    public void PayloadHash_MatchesTheDocumentedExample()
+    {
+        var grant = AccessGrant.Create(
+            Guid.Parse("0192a0c0-0000-7000-8000-000000000002"), Guid.Parse("0192a0c0-0000-7000-8000-000000000003"), Now, null);
+        typeof(AccessGrant).GetProperty(nameof(AccessGrant.Id))!.SetValue(grant, Guid.Parse("0192a0c0-0000-7000-8000-000000000001"));
+
+        grant.PayloadHash().Should().Be("d0919d904d3d986e2e6915e066b2d1c0c1db8afb37f5f5955981138ef03e2c8e");
+    }
+
+    [Fact]
+    public void PayloadHash_ChangesWhenRevoked()
+    {
+        var grant = AccessGrant.Create(Guid.NewGuid(), Guid.NewGuid(), Now, null);
+        var granted = grant.PayloadHash();
+
+        grant.Revoke(Now.AddHours(1));
+
+        grant.PayloadHash().Should().NotBe(granted).And.MatchRegex("^[0-9a-f]{64}$");
+    }
 }

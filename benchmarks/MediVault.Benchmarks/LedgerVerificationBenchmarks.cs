@@ -1,0 +1,97 @@
+using BenchmarkDotNet.Attributes;
+using MediVault.Application.Common.Abstractions;
+using MediVault.Domain.Ledger;
+using MediVault.Infrastructure;
+using MediVault.Infrastructure.Ledger;
+using MediVault.Infrastructure.Persistence;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace MediVault.Benchmarks;
+
+/// <summary>
+/// <see cref="HashChainLedger.VerifyAsync"/> over a real SQLite file holding a valid chain of 1,000,000 blocks
+/// (built once in the global setup, which is not measured).
+/// </summary>
+[MemoryDiagnoser]
+public class LedgerVerificationBenchmarks
+{
+    private string _folder = "";
+    private AppDbContext _db = null!;
+    private LedgerAppendGate _gate = null!;
+
+    [Params(1_000_000)]
+    public int Blocks { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _folder = Path.Combine(Path.GetTempPath(), "medivault-bench-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(_folder);
+        _db = NewContext(Path.Combine(_folder, "medivault.db"));
+        _db.Database.Migrate();
+        _db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
+        FillChain(_db, Blocks);
+        _gate = new LedgerAppendGate();
+    }
+
+    [Benchmark]
+    public async Task<LedgerVerification> VerifyChain()
+    {
+        var result = await new HashChainLedger(_db, _gate, TimeProvider.System).VerifyAsync(CancellationToken.None);
+        return result.Valid && result.Length == Blocks ? result : throw new InvalidOperationException("The benchmark chain is not valid.");
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _db.Dispose();
+        _gate.Dispose();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private static AppDbContext NewContext(string path)
+    {
+        var options = new DbContextOptionsBuilder<AppDbContext>().UseSqlite(DependencyInjection.ConnectionString(path));
+        options.UseOpenIddict<Guid>();
+        return new AppDbContext(options.Options);
+    }
+
+    /// <summary>Inserts a valid chain the way the app stores it (EF Core's SQLite text formats for dates and GUIDs).</summary>
+    private static void FillChain(AppDbContext db, int count)
+    {
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        connection.Open();
+        using var transaction = connection.BeginTransaction();
+        using var insert = connection.CreateCommand();
+        insert.CommandText = """
+            INSERT INTO "LedgerBlocks" ("Index", "Timestamp", "Kind", "ResourceId", "SubjectId", "PayloadHash", "PreviousHash", "Hash")
+            VALUES ($i, $t, $k, $r, $s, $p, $prev, $h)
+            """;
+        var parameters = new[] { "$i", "$t", "$k", "$r", "$s", "$p", "$prev", "$h" }.Select(n => insert.Parameters.Add(new SqliteParameter { ParameterName = n })).ToArray();
+        var previous = LedgerEncoding.ZeroHash;
+        var start = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        var subject = Guid.CreateVersion7();
+        for (var i = 0; i < count; i++)
+        {
+            var timestamp = start.AddMilliseconds(i * 37L);
+            var kind = i == 0 ? LedgerBlockKind.Genesis : LedgerBlockKind.FileUploaded;
+            var resource = i == 0 ? Guid.Empty : Guid.CreateVersion7();
+            var payload = i == 0 ? LedgerEncoding.ZeroHash : Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(resource.ToByteArray()));
+            var hash = LedgerEncoding.ComputeHash(i, timestamp, kind, resource, payload, previous);
+            parameters[0].Value = (long)i;
+            parameters[1].Value = timestamp; // Microsoft.Data.Sqlite writes "yyyy-MM-dd HH:mm:ss.FFFFFFF", as EF Core does
+            parameters[2].Value = kind;
+            parameters[3].Value = resource.ToString().ToUpperInvariant();
+            parameters[4].Value = (i == 0 ? Guid.Empty : subject).ToString().ToUpperInvariant();
+            parameters[5].Value = payload;
+            parameters[6].Value = previous;
+            parameters[7].Value = hash;
+            insert.ExecuteNonQuery();
+            previous = hash;
+        }
+        transaction.Commit();
+        connection.Close();
+    }
+}

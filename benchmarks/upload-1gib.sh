@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Uploads a 1 GiB file to a freshly started MediVault server and prints the upload throughput next to
+# `openssl dgst -sha256` over the same file, and the server's peak resident memory (VmHWM).
+# Usage: bash benchmarks/upload-1gib.sh [size-in-MiB] [runs]   (defaults 1024 and 3; needs dotnet, curl, openssl, python3)
+# Each measurement is repeated `runs` times; the medians are compared (the machine is shared, single runs vary).
+# SERVER_LOG=/path/file keeps the server's log.
+set -euo pipefail
+
+SIZE_MIB="${1:-1024}"
+RUNS="${2:-3}"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+WORK="$(mktemp -d /tmp/medivault-upload-bench.XXXXXX)"
+SERVER_PID=""
+cleanup() {
+  if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  [[ -n "${SERVER_LOG:-}" ]] && cp "$WORK/server.log" "$SERVER_LOG"
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+echo "== building the server (Release)"
+dotnet build -c Release "$ROOT/src/WebApi" -v quiet -nologo >/dev/null
+
+PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
+BASE="http://127.0.0.1:$PORT"
+
+echo "== starting the server on $BASE with data directory $WORK/data"
+(
+  cd "$ROOT/src/WebApi"
+  ASPNETCORE_ENVIRONMENT=Production \
+  MediVault__DataDirectory="$WORK/data" \
+  MediVault__SeedSampleData=false \
+  MediVault__RateLimits__AuthPerMinute=0 \
+  MediVault__Files__MaxUploadBytes=$(( (SIZE_MIB + 1) * 1024 * 1024 )) \
+  Logging__LogLevel__Default=Warning \
+  exec dotnet "$ROOT/src/WebApi/bin/Release/net10.0/MediVault.WebApi.dll" --urls "$BASE"
+) > "$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 100); do
+  curl -sf "$BASE/api/health" >/dev/null 2>&1 && break
+  sleep 0.2
+done
+curl -sf "$BASE/api/health" >/dev/null || { echo "server did not start"; cat "$WORK/server.log"; exit 1; }
+
+EMAIL="bench-$RANDOM$RANDOM@example.com"
+PASSWORD="Correct-Horse-Battery-42"
+curl -sf -X POST "$BASE/api/auth/register" -H 'Content-Type: application/json' \
+  -d "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\",\"fullName\":\"Bench Patient\",\"accountType\":\"patient\"}" >/dev/null
+TOKEN="$(curl -sf -X POST "$BASE/api/auth/login" -H 'Content-Type: application/json' \
+  -d "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}" | python3 -c 'import json, sys; print(json.load(sys.stdin)["accessToken"])')"
+
+echo "== writing a ${SIZE_MIB} MiB test file (PDF header + random bytes)"
+FILE="$WORK/scan.pdf"
+{ printf '%%PDF-1.7\n'; head -c $(( SIZE_MIB * 1024 * 1024 - 9 )) /dev/urandom; } > "$FILE"
+BYTES="$(stat -c %s "$FILE")"
+
+echo "== openssl dgst -sha256, $RUNS runs (file in page cache)"
+openssl dgst -sha256 "$FILE" >/dev/null
+OPENSSL_TIMES=()
+for _ in $(seq 1 "$RUNS"); do
+  T0="$(date +%s.%N)"
+  OPENSSL_HASH="$(openssl dgst -sha256 -r "$FILE" | cut -c1-64)"
+  T1="$(date +%s.%N)"
+  OPENSSL_TIMES+=("$(python3 -c "print($T1 - $T0)")")
+done
+
+echo "== uploading with curl, $RUNS runs"
+UPLOAD_TIMES=()
+PEAKS=()
+IDLE_KIB="$(awk '/VmHWM/ { print $2 }' "/proc/$SERVER_PID/status")"
+for _ in $(seq 1 "$RUNS"); do
+  UPLOAD_STATS="$(curl -s -o "$WORK/answer.json" -w '%{http_code} %{time_total}' \
+    -H "Authorization: Bearer $TOKEN" -F "file=@$FILE;type=application/pdf" -F category=imaging "$BASE/api/files/upload")"
+  read -r STATUS UPLOAD_SECONDS <<< "$UPLOAD_STATS"
+  [[ "$STATUS" == "201" ]] || { echo "upload failed with $STATUS: $(cat "$WORK/answer.json")"; exit 1; }
+  read -r FILE_ID SERVER_HASH < <(python3 -c 'import json, sys; a = json.load(open(sys.argv[1])); print(a["id"], a["sha256"])' "$WORK/answer.json")
+  [[ "$SERVER_HASH" == "$OPENSSL_HASH" ]] || { echo "server sha256 $SERVER_HASH differs from openssl $OPENSSL_HASH"; exit 1; }
+  UPLOAD_TIMES+=("$UPLOAD_SECONDS")
+  PEAKS+=("$(awk '/VmHWM/ { print $2 }' "/proc/$SERVER_PID/status")")
+  curl -sf -X DELETE -H "Authorization: Bearer $TOKEN" "$BASE/api/files/$FILE_ID" >/dev/null  # keep the disk free
+done
+
+python3 - "$BYTES" "$IDLE_KIB" "${PEAKS[*]}" "${OPENSSL_TIMES[*]}" "${UPLOAD_TIMES[*]}" "$(cut -d' ' -f1-3 /proc/loadavg)" <<'PY'
+import statistics, sys
+size, idle_kib, peaks, openssl_times, upload_times, load = sys.argv[1:]
+mib = int(size) / 1048576
+openssl = [float(t) for t in openssl_times.split()]
+upload = [float(t) for t in upload_times.split()]
+o, u = statistics.median(openssl), statistics.median(upload)
+print(f"file size                   {mib:,.0f} MiB   (load average at the end: {load})")
+print(f"openssl dgst -sha256        median {o:5.2f} s  {mib / o:7.1f} MiB/s   runs: {', '.join(f'{t:.2f}' for t in openssl)} s")
+print(f"upload (curl, 201, sha ok)  median {u:5.2f} s  {mib / u:7.1f} MiB/s   runs: {', '.join(f'{t:.2f}' for t in upload)} s")
+print(f"upload / openssl            {o / u:.2f}   (target >= 0.50)")
+peaks = [int(p) / 1024 for p in peaks.split()]
+print(f"server peak RSS (VmHWM)     {max(peaks):.1f} MiB   (target < 200)   before the first upload: {int(idle_kib) / 1024:.1f} MiB, "
+      f"after each: {', '.join(f'{p:.1f}' for p in peaks)} MiB")
+PY

@@ -1,0 +1,44 @@
+namespace MediVault.Application.Common.Abstractions;
+
+/// <summary>
+/// The encrypted blob store. Each blob has its own random data key, returned only wrapped by the master key.
+/// Format and guarantees: docs/storage.md.
+/// </summary>
+public interface IFileStore
+{
+    /// <summary>
+    /// Reads <paramref name="content"/> to its end once, encrypting it into a temporary blob that is flushed to disk.
+    /// <paramref name="observer"/> sees every plaintext byte once, in order, while the store encrypts (possibly on
+    /// another thread, never two calls at once). The blob is invisible until <see cref="IStagedBlob.PublishAsync"/>;
+    /// disposing an unpublished blob deletes it.
+    /// </summary>
+    Task<IStagedBlob> StageAsync(Stream content, IContentObserver observer, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A seekable stream of the plaintext. Every chunk's tag is checked before any of its bytes are returned; a chunk
+    /// that fails (or a missing blob or a key that does not unwrap) throws <see cref="StoredContentCorruptException"/>.
+    /// </summary>
+    Stream OpenRead(string storageKey, byte[] wrappedKey);
+
+    /// <summary>Removes a blob; absent blobs are ignored.</summary>
+    void Delete(string storageKey);
+}
+
+/// <summary>Sees content as it is stored: consecutive pieces, in order, one call at a time.</summary>
+public interface IContentObserver
+{
+    void Observe(ReadOnlySpan<byte> piece);
+}
+
+/// <summary>An encrypted blob written to a temporary file, waiting to be renamed into place.</summary>
+public interface IStagedBlob : IAsyncDisposable
+{
+    string StorageKey { get; }
+    byte[] WrappedKey { get; }
+
+    /// <summary>Renames the blob into place atomically. After this, only <see cref="IFileStore.Delete"/> removes it.</summary>
+    Task PublishAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>Stored content failed authentication or is missing: never returned as data.</summary>
+public sealed class StoredContentCorruptException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,0 +1,49 @@
+using FluentValidation;
+using MediVault.Application.Common.Abstractions;
+using MediVault.Application.Common.Access;
+using MediVault.Application.Common.Exceptions;
+using MediVault.Domain.Audit;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace MediVault.Application.Records.GetFileContent;
+
+/// <summary>Opens a file's content for download and records the download in the patient's access log.</summary>
+public sealed record GetFileContent(Guid FileId) : IQuery<FileContent>;
+
+/// <summary>The decrypting, seekable content stream and what the response needs to describe it. The caller disposes it.</summary>
+public sealed record FileContent(Stream Content, string FileName, string ContentType, long SizeBytes, string Sha256, DateTime UploadedAt);
+
+internal sealed class GetFileContentValidator : AbstractValidator<GetFileContent>
+{
+    public GetFileContentValidator() => RuleFor(x => x.FileId).NotEmpty();
+}
+
+public sealed class GetFileContentHandler(IAppDbContext db, IRecordAccess access, IAccessLog accessLog, IFileStore store)
+    : IQueryHandler<GetFileContent, FileContent>
+{
+    public async ValueTask<FileContent> Handle(GetFileContent query, CancellationToken cancellationToken)
+    {
+        var file = await db.MedicalFiles.AsNoTracking()
+            .FirstOrDefaultAsync(f => f.Id == query.FileId && f.DeletedAt == null, cancellationToken)
+            ?? throw new NotFoundException();
+        var role = await access.EnsureAsync(file.OwnerId, RecordAction.DownloadFile, cancellationToken);
+
+        var content = store.OpenRead(file.StorageKey, file.WrappedKey!);
+        try
+        {
+            if (content.Length != file.SizeBytes)
+                throw new StoredContentCorruptException("The stored content's length differs from the uploaded file's.");
+            accessLog.Record(file.OwnerId, AccessAction.FileDownloaded, role, "file", file.Id);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch
+        {
+            await content.DisposeAsync();
+            throw;
+        }
+
+        var contentType = file.ContentType == "text/plain" ? "text/plain; charset=utf-8" : file.ContentType;
+        return new FileContent(content, file.FileName, contentType, file.SizeBytes, file.Sha256, file.UploadedAt);
+    }
+}

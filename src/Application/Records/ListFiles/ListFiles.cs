@@ -1,0 +1,44 @@
+using MediVault.Application.Common.Abstractions;
+using MediVault.Application.Common.Access;
+using MediVault.Application.Common.Paging;
+using MediVault.Application.Records.Common;
+using MediVault.Domain.Audit;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace MediVault.Application.Records.ListFiles;
+
+/// <summary>A patient's files, newest first; <paramref name="Q"/> searches the file name and the description.</summary>
+public sealed record ListFiles(Guid UserId, string? Category, string? Q, int Page, int PageSize) : IQuery<Paged<FileDto>>;
+
+public sealed class ListFilesHandler(IAppDbContext db, IRecordAccess access, IAccessLog accessLog) : IQueryHandler<ListFiles, Paged<FileDto>>
+{
+    public async ValueTask<Paged<FileDto>> Handle(ListFiles query, CancellationToken cancellationToken)
+    {
+        var role = await access.EnsureAsync(query.UserId, RecordAction.ListFiles, cancellationToken);
+        if (role == ActorRole.Doctor)
+        {
+            // Every doctor access is on the patient's record, reads of the list included.
+            accessLog.Record(query.UserId, AccessAction.RecordsViewed, role, "file", resourceId: null);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        var files = db.MedicalFiles.AsNoTracking().Where(f => f.OwnerId == query.UserId && f.DeletedAt == null);
+        if (FileCategories.TryParse(query.Category, out var category))
+            files = files.Where(f => f.Category == category);
+        if (!string.IsNullOrWhiteSpace(query.Q))
+        {
+            var pattern = "%" + EscapeLike(query.Q.Trim()) + "%";
+            files = files.Where(f => EF.Functions.Like(f.FileName, pattern, @"\")
+                || (f.Description != null && EF.Functions.Like(f.Description, pattern, @"\")));
+        }
+
+        return await files.OrderByDescending(f => f.UploadedAt).ThenByDescending(f => f.Id)
+            .Select(FileDto.Projection)
+            .ToPageAsync(query.Page, query.PageSize, cancellationToken);
+    }
+
+    // "50%" searches for the text "50%", not for anything starting with "50".
+    private static string EscapeLike(string text) =>
+        text.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal);
+}

@@ -1,0 +1,23 @@
+using System.Security.Cryptography;
+using MediVault.Application.Common.Abstractions;
+using MediVault.Application.Records.Common;
+
+namespace MediVault.Application.Records.UploadFile;
+
+/// <summary>Hashes an upload and detects its type as the store encrypts it, so the content is read exactly once.</summary>
+internal sealed class UploadInspector : IContentObserver, IDisposable
+{
+    private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+
+    public FileTypeDetector Detector { get; } = new();
+
+    public void Observe(ReadOnlySpan<byte> piece)
+    {
+        _sha256.AppendData(piece);
+        Detector.Append(piece);
+    }
+
+    public string Sha256Hex() => Convert.ToHexStringLower(_sha256.GetCurrentHash());
+
+    public void Dispose() => _sha256.Dispose();
+}

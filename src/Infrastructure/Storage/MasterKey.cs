@@ -1,0 +1,101 @@
+using System.Security.Cryptography;
+using System.Text;
+using MediVault.Infrastructure.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MediVault.Infrastructure.Storage;
+
+/// <summary>
+/// The key that wraps every blob's data key. Comes from <c>MediVault:MasterKey</c> (base64 of 32 bytes), or else from
+/// <c>keys/master.key</c> in the data directory, generated once and readable by the owner only.
+/// </summary>
+internal sealed partial class MasterKey : IDisposable
+{
+    public const string FileName = "master.key";
+    private const byte WrapVersion = 1;
+    public const int WrappedLength = 1 + BlobFormat.NonceLength + BlobFormat.KeyLength + BlobFormat.TagLength;
+
+    // AesGcm instances are not thread-safe: each wrap or unwrap makes its own from the key.
+    private readonly byte[] _key;
+
+    public MasterKey(IOptions<MediVaultOptions> options, DataDirectory data, ILogger<MasterKey> logger)
+    {
+        _key = options.Value.MasterKey is { Length: > 0 } configured
+            ? Parse(configured) ?? throw new InvalidOperationException("MediVault:MasterKey must be the base64 of 32 bytes.")
+            : LoadOrCreate(Path.Combine(data.KeysPath, FileName), logger);
+    }
+
+    /// <summary>Decodes a configured key; null when it is not the base64 of exactly 32 bytes.</summary>
+    public static byte[]? Parse(string base64)
+    {
+        var buffer = new byte[64];
+        return Convert.TryFromBase64String(base64.Trim(), buffer, out var written) && written == BlobFormat.KeyLength
+            ? buffer[..BlobFormat.KeyLength]
+            : null;
+    }
+
+    /// <summary>version (1) ‖ nonce (12) ‖ AES-256-GCM(data key) (32) ‖ tag (16); the storage key is the associated data.</summary>
+    public byte[] Wrap(ReadOnlySpan<byte> dataKey, string storageKey)
+    {
+        var wrapped = new byte[WrappedLength];
+        wrapped[0] = WrapVersion;
+        var nonce = wrapped.AsSpan(1, BlobFormat.NonceLength);
+        RandomNumberGenerator.Fill(nonce);
+        using var aes = new AesGcm(_key, BlobFormat.TagLength);
+        aes.Encrypt(nonce, dataKey, wrapped.AsSpan(1 + BlobFormat.NonceLength, BlobFormat.KeyLength),
+            wrapped.AsSpan(1 + BlobFormat.NonceLength + BlobFormat.KeyLength), AssociatedData(storageKey));
+        return wrapped;
+    }
+
+    /// <summary>The data key, or a <see cref="CryptographicException"/> when the wrapping was altered or made by another master key.</summary>
+    public byte[] Unwrap(byte[] wrapped, string storageKey)
+    {
+        if (wrapped is not { Length: WrappedLength } || wrapped[0] != WrapVersion)
+            throw new CryptographicException("The wrapped data key is not of a known version.");
+        var dataKey = new byte[BlobFormat.KeyLength];
+        using var aes = new AesGcm(_key, BlobFormat.TagLength);
+        aes.Decrypt(wrapped.AsSpan(1, BlobFormat.NonceLength), wrapped.AsSpan(1 + BlobFormat.NonceLength, BlobFormat.KeyLength),
+            wrapped.AsSpan(1 + BlobFormat.NonceLength + BlobFormat.KeyLength), dataKey, AssociatedData(storageKey));
+        return dataKey;
+    }
+
+    public void Dispose() => CryptographicOperations.ZeroMemory(_key);
+
+    // Binding the wrapping to its blob means a wrapped key copied onto another row does not open that row's blob.
+    private static byte[] AssociatedData(string storageKey) => Encoding.ASCII.GetBytes("medivault-dek-v1:" + storageKey);
+
+    private static byte[] LoadOrCreate(string path, ILogger logger)
+    {
+        if (!File.Exists(path))
+        {
+            var created = RandomNumberGenerator.GetBytes(BlobFormat.KeyLength);
+            try
+            {
+                DataDirectory.WriteSecretFile(path, Encoding.ASCII.GetBytes(Convert.ToBase64String(created) + "\n"));
+                LogCreated(logger, path);
+                return created;
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                // Another process wrote it first: use theirs.
+            }
+        }
+
+        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & (UnixFileMode.GroupRead | UnixFileMode.GroupWrite |
+            UnixFileMode.OtherRead | UnixFileMode.OtherWrite)) != 0)
+        {
+            LogTightened(logger, path);
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        return Parse(File.ReadAllText(path))
+            ?? throw new InvalidOperationException($"The master key file {FileName} in the data directory is not the base64 of 32 bytes.");
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Generated a new master key at {Path}; back it up: without it no stored file can be read")]
+    private static partial void LogCreated(ILogger logger, string path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The master key file {Path} was readable by others; its mode is now 0600")]
+    private static partial void LogTightened(ILogger logger, string path);
+}

@@ -1,0 +1,99 @@
+using MediVault.Application.Common.Exceptions;
+using MediVault.Application.Records.UploadFile;
+using Mediator;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
+
+namespace MediVault.WebApi.Infrastructure;
+
+/// <summary>
+/// Reads an upload's multipart body as a stream, section by section (never a buffered IFormFile): the file section is
+/// streamed straight into <see cref="ReceiveUpload"/>, the small text fields are kept, in whatever order they come.
+/// </summary>
+internal sealed class MultipartUploadForm : IAsyncDisposable
+{
+    public const string FileField = "file";
+    private const int MaxFieldBytes = 16 * 1024;
+    private const int MaxSections = 16;
+    /// <summary>The reader's default 4 KiB buffer hands the file over in slivers; a chunk's worth keeps the pipeline fed.</summary>
+    private const int BodyBufferSize = 64 * 1024;
+    /// <summary>Room for the boundaries, part headers and text fields around the file.</summary>
+    private const long FormOverheadBytes = 1024 * 1024;
+    private static readonly string[] TextFields = ["category", "description", "recordDate", "patientId"];
+
+    private readonly Dictionary<string, string> _fields = new(StringComparer.OrdinalIgnoreCase);
+
+    public ReceivedUpload? File { get; private set; }
+    public string? Field(string name) => _fields.GetValueOrDefault(name);
+
+    public static async Task<MultipartUploadForm> ReadAsync(HttpRequest request, ISender mediator, long maxFileBytes, CancellationToken cancellationToken)
+    {
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType) ||
+            !mediaType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+            throw new UnsupportedMediaTypeException("Send the upload as multipart/form-data.");
+        var boundary = HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value;
+        if (string.IsNullOrEmpty(boundary) || boundary.Length > 70)
+            throw new BadRequestException("The multipart boundary is missing or too long.");
+
+        var limit = maxFileBytes + FormOverheadBytes;
+        if (request.ContentLength > limit)
+            throw new PayloadTooLargeException($"The file is larger than the limit of {maxFileBytes} bytes.");
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
+            bodyLimit.MaxRequestBodySize = limit;
+
+        var form = new MultipartUploadForm();
+        try
+        {
+            await form.ReadSectionsAsync(new MultipartReader(boundary, request.Body, BodyBufferSize) { HeadersCountLimit = 16, HeadersLengthLimit = 16 * 1024 },
+                mediator, maxFileBytes, cancellationToken);
+            return form;
+        }
+        catch
+        {
+            await form.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task ReadSectionsAsync(MultipartReader reader, ISender mediator, long maxFileBytes, CancellationToken cancellationToken)
+    {
+        var sections = 0;
+        while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
+        {
+            if (++sections > MaxSections)
+                throw new BadRequestException($"An upload has at most {MaxSections} parts.");
+            if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase))
+                throw new BadRequestException("Every part needs a Content-Disposition: form-data header.");
+            var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? "";
+
+            if (name.Equals(FileField, StringComparison.OrdinalIgnoreCase))
+            {
+                if (File is not null)
+                    throw new ValidationFailedException(FileField, "Send one file per upload.");
+                var fileName = disposition.FileNameStar.HasValue ? disposition.FileNameStar.Value : HeaderUtilities.RemoveQuotes(disposition.FileName).Value;
+                File = await mediator.Send(new ReceiveUpload(section.Body, fileName, maxFileBytes), cancellationToken);
+            }
+            else if (TextFields.FirstOrDefault(f => f.Equals(name, StringComparison.OrdinalIgnoreCase)) is { } field)
+            {
+                _fields[field] = await ReadTextAsync(section.Body, field, cancellationToken);
+            }
+            // Other parts are skipped: the reader drains them when it moves on.
+        }
+    }
+
+    private static async Task<string> ReadTextAsync(Stream body, string field, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[MaxFieldBytes + 1];
+        var length = await body.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
+        if (length > MaxFieldBytes)
+            throw new ValidationFailedException(field, $"{field} is longer than {MaxFieldBytes} bytes.");
+        return System.Text.Encoding.UTF8.GetString(buffer, 0, length).Trim();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (File is not null)
+            await File.DisposeAsync();
+    }
+}

@@ -1,0 +1,737 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using MediVault.Domain.Audit;
+using MediVault.IntegrationTests.Infrastructure;
+using MediVault.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MediVault.IntegrationTests;
+
+public sealed class RecordsTests(MediVaultFactory factory) : IClassFixture<MediVaultFactory>
+{
+    private readonly Api api = new(factory);
+
+    private static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+
+    private async Task<T> InDatabase<T>(Func<AppDbContext, Task<T>> query)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        return await query(scope.ServiceProvider.GetRequiredService<AppDbContext>());
+    }
+
+    /// <summary>The patient grants the doctor access through the sharing API, and optionally revokes it again.</summary>
+    private static async Task Grant(Session patient, Session doctor, bool thenRevoke = false)
+    {
+        var grant = await (await patient.Client.PostAsJsonAsync("/api/access-grants", new { doctorEmail = doctor.Email }))
+            .ReadAs<GrantAnswer>(HttpStatusCode.Created);
+        if (thenRevoke)
+            (await patient.Client.DeleteAsync($"/api/access-grants/{grant.Id}")).StatusCode.Should().Be(HttpStatusCode.NoContent);
+    }
+
+    // ---- upload ----
+
+    [Fact]
+    public async Task Upload_Pdf_Returns201WithTheFileAnchoredInTheLedger()
+    {
+        var patient = await api.RegisterPatient();
+        var content = SampleFiles.Pdf();
+
+        var response = await patient.PostUpload(content, "blood-test.pdf",
+            ("category", "lab-report"), ("description", "Fasting glucose"), ("recordDate", "2026-11-20"));
+
+        var file = await response.ReadAs<FileAnswer>(HttpStatusCode.Created);
+        response.Headers.Location!.ToString().Should().Be($"/api/files/download/{file.Id}");
+        file.Should().BeEquivalentTo(new
+        {
+            OwnerId = patient.Id,
+            UploadedById = patient.Id,
+            FileName = "blood-test.pdf",
+            ContentType = "application/pdf",
+            SizeBytes = (long)content.Length,
+            Category = "lab-report",
+            Description = "Fasting glucose",
+            RecordDate = "2026-11-20",
+            Sha256 = Sha256(content),
+        });
+        file.LedgerIndex.Should().BePositive();
+        var block = await InDatabase(db => db.LedgerBlocks.SingleAsync(b => b.Index == file.LedgerIndex));
+        block.Should().BeEquivalentTo(new { Kind = "file-uploaded", ResourceId = file.Id, SubjectId = patient.Id, PayloadHash = file.Sha256, Hash = file.LedgerHash });
+    }
+
+    [Fact]
+    public async Task Upload_WithoutCategory_IsOther()
+    {
+        var patient = await api.RegisterPatient();
+
+        var file = await patient.Upload(SampleFiles.Pdf());
+
+        file.Category.Should().Be("other");
+        file.Description.Should().BeNull();
+        file.RecordDate.Should().BeNull();
+    }
+
+    [Fact]
+    public async Task Upload_FieldsBeforeTheFile_AreRead()
+    {
+        var patient = await api.RegisterPatient();
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent("imaging"), "category" },
+            { new StringContent("Chest X-ray"), "description" },
+            { new ByteArrayContent(SampleFiles.Png()), "file", "chest.png" },
+        };
+
+        var file = await (await patient.Client.PostAsync("/api/files/upload", form)).ReadAs<FileAnswer>(HttpStatusCode.Created);
+
+        file.Category.Should().Be("imaging");
+        file.Description.Should().Be("Chest X-ray");
+    }
+
+    public static TheoryData<string, string, string> AcceptedTypes => new()
+    {
+        { "pdf", "scan.pdf", "application/pdf" },
+        { "png", "scan.png", "image/png" },
+        { "jpeg", "scan.jpeg", "image/jpeg" },
+        { "jpeg", "scan.jpg", "image/jpeg" },
+        { "dicom", "scan.dcm", "application/dicom" },
+        { "dicom", "IM000001", "application/dicom" },
+        { "text", "notes.txt", "text/plain" },
+        { "text", "notes", "text/plain" },
+    };
+
+    [Theory]
+    [MemberData(nameof(AcceptedTypes))]
+    public async Task Upload_AcceptedType_IsTypedByItsContent(string kind, string fileName, string contentType)
+    {
+        var patient = await api.RegisterPatient();
+        var content = kind switch
+        {
+            "pdf" => SampleFiles.Pdf(),
+            "png" => SampleFiles.Png(),
+            "jpeg" => SampleFiles.Jpeg(),
+            "dicom" => SampleFiles.Dicom(),
+            _ => SampleFiles.Text(),
+        };
+
+        var file = await patient.Upload(content, fileName);
+
+        file.ContentType.Should().Be(contentType);
+    }
+
+    public static TheoryData<string, byte[], string> RefusedContent => new()
+    {
+        { "zip archive", [0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x00, 0x00, 0x08, 0x00], "archive.txt" },
+        { "executable", [0x4D, 0x5A, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00, 0x04, 0x00], "setup.txt" },
+        { "text with a NUL", Encoding.UTF8.GetBytes("abc\0def"), "notes.txt" },
+        { "Latin-1, not UTF-8", [0x63, 0x61, 0x66, 0xE9, 0x0A], "notes.txt" },
+        { "UTF-8 cut off mid-character", [0x61, 0x62, 0xE2, 0x82], "notes.txt" },
+        { "HTML named .txt is still text, but named .html disagrees", Encoding.UTF8.GetBytes("<html><script>alert(1)</script></html>"), "page.html" },
+        { "PDF named .png", SampleFiles.Pdf(), "scan.png" },
+        { "PNG named .pdf", SampleFiles.Png(), "scan.pdf" },
+        { "text named .exe", SampleFiles.Text(), "run.exe" },
+    };
+
+    [Theory]
+    [MemberData(nameof(RefusedContent))]
+    public async Task Upload_RefusedContentOrDisagreeingExtension_Returns415(string why, byte[] content, string fileName)
+    {
+        var patient = await api.RegisterPatient();
+
+        var response = await patient.PostUpload(content, fileName);
+
+        await response.ShouldBeProblem(HttpStatusCode.UnsupportedMediaType);
+        why.Should().NotBeEmpty();
+    }
+
+    [Fact]
+    public async Task Upload_EmptyFile_Returns400NamingFile()
+    {
+        var patient = await api.RegisterPatient();
+
+        var response = await patient.PostUpload([], "empty.pdf");
+
+        await response.ShouldBeValidationProblemFor("file");
+    }
+
+    [Fact]
+    public async Task Upload_NoFilePart_Returns400NamingFile()
+    {
+        var patient = await api.RegisterPatient();
+        using var form = new MultipartFormDataContent { { new StringContent("lab-report"), "category" } };
+
+        var response = await patient.Client.PostAsync("/api/files/upload", form);
+
+        await response.ShouldBeValidationProblemFor("file");
+    }
+
+    [Theory]
+    [InlineData("category", "x-ray")]
+    [InlineData("category", "LabReport")]
+    [InlineData("recordDate", "20/11/2026")]
+    [InlineData("recordDate", "2026-02-30")]
+    [InlineData("patientId", "not-a-guid")]
+    [InlineData("patientId", "00000000-0000-0000-0000-000000000000")]
+    public async Task Upload_BadField_Returns400NamingIt(string field, string value)
+    {
+        var patient = await api.RegisterPatient();
+
+        var response = await patient.PostUpload(SampleFiles.Pdf(), "report.pdf", (field, value));
+
+        await response.ShouldBeValidationProblemFor(field);
+    }
+
+    [Fact]
+    public async Task Upload_DescriptionTooLong_Returns400NamingDescription()
+    {
+        var patient = await api.RegisterPatient();
+
+        var response = await patient.PostUpload(SampleFiles.Pdf(), "report.pdf", ("description", new string('x', 2001)));
+
+        await response.ShouldBeValidationProblemFor("description");
+    }
+
+    [Fact]
+    public async Task Upload_TwoFiles_Returns400NamingFile()
+    {
+        var patient = await api.RegisterPatient();
+        using var form = new MultipartFormDataContent
+        {
+            { new ByteArrayContent(SampleFiles.Pdf()), "file", "a.pdf" },
+            { new ByteArrayContent(SampleFiles.Pdf()), "file", "b.pdf" },
+        };
+
+        var response = await patient.Client.PostAsync("/api/files/upload", form);
+
+        await response.ShouldBeValidationProblemFor("file");
+    }
+
+    [Fact]
+    public async Task Upload_NotMultipart_Returns415()
+    {
+        var patient = await api.RegisterPatient();
+        using var body = new ByteArrayContent(SampleFiles.Pdf());
+        body.Headers.ContentType = new MediaTypeHeaderValue("application/pdf");
+
+        var response = await patient.Client.PostAsync("/api/files/upload", body);
+
+        await response.ShouldBeProblem(HttpStatusCode.UnsupportedMediaType);
+    }
+
+    [Theory]
+    [InlineData("../../etc/passwd.txt", "passwd.txt")]
+    [InlineData(@"C:\Users\asha\Desktop\scan.pdf", "scan.pdf")]
+    [InlineData("lab\u0007 re\u001Bport\t.pdf", "lab report.pdf")]
+    [InlineData("invoice\u202Efdp.txt", "invoicefdp.txt")]
+    [InlineData("..", "file")]
+    public async Task Upload_UnsafeFileName_IsStoredWithoutPathOrControlCharacters(string sent, string stored)
+    {
+        var patient = await api.RegisterPatient();
+        var content = stored.EndsWith(".pdf", StringComparison.Ordinal) ? SampleFiles.Pdf() : SampleFiles.Text();
+
+        var file = await patient.Upload(content, sent);
+
+        file.FileName.Should().Be(stored);
+    }
+
+    [Fact]
+    public async Task Upload_FileNameStarWithEncodedLineBreaks_IsStoredWithoutThem()
+    {
+        var patient = await api.RegisterPatient();
+        var body = new MemoryStream();
+        body.Write(Encoding.ASCII.GetBytes(
+            "--b0undary\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.pdf\"; filename*=UTF-8''lab%0D%0Are%00port.pdf\r\n" +
+            "Content-Type: application/pdf\r\n\r\n"));
+        body.Write(SampleFiles.Pdf());
+        body.Write(Encoding.ASCII.GetBytes("\r\n--b0undary--\r\n"));
+        using var content = new ByteArrayContent(body.ToArray());
+        content.Headers.TryAddWithoutValidation("Content-Type", "multipart/form-data; boundary=b0undary");
+
+        var file = await (await patient.Client.PostAsync("/api/files/upload", content)).ReadAs<FileAnswer>(HttpStatusCode.Created);
+
+        file.FileName.Should().Be("labreport.pdf");
+    }
+
+    [Fact]
+    public async Task Upload_VeryLongFileName_IsShortenedKeepingTheExtension()
+    {
+        var patient = await api.RegisterPatient();
+
+        var file = await patient.Upload(SampleFiles.Pdf(), new string('a', 400) + ".pdf");
+
+        file.FileName.Should().HaveLength(255).And.EndWith(".pdf");
+    }
+
+    [Fact]
+    public async Task Upload_RecordsTheUploadInThePatientsAccessLog()
+    {
+        var patient = await api.RegisterPatient();
+
+        var file = await patient.Upload(SampleFiles.Pdf());
+
+        var entries = await InDatabase(db => db.AccessLogEntries.Where(e => e.ResourceId == file.Id).ToListAsync());
+        entries.Should().ContainSingle().Which.Should().BeEquivalentTo(new
+        {
+            PatientId = patient.Id, Action = AccessAction.FileUploaded, ActorId = (Guid?)patient.Id, ActorRole = ActorRole.Patient,
+            Outcome = AccessOutcome.Success,
+        });
+    }
+
+    [Fact]
+    public async Task Upload_ByDoctorWithGrant_GoesIntoThePatientsVault()
+    {
+        var patient = await api.RegisterPatient();
+        var doctor = await api.RegisterDoctor();
+        await Grant(patient, doctor);
+
+        var file = await doctor.Upload(SampleFiles.Pdf(), "referral.pdf", ("patientId", patient.Id.ToString()), ("category", "prescription"));
+
+        file.OwnerId.Should().Be(patient.Id);
+        file.UploadedById.Should().Be(doctor.Id);
+        var list = await (await patient.Client.GetAsync($"/api/files/{patient.Id}")).ReadAs<FilePage>();
+        list.Items.Should().ContainSingle(f => f.Id == file.Id);
+        var entry = await InDatabase(db => db.AccessLogEntries.SingleAsync(e => e.ResourceId == file.Id));
+        entry.ActorRole.Should().Be(ActorRole.Doctor);
+    }
+
+    [Fact]
+    public async Task Upload_ByDoctorWithoutPatientId_Returns400NamingPatientId()
+    {
+        var doctor = await api.RegisterDoctor();
+
+        var response = await doctor.PostUpload(SampleFiles.Pdf());
+
+        await response.ShouldBeValidationProblemFor("patientId");
+    }
+
+    [Fact]
+    public async Task Upload_IntoAnotherPatientsVault_Returns404AndStoresNothing()
+    {
+        var patient = await api.RegisterPatient();
+        var stranger = await api.RegisterPatient();
+
+        var response = await stranger.PostUpload(SampleFiles.Pdf(), "x.pdf", ("patientId", patient.Id.ToString()));
+
+        await response.ShouldBeProblem(HttpStatusCode.NotFound);
+        (await InDatabase(db => db.MedicalFiles.CountAsync(f => f.OwnerId == patient.Id))).Should().Be(0);
+        Directory.EnumerateFiles(Path.Combine(factory.DataDirectory, "blobs", ".staging")).Should().BeEmpty();
+    }
+
+    // ---- download ----
+
+    [Fact]
+    public async Task Download_OwnFile_ReturnsTheExactBytesWithTheContractHeaders()
+    {
+        var patient = await api.RegisterPatient();
+        var content = SampleFiles.Pdf(10_000);
+        var file = await patient.Upload(content, "Résultats sanguins.pdf");
+
+        var response = await patient.Client.GetAsync($"/api/files/download/{file.Id}");
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await response.Content.ReadAsByteArrayAsync()).Should().Equal(content);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/pdf");
+        var disposition = response.Content.Headers.ContentDisposition!;
+        disposition.DispositionType.Should().Be("attachment");
+        disposition.FileName.Should().NotBeNullOrEmpty();
+        disposition.FileNameStar.Should().Be("Résultats sanguins.pdf");
+        response.Headers.GetValues("X-Content-Type-Options").Should().Equal("nosniff");
+        response.Headers.GetValues("Repr-Digest").Should().Equal($"sha-256=:{Convert.ToBase64String(SHA256.HashData(content))}:");
+        response.Headers.AcceptRanges.Should().Contain("bytes");
+    }
+
+    [Fact]
+    public async Task Download_MultiMegabyteFile_RoundTripsExactly()
+    {
+        var patient = await api.RegisterPatient();
+        var content = SampleFiles.Dicom(5 * 1024 * 1024 + 12_345);
+        var file = await patient.Upload(content, "ct-series.dcm");
+
+        var bytes = await patient.Client.GetByteArrayAsync($"/api/files/download/{file.Id}");
+
+        bytes.Should().Equal(content);
+        file.Sha256.Should().Be(Sha256(content));
+    }
+
+    [Fact]
+    public async Task Download_TextFile_DeclaresUtf8()
+    {
+        var patient = await api.RegisterPatient();
+        var file = await patient.Upload(SampleFiles.Text(), "notes.txt");
+
+        var response = await patient.Client.GetAsync($"/api/files/download/{file.Id}");
+
+        response.Content.Headers.ContentType!.ToString().Should().Be("text/plain; charset=utf-8");
+    }
+
+    [Fact]
+    public async Task Download_RangeAcrossAChunkBoundary_Returns206WithThoseBytes()
+    {
+        var patient = await api.RegisterPatient();
+        var content = SampleFiles.Pdf(300_000);
+        var file = await patient.Upload(content);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/files/download/{file.Id}");
+        request.Headers.Range = new RangeHeaderValue(65_000, 140_000);
+
+        var response = await patient.Client.SendAsync(request);
+
+        response.StatusCode.Should().Be(HttpStatusCode.PartialContent);
+        response.Content.Headers.ContentRange!.ToString().Should().Be($"bytes 65000-140000/{content.Length}");
+        (await response.Content.ReadAsByteArrayAsync()).Should().Equal(content[65_000..140_001]);
+    }
+
+    [Fact]
+    public async Task Download_SuffixRange_ReturnsTheLastBytes()
+    {
+        var patient = await api.RegisterPatient();
+        var content = SampleFiles.Pdf(100_000);
+        var file = await patient.Upload(content);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/files/download/{file.Id}");
+        request.Headers.Range = new RangeHeaderValue(null, 500);
+
+        var response = await patient.Client.SendAsync(request);
+
+        response.StatusCode.Should().Be(HttpStatusCode.PartialContent);
+        (await response.Content.ReadAsByteArrayAsync()).Should().Equal(content[^500..]);
+    }
+
+    [Fact]
+    public async Task Download_RangeBeyondTheEnd_Returns416()
+    {
+        var patient = await api.RegisterPatient();
+        var content = SampleFiles.Pdf(1000);
+        var file = await patient.Upload(content);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/files/download/{file.Id}");
+        request.Headers.Range = new RangeHeaderValue(5000, 6000);
+
+        var response = await patient.Client.SendAsync(request);
+
+        response.StatusCode.Should().Be(HttpStatusCode.RequestedRangeNotSatisfiable);
+        response.Content.Headers.ContentRange!.ToString().Should().Be($"bytes */{content.Length}");
+    }
+
+    [Fact]
+    public async Task Download_RecordsTheDownloadInThePatientsAccessLog()
+    {
+        var patient = await api.RegisterPatient();
+        var doctor = await api.RegisterDoctor();
+        await Grant(patient, doctor);
+        var file = await patient.Upload(SampleFiles.Pdf());
+
+        (await doctor.Client.GetAsync($"/api/files/download/{file.Id}")).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        var entry = await InDatabase(db => db.AccessLogEntries.SingleAsync(e => e.ResourceId == file.Id && e.Action == AccessAction.FileDownloaded));
+        entry.Should().BeEquivalentTo(new { PatientId = patient.Id, ActorId = (Guid?)doctor.Id, ActorRole = ActorRole.Doctor });
+    }
+
+    [Fact]
+    public async Task Download_UnknownFile_Returns404()
+    {
+        var patient = await api.RegisterPatient();
+
+        var response = await patient.Client.GetAsync($"/api/files/download/{Guid.NewGuid()}");
+
+        await response.ShouldBeProblem(HttpStatusCode.NotFound);
+    }
+
+    // ---- storage at rest ----
+
+    [Fact]
+    public async Task Upload_DataDirectory_NeverContainsThePlaintext()
+    {
+        var patient = await api.RegisterPatient();
+        var marker = "PLAINTEXT-" + Guid.NewGuid().ToString("N");
+        var content = SampleFiles.Text(string.Concat(Enumerable.Repeat(marker + "\n", 20_000)));
+
+        var file = await patient.Upload(content, "diagnosis.txt");
+
+        (await patient.Client.GetByteArrayAsync($"/api/files/download/{file.Id}")).Should().Equal(content);
+        var needle = Encoding.UTF8.GetBytes(marker);
+        foreach (var path in Directory.EnumerateFiles(factory.DataDirectory, "*", SearchOption.AllDirectories))
+        {
+            byte[] bytes;
+            await using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+            {
+                bytes = new byte[stream.Length];
+                await stream.ReadExactlyAsync(bytes);
+            }
+            bytes.AsSpan().IndexOf(needle).Should().Be(-1, $"{Path.GetRelativePath(factory.DataDirectory, path)} must not hold the plaintext");
+        }
+    }
+
+    [Fact]
+    public async Task Verify_FlippedByteInTheStoredBlob_IsNotIntactAndDownloadFails()
+    {
+        var patient = await api.RegisterPatient();
+        var content = SampleFiles.Pdf(200_000);
+        var file = await patient.Upload(content);
+        var storageKey = await InDatabase(db => db.MedicalFiles.Where(f => f.Id == file.Id).Select(f => f.StorageKey).SingleAsync());
+        var blobPath = Path.Combine(factory.DataDirectory, "blobs", storageKey[..2], storageKey);
+        var blob = await File.ReadAllBytesAsync(blobPath);
+        blob[150_000] ^= 0x01; // inside the third chunk: the first two go out before the failure is found
+        await File.WriteAllBytesAsync(blobPath, blob);
+
+        var verification = await (await patient.Client.GetAsync($"/api/files/{file.Id}/verify")).ReadAs<FileVerificationAnswer>();
+        var download = await TryDownload(patient, file.Id);
+
+        verification.Intact.Should().BeFalse();
+        verification.LedgerIntact.Should().BeTrue();
+        download.Should().NotBeNull("the download must fail").And.NotEqual(content);
+        download!.Length.Should().Be(0, "a failed download hands out no bytes as a complete body");
+    }
+
+    [Fact]
+    public async Task Download_FlippedByteInTheFirstChunk_Returns500WithoutContent()
+    {
+        var patient = await api.RegisterPatient();
+        var file = await patient.Upload(SampleFiles.Pdf(1000));
+        var storageKey = await InDatabase(db => db.MedicalFiles.Where(f => f.Id == file.Id).Select(f => f.StorageKey).SingleAsync());
+        var blobPath = Path.Combine(factory.DataDirectory, "blobs", storageKey[..2], storageKey);
+        var blob = await File.ReadAllBytesAsync(blobPath);
+        blob[100] ^= 0x40;
+        await File.WriteAllBytesAsync(blobPath, blob);
+
+        var response = await patient.Client.GetAsync($"/api/files/download/{file.Id}");
+
+        await response.ShouldBeProblem(HttpStatusCode.InternalServerError);
+    }
+
+    /// <summary>The body of a download that completed normally, or an empty array when the transfer failed.</summary>
+    private static async Task<byte[]?> TryDownload(Session session, Guid fileId)
+    {
+        try
+        {
+            var response = await session.Client.GetAsync($"/api/files/download/{fileId}");
+            return response.IsSuccessStatusCode ? await response.Content.ReadAsByteArrayAsync() : [];
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException)
+        {
+            return [];
+        }
+    }
+
+    // ---- verify ----
+
+    [Fact]
+    public async Task Verify_UntouchedFile_IsIntactWithItsLedgerBlock()
+    {
+        var patient = await api.RegisterPatient();
+        var content = SampleFiles.Png(70_000);
+        var file = await patient.Upload(content, "rash.png");
+
+        var response = await patient.Client.GetAsync($"/api/files/{file.Id}/verify");
+
+        (await response.ReadAs<FileVerificationAnswer>()).Should().Be(
+            new FileVerificationAnswer(file.Id, Sha256(content), true, file.LedgerIndex, true));
+    }
+
+    [Fact]
+    public async Task Verify_LedgerBlockEditedInTheDatabase_IsNotLedgerIntact()
+    {
+        var patient = await api.RegisterPatient();
+        var file = await patient.Upload(SampleFiles.Pdf());
+        await InDatabase(db => db.Database.ExecuteSqlAsync(
+            $"UPDATE LedgerBlocks SET PayloadHash = {new string('e', 64)} WHERE \"Index\" = {file.LedgerIndex}"));
+
+        var verification = await (await patient.Client.GetAsync($"/api/files/{file.Id}/verify")).ReadAs<FileVerificationAnswer>();
+
+        verification.Intact.Should().BeTrue();
+        verification.LedgerIntact.Should().BeFalse();
+        await InDatabase(db => db.Database.ExecuteSqlAsync(
+            $"UPDATE LedgerBlocks SET PayloadHash = {file.Sha256} WHERE \"Index\" = {file.LedgerIndex}"));
+    }
+
+    // ---- list ----
+
+    [Fact]
+    public async Task List_OwnFiles_NewestFirstWithPaging()
+    {
+        var patient = await api.RegisterPatient();
+        var uploaded = new List<FileAnswer>();
+        for (var i = 0; i < 3; i++)
+            uploaded.Add(await patient.Upload(SampleFiles.Pdf(), $"file-{i}.pdf"));
+
+        var first = await (await patient.Client.GetAsync($"/api/files/{patient.Id}?page=1&pageSize=2")).ReadAs<FilePage>();
+        var second = await (await patient.Client.GetAsync($"/api/files/{patient.Id}?page=2&pageSize=2")).ReadAs<FilePage>();
+
+        first.TotalCount.Should().Be(3);
+        first.Items.Select(f => f.FileName).Should().Equal("file-2.pdf", "file-1.pdf");
+        second.Items.Select(f => f.FileName).Should().Equal("file-0.pdf");
+        second.Page.Should().Be(2);
+        second.PageSize.Should().Be(2);
+    }
+
+    [Fact]
+    public async Task List_ByCategory_ReturnsOnlyThatCategory()
+    {
+        var patient = await api.RegisterPatient();
+        await patient.Upload(SampleFiles.Pdf(), "a.pdf", ("category", "lab-report"));
+        await patient.Upload(SampleFiles.Pdf(), "b.pdf", ("category", "vaccination"));
+
+        var page = await (await patient.Client.GetAsync($"/api/files/{patient.Id}?category=vaccination")).ReadAs<FilePage>();
+
+        page.Items.Should().ContainSingle().Which.FileName.Should().Be("b.pdf");
+    }
+
+    [Theory]
+    [InlineData("THYROID", "thyroid-panel.pdf")]
+    [InlineData("booster", "card.pdf")]
+    [InlineData("100%", "dose-100%.pdf")]
+    [InlineData("_", "under_score.pdf")]
+    public async Task List_Query_SearchesFileNameAndDescription(string q, string expected)
+    {
+        var patient = await api.RegisterPatient();
+        await patient.Upload(SampleFiles.Pdf(), "thyroid-panel.pdf");
+        await patient.Upload(SampleFiles.Pdf(), "card.pdf", ("description", "Covid booster, third dose"));
+        await patient.Upload(SampleFiles.Pdf(), "dose-100%.pdf");
+        await patient.Upload(SampleFiles.Pdf(), "under_score.pdf");
+        await patient.Upload(SampleFiles.Pdf(), "plain.pdf", ("description", "100 mg"));
+
+        var page = await (await patient.Client.GetAsync($"/api/files/{patient.Id}?q={Uri.EscapeDataString(q)}")).ReadAs<FilePage>();
+
+        page.Items.Select(f => f.FileName).Should().Equal(expected);
+    }
+
+    [Theory]
+    [InlineData("page=0", "page")]
+    [InlineData("page=abc", "page")]
+    [InlineData("pageSize=0", "pageSize")]
+    [InlineData("pageSize=101", "pageSize")]
+    [InlineData("category=x-ray", "category")]
+    public async Task List_BadQuery_Returns400NamingTheField(string query, string field)
+    {
+        var patient = await api.RegisterPatient();
+
+        var response = await patient.Client.GetAsync($"/api/files/{patient.Id}?{query}");
+
+        await response.ShouldBeValidationProblemFor(field);
+    }
+
+    [Fact]
+    public async Task List_QueryTooLong_Returns400NamingQ()
+    {
+        var patient = await api.RegisterPatient();
+
+        var response = await patient.Client.GetAsync($"/api/files/{patient.Id}?q={new string('a', 201)}");
+
+        await response.ShouldBeValidationProblemFor("q");
+    }
+
+    // ---- delete ----
+
+    [Fact]
+    public async Task Delete_OwnFile_RemovesItFromListsAndDownloadsAndRecordsItInTheLedger()
+    {
+        var patient = await api.RegisterPatient();
+        var file = await patient.Upload(SampleFiles.Pdf());
+        var storageKey = await InDatabase(db => db.MedicalFiles.Where(f => f.Id == file.Id).Select(f => f.StorageKey).SingleAsync());
+
+        var response = await patient.Client.DeleteAsync($"/api/files/{file.Id}");
+
+        response.StatusCode.Should().Be(HttpStatusCode.NoContent);
+        (await (await patient.Client.GetAsync($"/api/files/{patient.Id}")).ReadAs<FilePage>()).Items.Should().BeEmpty();
+        (await patient.Client.GetAsync($"/api/files/download/{file.Id}")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await patient.Client.GetAsync($"/api/files/{file.Id}/verify")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await patient.Client.DeleteAsync($"/api/files/{file.Id}")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        var row = await InDatabase(db => db.MedicalFiles.AsNoTracking().SingleAsync(f => f.Id == file.Id));
+        row.DeletedAt.Should().NotBeNull();
+        row.DeletedById.Should().Be(patient.Id);
+        row.WrappedKey.Should().BeNull("the data key is destroyed");
+        File.Exists(Path.Combine(factory.DataDirectory, "blobs", storageKey[..2], storageKey)).Should().BeFalse();
+        var blocks = await (await patient.Client.GetAsync("/api/ledger/blocks")).ReadAs<List<BlockAnswer>>();
+        blocks.Should().ContainSingle(b => b.Kind == "file-deleted" && b.ResourceId == file.Id && b.PayloadHash == file.Sha256);
+        (await InDatabase(db => db.AccessLogEntries.CountAsync(e => e.ResourceId == file.Id && e.Action == AccessAction.FileDeleted))).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Delete_ByDoctorWithGrant_Returns404AndKeepsTheFile()
+    {
+        var patient = await api.RegisterPatient();
+        var doctor = await api.RegisterDoctor();
+        await Grant(patient, doctor);
+        var file = await patient.Upload(SampleFiles.Pdf());
+
+        var response = await doctor.Client.DeleteAsync($"/api/files/{file.Id}");
+
+        await response.ShouldBeProblem(HttpStatusCode.NotFound);
+        (await patient.Client.GetAsync($"/api/files/download/{file.Id}")).StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    // ---- who may do what ----
+
+    public static TheoryData<string> Routes => new() { "list", "download", "verify", "delete", "upload" };
+
+    private static Task<HttpResponseMessage> Call(HttpClient client, string route, Guid ownerId, Guid fileId) => route switch
+    {
+        "list" => client.GetAsync($"/api/files/{ownerId}"),
+        "download" => client.GetAsync($"/api/files/download/{fileId}"),
+        "verify" => client.GetAsync($"/api/files/{fileId}/verify"),
+        "delete" => client.DeleteAsync($"/api/files/{fileId}"),
+        _ => client.PostAsync("/api/files/upload", FileUploads.Form(SampleFiles.Pdf(), "x.pdf", ("patientId", ownerId.ToString()))),
+    };
+
+    [Theory]
+    [MemberData(nameof(Routes))]
+    public async Task AnyRoute_OtherPatientsFile_Returns404AndLogsTheRefusal(string route)
+    {
+        var owner = await api.RegisterPatient();
+        var file = await owner.Upload(SampleFiles.Pdf());
+        var stranger = await api.RegisterPatient();
+
+        var response = await Call(stranger.Client, route, owner.Id, file.Id);
+
+        var problem = await response.ShouldBeProblem(HttpStatusCode.NotFound);
+        problem.Detail.Should().NotContain(file.Id.ToString()).And.NotContain(owner.Id.ToString());
+        (await owner.Client.GetAsync($"/api/files/download/{file.Id}")).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await InDatabase(db => db.AccessLogEntries.CountAsync(e => e.PatientId == owner.Id && e.ActorId == stranger.Id && e.Outcome == AccessOutcome.Denied)))
+            .Should().Be(1);
+    }
+
+    [Theory]
+    [MemberData(nameof(Routes))]
+    public async Task AnyRoute_DoctorWithoutActiveGrant_Returns404(string route)
+    {
+        var owner = await api.RegisterPatient();
+        var file = await owner.Upload(SampleFiles.Pdf());
+        var doctor = await api.RegisterDoctor();
+        await Grant(owner, doctor, thenRevoke: true);
+
+        var response = await Call(doctor.Client, route, owner.Id, file.Id);
+
+        await response.ShouldBeProblem(HttpStatusCode.NotFound);
+    }
+
+    [Theory]
+    [MemberData(nameof(Routes))]
+    public async Task AnyRoute_Anonymous_Returns401(string route)
+    {
+        var owner = await api.RegisterPatient();
+        var file = await owner.Upload(SampleFiles.Pdf());
+        using var anonymous = api.Anonymous();
+
+        var response = await Call(anonymous, route, owner.Id, file.Id);
+
+        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task ReadRoutes_DoctorWithGrant_AreAllowed()
+    {
+        var patient = await api.RegisterPatient();
+        var doctor = await api.RegisterDoctor();
+        await Grant(patient, doctor);
+        var content = SampleFiles.Pdf();
+        var file = await patient.Upload(content);
+
+        var list = await (await doctor.Client.GetAsync($"/api/files/{patient.Id}")).ReadAs<FilePage>();
+        var bytes = await doctor.Client.GetByteArrayAsync($"/api/files/download/{file.Id}");
+        var verification = await (await doctor.Client.GetAsync($"/api/files/{file.Id}/verify")).ReadAs<FileVerificationAnswer>();
+
+        list.Items.Should().ContainSingle(f => f.Id == file.Id);
+        bytes.Should().Equal(content);
+        verification.Intact.Should().BeTrue();
+    }
+}
