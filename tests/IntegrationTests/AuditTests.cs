@@ -40,6 +40,26 @@ public sealed class AuditTests(MediVaultFactory factory) : IClassFixture<MediVau
     }
 
     [Fact]
+    public async Task Stats_AfterRealUploadsAndADelete_CountWhatIsInTheVault()
+    {
+        var patient = await api.RegisterPatient();
+        await patient.Upload(SampleFiles.Pdf(1000), "a.pdf", ("category", "lab-report"));
+        var scan = await patient.Upload(SampleFiles.Png(2000), "scan.png", ("category", "imaging"));
+        var gone = await patient.Upload(SampleFiles.Text(), "notes.txt");
+        (await patient.Client.DeleteAsync($"/api/files/{gone.Id}")).StatusCode.Should().Be(System.Net.HttpStatusCode.NoContent);
+
+        var stats = await Stats(patient, patient.Id);
+
+        stats.TotalFiles.Should().Be(2);
+        stats.TotalSizeBytes.Should().Be(3000);
+        stats.FilesByCategory["lab-report"].Should().Be(1);
+        stats.FilesByCategory["imaging"].Should().Be(1);
+        stats.FilesByCategory["other"].Should().Be(0);
+        stats.LastUploadAt.Should().BeCloseTo(scan.UploadedAt, TimeSpan.FromSeconds(5));
+        stats.RecentActivity.Select(e => e.Action).Should().Contain(["file-uploaded", "file-deleted"]);
+    }
+
+    [Fact]
     public async Task Stats_FilesCodesAndProfile_AreCounted()
     {
         var patient = await api.RegisterPatient();
