@@ -85,7 +85,9 @@ public sealed class GoogleSignInTests : IAsyncLifetime
         await using var factory = GoogleFactory();
         using var browser = factory.CreateClient(new WebApplicationFactoryClientOptions
         {
-            AllowAutoRedirect = false, HandleCookies = true, BaseAddress = new Uri("https://localhost"),
+            AllowAutoRedirect = false,
+            HandleCookies = true,
+            BaseAddress = new Uri("https://localhost"),
         });
 
         var final = await SignInThroughGoogle(browser);
@@ -106,7 +108,9 @@ public sealed class GoogleSignInTests : IAsyncLifetime
         email = existing.Email;
         using var browser = factory.CreateClient(new WebApplicationFactoryClientOptions
         {
-            AllowAutoRedirect = false, HandleCookies = true, BaseAddress = new Uri("https://localhost"),
+            AllowAutoRedirect = false,
+            HandleCookies = true,
+            BaseAddress = new Uri("https://localhost"),
         });
 
         await SignInThroughGoogle(browser);
@@ -123,7 +127,9 @@ public sealed class GoogleSignInTests : IAsyncLifetime
         await using var factory = GoogleFactory();
         using var browser = factory.CreateClient(new WebApplicationFactoryClientOptions
         {
-            AllowAutoRedirect = false, HandleCookies = true, BaseAddress = new Uri("https://localhost"),
+            AllowAutoRedirect = false,
+            HandleCookies = true,
+            BaseAddress = new Uri("https://localhost"),
         });
 
         var final = await SignInThroughGoogle(browser);

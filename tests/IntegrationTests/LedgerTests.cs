@@ -1,7 +1,7 @@
 using System.Net;
 using MediVault.Domain.Sharing;
-using MediVault.IntegrationTests.Infrastructure;
 using MediVault.Infrastructure.Persistence;
+using MediVault.IntegrationTests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

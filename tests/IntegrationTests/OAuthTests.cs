@@ -145,16 +145,23 @@ public sealed class OAuthTests : IClassFixture<OAuthTests.IntegrationFactory>
         var challenge = Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(Base64Url(RandomNumberGenerator.GetBytes(32)))));
         var authorize = await browser.GetAsync("/connect/authorize?" + Query(new()
         {
-            ["client_id"] = PortalClientId, ["redirect_uri"] = PortalRedirectUri, ["response_type"] = "code",
-            ["scope"] = "medivault.api", ["code_challenge"] = challenge, ["code_challenge_method"] = "S256",
+            ["client_id"] = PortalClientId,
+            ["redirect_uri"] = PortalRedirectUri,
+            ["response_type"] = "code",
+            ["scope"] = "medivault.api",
+            ["code_challenge"] = challenge,
+            ["code_challenge_method"] = "S256",
         }));
         var code = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(authorize.Headers.Location!.Query)["code"].ToString();
         using var portal = api.Anonymous();
 
         var response = await portal.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["grant_type"] = "authorization_code", ["client_id"] = PortalClientId, ["code"] = code,
-            ["redirect_uri"] = PortalRedirectUri, ["code_verifier"] = Base64Url(RandomNumberGenerator.GetBytes(32)),
+            ["grant_type"] = "authorization_code",
+            ["client_id"] = PortalClientId,
+            ["code"] = code,
+            ["redirect_uri"] = PortalRedirectUri,
+            ["code_verifier"] = Base64Url(RandomNumberGenerator.GetBytes(32)),
         }));
 
         response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
@@ -168,8 +175,12 @@ public sealed class OAuthTests : IClassFixture<OAuthTests.IntegrationFactory>
 
         var response = await browser.GetAsync("/connect/authorize?" + Query(new()
         {
-            ["client_id"] = PortalClientId, ["redirect_uri"] = PortalRedirectUri, ["response_type"] = "code",
-            ["scope"] = "medivault.api", ["code_challenge"] = Base64Url(new byte[32]), ["code_challenge_method"] = "S256",
+            ["client_id"] = PortalClientId,
+            ["redirect_uri"] = PortalRedirectUri,
+            ["response_type"] = "code",
+            ["scope"] = "medivault.api",
+            ["code_challenge"] = Base64Url(new byte[32]),
+            ["code_challenge_method"] = "S256",
         }));
 
         response.StatusCode.Should().Be(HttpStatusCode.Redirect);
@@ -185,7 +196,10 @@ public sealed class OAuthTests : IClassFixture<OAuthTests.IntegrationFactory>
 
         var response = await browser.GetAsync("/connect/authorize?" + Query(new()
         {
-            ["client_id"] = PortalClientId, ["redirect_uri"] = PortalRedirectUri, ["response_type"] = "code", ["scope"] = "medivault.api",
+            ["client_id"] = PortalClientId,
+            ["redirect_uri"] = PortalRedirectUri,
+            ["response_type"] = "code",
+            ["scope"] = "medivault.api",
         }));
 
         // The error goes back to the (registered) redirect URI, never a code.

@@ -4,8 +4,8 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using MediVault.Domain.Audit;
-using MediVault.IntegrationTests.Infrastructure;
 using MediVault.Infrastructure.Persistence;
+using MediVault.IntegrationTests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -275,7 +275,10 @@ public sealed class RecordsTests(MediVaultFactory factory) : IClassFixture<MediV
         var entries = await InDatabase(db => db.AccessLogEntries.Where(e => e.ResourceId == file.Id).ToListAsync());
         entries.Should().ContainSingle().Which.Should().BeEquivalentTo(new
         {
-            PatientId = patient.Id, Action = AccessAction.FileUploaded, ActorId = (Guid?)patient.Id, ActorRole = ActorRole.Patient,
+            PatientId = patient.Id,
+            Action = AccessAction.FileUploaded,
+            ActorId = (Guid?)patient.Id,
+            ActorRole = ActorRole.Patient,
             Outcome = AccessOutcome.Success,
         });
     }

@@ -1,3 +1,4 @@
+using Mediator;
 using MediVault.Application.Identity;
 using MediVault.Application.Identity.ChangePassword;
 using MediVault.Application.Identity.GetCurrentUser;
@@ -5,7 +6,6 @@ using MediVault.Application.Identity.Register;
 using MediVault.Application.Identity.UpdateProfile;
 using MediVault.Domain.Identity;
 using MediVault.Infrastructure.Identity;
-using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MediVault.WebApi.Auth;

@@ -1,8 +1,8 @@
+using Mediator;
 using MediVault.Application.Audit;
 using MediVault.Application.Audit.GetDashboardStats;
 using MediVault.Application.Audit.ListAccessLog;
 using MediVault.Application.Common.Paging;
-using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MediVault.WebApi.Endpoints;

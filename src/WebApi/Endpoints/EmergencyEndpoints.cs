@@ -1,3 +1,4 @@
+using Mediator;
 using MediVault.Application.Emergency;
 using MediVault.Application.Emergency.AccessEmergencyProfile;
 using MediVault.Application.Emergency.GenerateQrCode;
@@ -6,7 +7,6 @@ using MediVault.Application.Emergency.ListQrCodes;
 using MediVault.Application.Emergency.RevokeQrCode;
 using MediVault.Application.Emergency.UpsertEmergencyProfile;
 using MediVault.WebApi.Auth;
-using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MediVault.WebApi.Endpoints;

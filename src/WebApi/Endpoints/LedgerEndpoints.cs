@@ -1,8 +1,8 @@
+using Mediator;
 using MediVault.Application.Common.Abstractions;
 using MediVault.Application.Ledger.Common;
 using MediVault.Application.Ledger.ListLedgerBlocks;
 using MediVault.Application.Ledger.VerifyLedger;
-using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MediVault.WebApi.Endpoints;

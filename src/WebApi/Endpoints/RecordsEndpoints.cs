@@ -1,3 +1,4 @@
+using Mediator;
 using MediVault.Application.Common.Paging;
 using MediVault.Application.Records.Common;
 using MediVault.Application.Records.DeleteFile;
@@ -7,7 +8,6 @@ using MediVault.Application.Records.UploadFile;
 using MediVault.Application.Records.VerifyFile;
 using MediVault.Infrastructure.Configuration;
 using MediVault.WebApi.Infrastructure;
-using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;

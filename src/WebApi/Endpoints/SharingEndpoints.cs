@@ -1,3 +1,4 @@
+using Mediator;
 using MediVault.Application.Common.Paging;
 using MediVault.Application.Sharing;
 using MediVault.Application.Sharing.GrantAccess;
@@ -5,7 +6,6 @@ using MediVault.Application.Sharing.ListGrants;
 using MediVault.Application.Sharing.ListMyPatients;
 using MediVault.Application.Sharing.RevokeGrant;
 using MediVault.WebApi.Auth;
-using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MediVault.WebApi.Endpoints;

@@ -1,6 +1,6 @@
+using Mediator;
 using MediVault.Application.Common.Exceptions;
 using MediVault.Application.Records.UploadFile;
-using Mediator;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;

@@ -26,8 +26,12 @@ public sealed class Api(WebApplicationFactory<Program> factory)
     public Task<Session> RegisterDoctor(string? fullName = null) =>
         Register(new
         {
-            email = NewEmail("doctor"), password = StrongPassword, fullName = fullName ?? "Dr. Dana Doctor", accountType = "doctor",
-            licenseNumber = "LIC-" + Random.Shared.Next(100000, 999999), specialty = "Cardiology",
+            email = NewEmail("doctor"),
+            password = StrongPassword,
+            fullName = fullName ?? "Dr. Dana Doctor",
+            accountType = "doctor",
+            licenseNumber = "LIC-" + Random.Shared.Next(100000, 999999),
+            specialty = "Cardiology",
         });
 
     public async Task<Session> LoginAs(string email, string password)

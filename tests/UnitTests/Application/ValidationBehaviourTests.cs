@@ -1,8 +1,8 @@
 using FluentValidation;
 using FluentValidation.Results;
+using Mediator;
 using MediVault.Application.Common.Behaviours;
 using MediVault.Application.Common.Exceptions;
-using Mediator;
 using NSubstitute;
 
 namespace MediVault.UnitTests.Application;

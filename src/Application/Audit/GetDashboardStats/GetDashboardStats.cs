@@ -1,9 +1,9 @@
 using System.Text.Json;
+using Mediator;
 using MediVault.Application.Common.Abstractions;
 using MediVault.Application.Common.Access;
 using MediVault.Domain.Audit;
 using MediVault.Domain.Records;
-using Mediator;
 using Microsoft.EntityFrameworkCore;
 
 namespace MediVault.Application.Audit.GetDashboardStats;

@@ -1,9 +1,9 @@
 using FluentValidation;
+using Mediator;
 using MediVault.Application.Common.Abstractions;
 using MediVault.Application.Common.Access;
 using MediVault.Application.Common.Paging;
 using MediVault.Domain.Audit;
-using Mediator;
 using Microsoft.EntityFrameworkCore;
 
 namespace MediVault.Application.Audit.ListAccessLog;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using MediVault.Application.Common.Exceptions;
 using Mediator;
+using MediVault.Application.Common.Exceptions;
 using Microsoft.Extensions.Logging;
 
 namespace MediVault.Application.Common.Behaviours;

@@ -1,6 +1,6 @@
 using FluentValidation;
-using MediVault.Application.Common.Exceptions;
 using Mediator;
+using MediVault.Application.Common.Exceptions;
 
 namespace MediVault.Application.Common.Behaviours;
 

@@ -1,9 +1,9 @@
+using Mediator;
 using MediVault.Application.Common.Abstractions;
 using MediVault.Application.Common.Access;
 using MediVault.Application.Common.Exceptions;
 using MediVault.Domain.Emergency;
 using MediVault.Domain.Ledger;
-using Mediator;
 using Microsoft.EntityFrameworkCore;
 
 namespace MediVault.Application.Emergency.AccessEmergencyProfile;

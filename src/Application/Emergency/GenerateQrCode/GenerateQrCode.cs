@@ -1,9 +1,9 @@
+using Mediator;
 using MediVault.Application.Common.Abstractions;
 using MediVault.Application.Common.Access;
 using MediVault.Domain.Audit;
 using MediVault.Domain.Emergency;
 using MediVault.Domain.Ledger;
-using Mediator;
 
 namespace MediVault.Application.Emergency.GenerateQrCode;
 

@@ -1,8 +1,8 @@
+using Mediator;
 using MediVault.Application.Common.Abstractions;
 using MediVault.Application.Common.Access;
 using MediVault.Application.Common.Exceptions;
 using MediVault.Domain.Audit;
-using Mediator;
 using Microsoft.EntityFrameworkCore;
 
 namespace MediVault.Application.Emergency.GetEmergencyProfile;

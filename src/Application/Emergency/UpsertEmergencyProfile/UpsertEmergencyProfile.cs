@@ -1,11 +1,11 @@
 using System.Globalization;
+using Mediator;
 using MediVault.Application.Common.Abstractions;
 using MediVault.Application.Common.Access;
 using MediVault.Application.Common.Exceptions;
 using MediVault.Domain.Audit;
 using MediVault.Domain.Emergency;
 using MediVault.Domain.Ledger;
-using Mediator;
 using Microsoft.EntityFrameworkCore;
 
 namespace MediVault.Application.Emergency.UpsertEmergencyProfile;

@@ -1,6 +1,6 @@
+using Mediator;
 using MediVault.Application.Common.Abstractions;
 using MediVault.Application.Common.Exceptions;
-using Mediator;
 
 namespace MediVault.Application.Identity.GetCurrentUser;
 

@@ -1,5 +1,5 @@
-using MediVault.Domain.Identity;
 using Mediator;
+using MediVault.Domain.Identity;
 
 namespace MediVault.Application.Identity.Register;
 

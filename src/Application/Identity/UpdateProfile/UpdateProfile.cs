@@ -1,6 +1,6 @@
 using FluentValidation;
-using MediVault.Application.Common.Abstractions;
 using Mediator;
+using MediVault.Application.Common.Abstractions;
 
 namespace MediVault.Application.Identity.UpdateProfile;
 

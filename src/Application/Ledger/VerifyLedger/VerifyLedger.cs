@@ -1,5 +1,5 @@
-using MediVault.Application.Common.Abstractions;
 using Mediator;
+using MediVault.Application.Common.Abstractions;
 
 namespace MediVault.Application.Ledger.VerifyLedger;
 

@@ -1,10 +1,10 @@
 using FluentValidation;
+using Mediator;
 using MediVault.Application.Common.Abstractions;
 using MediVault.Application.Common.Access;
 using MediVault.Application.Common.Exceptions;
 using MediVault.Domain.Audit;
 using MediVault.Domain.Ledger;
-using Mediator;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 

@@ -1,8 +1,8 @@
 using FluentValidation;
+using Mediator;
 using MediVault.Application.Common.Abstractions;
 using MediVault.Application.Common.Exceptions;
 using MediVault.Application.Records.Common;
-using Mediator;
 
 namespace MediVault.Application.Records.UploadFile;
 

@@ -1,3 +1,4 @@
+using Mediator;
 using MediVault.Application.Common.Abstractions;
 using MediVault.Application.Common.Access;
 using MediVault.Application.Common.Exceptions;
@@ -6,7 +7,6 @@ using MediVault.Domain.Audit;
 using MediVault.Domain.Identity;
 using MediVault.Domain.Ledger;
 using MediVault.Domain.Records;
-using Mediator;
 
 namespace MediVault.Application.Records.UploadFile;
 

@@ -1,11 +1,11 @@
 using System.Security.Cryptography;
 using FluentValidation;
+using Mediator;
 using MediVault.Application.Common.Abstractions;
 using MediVault.Application.Common.Access;
 using MediVault.Application.Common.Exceptions;
-using MediVault.Domain.Ledger;
 using MediVault.Domain.Audit;
-using Mediator;
+using MediVault.Domain.Ledger;
 using Microsoft.EntityFrameworkCore;
 
 namespace MediVault.Application.Records.VerifyFile;

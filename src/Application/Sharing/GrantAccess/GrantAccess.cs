@@ -1,4 +1,5 @@
 using FluentValidation;
+using Mediator;
 using MediVault.Application.Common.Abstractions;
 using MediVault.Application.Common.Access;
 using MediVault.Application.Common.Exceptions;
@@ -6,7 +7,6 @@ using MediVault.Domain.Audit;
 using MediVault.Domain.Identity;
 using MediVault.Domain.Ledger;
 using MediVault.Domain.Sharing;
-using Mediator;
 using Microsoft.EntityFrameworkCore;
 
 namespace MediVault.Application.Sharing.GrantAccess;

@@ -1,8 +1,8 @@
 using FluentValidation;
+using Mediator;
 using MediVault.Application.Common.Abstractions;
 using MediVault.Application.Common.Paging;
 using MediVault.Domain.Identity;
-using Mediator;
 using Microsoft.EntityFrameworkCore;
 
 namespace MediVault.Application.Sharing.ListGrants;

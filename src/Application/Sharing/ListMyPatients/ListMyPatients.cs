@@ -1,7 +1,7 @@
+using Mediator;
 using MediVault.Application.Common.Abstractions;
 using MediVault.Application.Common.Exceptions;
 using MediVault.Domain.Identity;
-using Mediator;
 using Microsoft.EntityFrameworkCore;
 
 namespace MediVault.Application.Sharing.ListMyPatients;
