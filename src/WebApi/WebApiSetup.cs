@@ -42,8 +42,6 @@ internal static class WebApiSetup
         app.UseFrontend();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        // The emergency page's script and style sheet (wwwroot/emergency).
-        app.UseStaticFiles();
         // Before routing: /api/auth/login and /refresh are rewritten into token requests.
         app.UseMiddleware<AuthApiAdapter>();
         app.UseRouting();

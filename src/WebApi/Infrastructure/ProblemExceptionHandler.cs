@@ -49,7 +49,6 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         if (httpContext.Response.HasStarted)
         {
             // Too late for a problem document (e.g. mid-download): cut the connection so the client sees a failure, not bad data.
-            httpContext.Features.Get<IHttpResponseBodyFeature>();
             httpContext.Abort();
             return true;
         }
