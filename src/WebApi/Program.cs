@@ -2,6 +2,8 @@ using MediVault.Application;
 using MediVault.Application.Common.Behaviours;
 using MediVault.Infrastructure;
 using MediVault.WebApi;
+using MediVault.WebApi.Infrastructure;
+using Microsoft.AspNetCore.Connections;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -14,8 +16,8 @@ builder.Logging.AddJsonConsole(options =>
     options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
 });
 
-// Receive straight into a buffer instead of a zero-byte read first: half the receive calls on a large upload.
-builder.WebHost.UseSockets(sockets => sockets.WaitForDataBeforeAllocatingBuffer = false);
+// Kestrel's sockets receive into 64 KiB blocks instead of 4 KiB ones: a sixteenth of the receive calls on a large upload.
+builder.Services.AddSingleton<IMemoryPoolFactory<byte>, LargeBlockMemoryPoolFactory>();
 
 builder.Services.AddApplication();
 builder.Services.AddInfrastructure(builder.Configuration, builder.Environment);
