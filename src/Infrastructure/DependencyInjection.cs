@@ -30,10 +30,12 @@ public static class DependencyInjection
         {
             var data = sp.GetRequiredService<DataDirectory>();
             options.UseSqlite(ConnectionString(data.DatabasePath));
+            options.AddInterceptors(SecureDelete);
             options.UseOpenIddict<Guid>();
         });
         services.AddScoped<IAppDbContext>(sp => sp.GetRequiredService<AppDbContext>());
         services.AddScoped<IUserDirectory, UserDirectory>();
+        services.AddScoped<ISecureErasure, SqliteSecureErasure>();
         services.AddScoped<HealthProbe>();
         services.AddLedgerInfrastructure();
         services.AddFileStorage();
@@ -44,6 +46,8 @@ public static class DependencyInjection
         services.AddEmergencyInfrastructure();
         return services;
     }
+
+    private static readonly SecureDeletePragmas SecureDelete = new();
 
     /// <summary>The busy timeout (Default Timeout, seconds) makes a writer wait for the lock instead of failing at once.</summary>
     internal static string ConnectionString(string databasePath) => new SqliteConnectionStringBuilder

@@ -198,6 +198,60 @@ public sealed class FileStorageTests
         Convert.FromBase64String((await File.ReadAllTextAsync(path)).Trim()).Should().HaveCount(32);
     }
 
+    [Fact]
+    public async Task Delete_LeavesNoCopyOfTheWrappedKeyInTheDataDirectory()
+    {
+        await using var factory = new MediVaultFactory();
+        var patient = await new Api(factory).RegisterPatient();
+        await patient.Upload(SampleFiles.Pdf(), "before.pdf");
+        var file = await patient.Upload(SampleFiles.Pdf(), "deleted.pdf");
+        await patient.Upload(SampleFiles.Pdf(), "after.pdf");
+        var wrappedKey = await InDatabase(factory, db => db.MedicalFiles.Where(f => f.Id == file.Id).Select(f => f.WrappedKey!).SingleAsync());
+        FilesHolding(factory, wrappedKey).Should().NotBeEmpty("the database holds the wrapped key until the delete");
+
+        (await patient.Client.DeleteAsync($"/api/files/{file.Id}")).StatusCode.Should().Be(HttpStatusCode.NoContent);
+
+        // Not in the database file, its write-ahead log or anywhere else: the content can never be decrypted again.
+        FilesHolding(factory, wrappedKey).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Database_EveryConnection_ZeroesWhatItDeletesAndCutsBackItsLog()
+    {
+        await using var factory = new MediVaultFactory();
+        await new Api(factory).RegisterPatient();
+
+        var pragmas = await InDatabase(factory, async db =>
+        {
+            await db.Database.OpenConnectionAsync();
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = "PRAGMA secure_delete; PRAGMA journal_size_limit;";
+            await using var reader = await command.ExecuteReaderAsync();
+            var values = new List<long>();
+            do
+            {
+                while (await reader.ReadAsync())
+                    values.Add(reader.GetInt64(0));
+            } while (await reader.NextResultAsync());
+            return values;
+        });
+
+        pragmas.Should().Equal(1, 0);
+    }
+
+    /// <summary>The files of the data directory (database, WAL, keys, blobs) whose bytes contain <paramref name="needle"/>.</summary>
+    private static List<string> FilesHolding(MediVaultFactory factory, byte[] needle) =>
+        Directory.EnumerateFiles(factory.DataDirectory, "*", SearchOption.AllDirectories)
+            .Where(path =>
+            {
+                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                using var copy = new MemoryStream();
+                stream.CopyTo(copy);
+                return copy.GetBuffer().AsSpan(0, (int)copy.Length).IndexOf(needle) >= 0;
+            })
+            .Select(Path.GetFileName)
+            .ToList()!;
+
     private static MultipartFormDataContent Multipart(HttpContent file)
     {
         file.Headers.ContentType = new MediaTypeHeaderValue("application/pdf");

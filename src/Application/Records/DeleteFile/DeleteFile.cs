@@ -12,7 +12,8 @@ namespace MediVault.Application.Records.DeleteFile;
 
 /// <summary>
 /// Soft-deletes a file (the row stays for the audit trail), destroys its wrapped data key and appends a
-/// <c>file-deleted</c> block in one transaction, then removes the blob. Only the owner may delete.
+/// <c>file-deleted</c> block in one transaction, then removes the blob and clears the old key out of the database's
+/// files. Only the owner may delete.
 /// </summary>
 public sealed record DeleteFile(Guid FileId) : ICommand;
 
@@ -23,7 +24,7 @@ internal sealed class DeleteFileValidator : AbstractValidator<DeleteFile>
 
 public sealed partial class DeleteFileHandler(
     IAppDbContext db, ICurrentUser currentUser, IRecordAccess access, IAccessLog accessLog, ILedger ledger, IFileStore store,
-    TimeProvider clock, ILogger<DeleteFileHandler> logger)
+    ISecureErasure erasure, TimeProvider clock, ILogger<DeleteFileHandler> logger)
     : ICommandHandler<DeleteFile>
 {
     public async ValueTask<Unit> Handle(DeleteFile command, CancellationToken cancellationToken)
@@ -45,6 +46,8 @@ public sealed partial class DeleteFileHandler(
             // The key is already destroyed, so the blob is unreadable; the start-up sweep removes it.
             LogBlobLeft(logger, file.Id, ex);
         }
+        // The delete is committed: finish erasing even if the caller has gone away meanwhile.
+        await erasure.EraseRemovedDataAsync(CancellationToken.None);
         return Unit.Value;
     }
 

@@ -1,0 +1,62 @@
+using MediVault.Infrastructure.Persistence;
+using MediVault.UnitTests.TestSupport;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace MediVault.UnitTests.Infrastructure.Persistence;
+
+public sealed class SqliteSecureErasureTests : IAsyncLifetime
+{
+    private SqliteTestDatabase _database = null!;
+
+    public async Task InitializeAsync()
+    {
+        _database = await SqliteTestDatabase.CreateAsync();
+        await using var db = _database.NewContext();
+        // Something in the write-ahead log, as after any commit.
+        await db.Database.ExecuteSqlRawAsync("""CREATE TABLE "Scratch" ("Value" BLOB); INSERT INTO "Scratch" VALUES (randomblob(5000));""");
+    }
+
+    public async Task DisposeAsync() => await _database.DisposeAsync();
+
+    private string WalPath => _database.Path + "-wal";
+
+    [Fact]
+    public async Task Erase_NoOtherConnection_EmptiesTheWriteAheadLog()
+    {
+        new FileInfo(WalPath).Length.Should().BePositive();
+        var logger = new ListLogger<SqliteSecureErasure>();
+        await using var db = _database.NewContext();
+
+        await new SqliteSecureErasure(db, logger).EraseRemovedDataAsync(CancellationToken.None);
+
+        new FileInfo(WalPath).Length.Should().Be(0);
+        logger.Entries.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Erase_WhileAnotherConnectionReadsAnOlderSnapshot_WarnsAndDoesNotThrow()
+    {
+        // A reader inside a transaction pins the current snapshot; a later commit cannot then be checkpointed fully.
+        await using var reader = new SqliteConnection($"Data Source={_database.Path}");
+        await reader.OpenAsync();
+        using var snapshot = reader.BeginTransaction(deferred: true);
+        await using (var read = reader.CreateCommand())
+        {
+            read.Transaction = snapshot;
+            read.CommandText = """SELECT count(*) FROM "Scratch";""";
+            await read.ExecuteScalarAsync();
+        }
+        await using (var writer = _database.NewContext())
+            await writer.Database.ExecuteSqlRawAsync("""INSERT INTO "Scratch" VALUES (randomblob(5000));""");
+        var logger = new ListLogger<SqliteSecureErasure>();
+        await using var db = _database.NewContext();
+
+        var erase = () => new SqliteSecureErasure(db, logger).EraseRemovedDataAsync(CancellationToken.None);
+
+        await erase.Should().NotThrowAsync();
+        logger.Entries.Should().ContainSingle(e => e.Level == LogLevel.Warning);
+        new FileInfo(WalPath).Length.Should().BePositive("the log keeps what the reader may still need");
+    }
+}
