@@ -5,8 +5,6 @@ using System.Security.Cryptography;
 using System.Text;
 using MediVault.Infrastructure.Persistence;
 using MediVault.IntegrationTests.Infrastructure;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -34,16 +32,13 @@ public sealed class FileStorageTests
         await using var factory = new MediVaultFactory();
         factory.Settings["MediVault:Files:MaxUploadBytes"] = Limit.ToString();
         // A real server on a loopback port: the in-memory test server answers only after the whole body is sent.
-        factory.UseKestrel(0);
-        factory.StartServer();
-        var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        using var client = new HttpClient { BaseAddress = new Uri(address) };
+        var uri = factory.StartOnLoopback();
+        using var client = new HttpClient { BaseAddress = uri };
         var email = Api.NewEmail("limit");
         (await client.PostAsJsonAsync("/api/auth/register", new { email, password = Api.StrongPassword, fullName = "L", accountType = "patient" }))
             .EnsureSuccessStatusCode();
         var login = await (await client.PostAsJsonAsync("/api/auth/login", new { email, password = Api.StrongPassword })).ReadAs<LoginAnswer>();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", login.AccessToken);
-        var uri = new Uri(address);
 
         // A raw HTTP/1.1 request with a chunked body of unknown length that stalls after 8 MiB until an answer has
         // come: only a server that answers while it reads can pass. (HttpClient would insist on sending the whole body.)

@@ -4,8 +4,6 @@ using System.Security.Cryptography;
 using MediVault.IntegrationTests.Infrastructure;
 using MediVault.WebApi.Infrastructure;
 using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Person = MediVault.IntegrationTests.Browser.Person;
@@ -26,10 +24,7 @@ public sealed class KestrelTransportTests : IAsyncLifetime, IDisposable
     public Task InitializeAsync()
     {
         factory.Settings["MediVault:Files:MaxUploadBytes"] = (32 * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        factory.UseKestrel(0);
-        factory.StartServer();
-        var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        seed = new SeedApi(new Uri(address));
+        seed = new SeedApi(factory.StartOnLoopback());
         return Task.CompletedTask;
     }
 

@@ -7,7 +7,7 @@ namespace MediVault.Infrastructure.Storage;
 /// name on disk (Linux, macOS). .NET has no call for it, because it will not open a folder as a file.
 /// On Windows, NTFS journals renames itself, so there is nothing to do.
 /// </summary>
-internal static partial class DirectorySync
+internal static class DirectorySync
 {
     private const int ReadOnly = 0; // O_RDONLY, the same on Linux and macOS
 

@@ -1,8 +1,4 @@
-using System.Net;
 using MediVault.IntegrationTests.Infrastructure;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace MediVault.IntegrationTests.Browser;
@@ -43,10 +39,7 @@ public sealed class BrowserApp : IAsyncLifetime, IDisposable
         if (!File.Exists(ChromiumPath))
             throw new InvalidOperationException($"Chromium is not installed at {ChromiumPath}: apt-get install -y chromium (or set MEDIVAULT_CHROMIUM).");
 
-        factory.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
-        factory.StartServer();
-        var addresses = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
-        BaseUrl = new Uri(addresses.First());
+        BaseUrl = factory.StartOnLoopback();
         Seed = new SeedApi(BaseUrl);
 
         playwright = await Playwright.CreateAsync();

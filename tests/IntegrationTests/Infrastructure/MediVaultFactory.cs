@@ -1,4 +1,7 @@
+using System.Net;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -75,6 +78,17 @@ public class MediVaultFactory : WebApplicationFactory<Program>
         base.Dispose(disposing);
         if (disposing && OwnsDataDirectory)
             TryDelete(DataDirectory);
+    }
+
+    /// <summary>
+    /// Serves the app with Kestrel on a free loopback port instead of the in-memory test server (which has no socket
+    /// and answers only after a whole request body has arrived), and returns the address.
+    /// </summary>
+    public Uri StartOnLoopback()
+    {
+        UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        StartServer();
+        return new Uri(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
     }
 
     public override async ValueTask DisposeAsync()
