@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
+using MediVault.Domain.Audit;
 using MediVault.Infrastructure.Persistence;
 using MediVault.IntegrationTests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -40,31 +41,76 @@ public sealed class FileStorageTests
         var login = await (await client.PostAsJsonAsync("/api/auth/login", new { email, password = Api.StrongPassword })).ReadAs<LoginAnswer>();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", login.AccessToken);
 
-        // A raw HTTP/1.1 request with a chunked body of unknown length that stalls after 8 MiB until an answer has
-        // come: only a server that answers while it reads can pass. (HttpClient would insist on sending the whole body.)
-        using var tcp = new System.Net.Sockets.TcpClient();
-        await tcp.ConnectAsync(uri.Host, uri.Port);
-        var stream = tcp.GetStream();
-        var answer = ReadStatusLineAsync(stream);
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(
-            $"POST /api/files/upload HTTP/1.1\r\nHost: {uri.Authority}\r\nAuthorization: Bearer {login.AccessToken}\r\n" +
-            "Content-Type: multipart/form-data; boundary=XyZ\r\nTransfer-Encoding: chunked\r\n\r\n"));
-        await WriteChunkAsync(stream, Encoding.ASCII.GetBytes(
-            "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.7\n"));
-        var block = new byte[64 * 1024];
-        long sent = 0;
-        while (sent < 8L * Limit && !answer.IsCompleted)
-        {
-            await WriteChunkAsync(stream, block);
-            sent += block.Length;
-        }
-        var statusLine = await answer.WaitAsync(TimeSpan.FromSeconds(30));
+        // Only a server that answers while it reads can pass: the body stalls after 8× the limit until an answer has come.
+        var (statusLine, sent) = await SendStalledUploadAsync(uri, login.AccessToken, partsBeforeFile: "", stallAfter: 8L * Limit);
 
         statusLine.Should().StartWith("HTTP/1.1 413");
         sent.Should().BeLessThanOrEqualTo(8L * Limit);
         (await InDatabase(factory, db => db.MedicalFiles.CountAsync())).Should().Be(0);
         BlobFiles(factory).Should().BeEmpty();
     }
+
+    [Fact]
+    public async Task Upload_IntoAnotherPatientsVault_Returns404BeforeTheFileIsRead()
+    {
+        await using var factory = new MediVaultFactory();
+        var uri = factory.StartOnLoopback();
+        var api = new Api(factory);
+        var owner = await api.RegisterPatient();
+        var stranger = await api.RegisterPatient();
+
+        // patientId comes before the file, as the web app sends it; the file never ends.
+        var (statusLine, _) = await SendStalledUploadAsync(uri, stranger.AccessToken, TextPart("patientId", owner.Id.ToString()), stallAfter: Limit);
+
+        statusLine.Should().StartWith("HTTP/1.1 404");
+        (await InDatabase(factory, db => db.MedicalFiles.CountAsync())).Should().Be(0);
+        BlobFiles(factory).Should().BeEmpty();
+        (await InDatabase(factory, db => db.AccessLogEntries.CountAsync(e => e.PatientId == owner.Id && e.ActorId == stranger.Id && e.Outcome == AccessOutcome.Denied)))
+            .Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Upload_UnknownCategoryBeforeTheFile_Returns400BeforeTheFileIsRead()
+    {
+        await using var factory = new MediVaultFactory();
+        var uri = factory.StartOnLoopback();
+        var patient = await new Api(factory).RegisterPatient();
+
+        var (statusLine, _) = await SendStalledUploadAsync(uri, patient.AccessToken, TextPart("category", "horoscope"), stallAfter: Limit);
+
+        statusLine.Should().StartWith("HTTP/1.1 400");
+        BlobFiles(factory).Should().BeEmpty();
+    }
+
+    /// <summary>
+    /// A raw HTTP/1.1 upload whose chunked body of unknown length (text parts, then a PDF's file part) stops after
+    /// <paramref name="stallAfter"/> bytes of the file and waits, never finished, until the server answers.
+    /// (HttpClient would insist on sending the whole body first.) Returns the status line and the bytes sent.
+    /// </summary>
+    private static async Task<(string StatusLine, long Sent)> SendStalledUploadAsync(Uri uri, string accessToken, string partsBeforeFile, long stallAfter)
+    {
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(uri.Host, uri.Port);
+        var stream = tcp.GetStream();
+        var answer = ReadStatusLineAsync(stream);
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(
+            $"POST /api/files/upload HTTP/1.1\r\nHost: {uri.Authority}\r\nAuthorization: Bearer {accessToken}\r\n" +
+            "Content-Type: multipart/form-data; boundary=XyZ\r\nTransfer-Encoding: chunked\r\n\r\n"));
+        await WriteChunkAsync(stream, Encoding.ASCII.GetBytes(partsBeforeFile +
+            "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.7\n"));
+        var block = new byte[64 * 1024];
+        long sent = 0;
+        while (sent < stallAfter && !answer.IsCompleted)
+        {
+            await WriteChunkAsync(stream, block);
+            sent += block.Length;
+        }
+        return (await answer.WaitAsync(TimeSpan.FromSeconds(30)), sent);
+    }
+
+    /// <summary>A text part of a multipart body with the boundary <c>XyZ</c>.</summary>
+    private static string TextPart(string name, string value) =>
+        $"--XyZ\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n";
 
     private static async Task WriteChunkAsync(Stream stream, byte[] data)
     {

@@ -168,30 +168,32 @@ public sealed class RecordsTests(MediVaultFactory factory) : IClassFixture<MediV
         await response.ShouldBeValidationProblemFor("file");
     }
 
-    [Theory]
-    [InlineData("category", "x-ray")]
-    [InlineData("category", "LabReport")]
-    [InlineData("recordDate", "20/11/2026")]
-    [InlineData("recordDate", "2026-02-30")]
-    [InlineData("patientId", "not-a-guid")]
-    [InlineData("patientId", "00000000-0000-0000-0000-000000000000")]
-    public async Task Upload_BadField_Returns400NamingIt(string field, string value)
+    public static TheoryData<string, string, bool> BadFields()
     {
-        var patient = await api.RegisterPatient();
-
-        var response = await patient.PostUpload(SampleFiles.Pdf(), "report.pdf", (field, value));
-
-        await response.ShouldBeValidationProblemFor(field);
+        var data = new TheoryData<string, string, bool>();
+        foreach (var fieldsFirst in new[] { false, true })
+        {
+            data.Add("category", "x-ray", fieldsFirst);
+            data.Add("category", "LabReport", fieldsFirst);
+            data.Add("recordDate", "20/11/2026", fieldsFirst);
+            data.Add("recordDate", "2026-02-30", fieldsFirst);
+            data.Add("patientId", "not-a-guid", fieldsFirst);
+            data.Add("patientId", "00000000-0000-0000-0000-000000000000", fieldsFirst);
+            data.Add("description", new string('x', 2001), fieldsFirst);
+        }
+        return data;
     }
 
-    [Fact]
-    public async Task Upload_DescriptionTooLong_Returns400NamingDescription()
+    [Theory]
+    [MemberData(nameof(BadFields))]
+    public async Task Upload_BadField_Returns400NamingItAndStoresNothing(string field, string value, bool fieldsFirst)
     {
         var patient = await api.RegisterPatient();
 
-        var response = await patient.PostUpload(SampleFiles.Pdf(), "report.pdf", ("description", new string('x', 2001)));
+        var response = await patient.Client.PostAsync("/api/files/upload", FileUploads.Form(SampleFiles.Pdf(), "report.pdf", fieldsFirst, (field, value)));
 
-        await response.ShouldBeValidationProblemFor("description");
+        await response.ShouldBeValidationProblemFor(field);
+        (await InDatabase(db => db.MedicalFiles.CountAsync(f => f.OwnerId == patient.Id))).Should().Be(0);
     }
 
     [Fact]
@@ -283,14 +285,19 @@ public sealed class RecordsTests(MediVaultFactory factory) : IClassFixture<MediV
         });
     }
 
-    [Fact]
-    public async Task Upload_ByDoctorWithGrant_GoesIntoThePatientsVault()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Upload_ByDoctorWithGrant_GoesIntoThePatientsVault(bool fieldsFirst)
     {
         var patient = await api.RegisterPatient();
         var doctor = await api.RegisterDoctor();
         await Grant(patient, doctor);
 
-        var file = await doctor.Upload(SampleFiles.Pdf(), "referral.pdf", ("patientId", patient.Id.ToString()), ("category", "prescription"));
+        var response = await doctor.Client.PostAsync("/api/files/upload",
+            FileUploads.Form(SampleFiles.Pdf(), "referral.pdf", fieldsFirst, ("patientId", patient.Id.ToString()), ("category", "prescription")));
+
+        var file = await response.ReadAs<FileAnswer>(HttpStatusCode.Created);
 
         file.OwnerId.Should().Be(patient.Id);
         file.UploadedById.Should().Be(doctor.Id);
@@ -310,13 +317,15 @@ public sealed class RecordsTests(MediVaultFactory factory) : IClassFixture<MediV
         await response.ShouldBeValidationProblemFor("patientId");
     }
 
-    [Fact]
-    public async Task Upload_IntoAnotherPatientsVault_Returns404AndStoresNothing()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Upload_IntoAnotherPatientsVault_Returns404AndStoresNothing(bool fieldsFirst)
     {
         var patient = await api.RegisterPatient();
         var stranger = await api.RegisterPatient();
 
-        var response = await stranger.PostUpload(SampleFiles.Pdf(), "x.pdf", ("patientId", patient.Id.ToString()));
+        var response = await stranger.Client.PostAsync("/api/files/upload", FileUploads.Form(SampleFiles.Pdf(), "x.pdf", fieldsFirst, ("patientId", patient.Id.ToString())));
 
         await response.ShouldBeProblem(HttpStatusCode.NotFound);
         (await InDatabase(db => db.MedicalFiles.CountAsync(f => f.OwnerId == patient.Id))).Should().Be(0);

@@ -10,6 +10,7 @@ namespace MediVault.WebApi.Infrastructure;
 /// <summary>
 /// Reads an upload's multipart body as a stream, section by section (never a buffered IFormFile): the file section is
 /// streamed straight into <see cref="ReceiveUpload"/>, the small text fields are kept, in whatever order they come.
+/// The fields that come before the file are checked (<see cref="BeginUpload"/>) before the file is read.
 /// </summary>
 internal sealed class MultipartUploadForm : IAsyncDisposable
 {
@@ -71,6 +72,8 @@ internal sealed class MultipartUploadForm : IAsyncDisposable
             {
                 if (File is not null)
                     throw new ValidationFailedException(FileField, "Send one file per upload.");
+                // What came before the file is checked now, so a refused upload is answered before the file is read.
+                await mediator.Send(new BeginUpload(Field("patientId"), Field("category"), Field("description"), Field("recordDate")), cancellationToken);
                 var fileName = disposition.FileNameStar.HasValue ? disposition.FileNameStar.Value : HeaderUtilities.RemoveQuotes(disposition.FileName).Value;
                 File = await mediator.Send(new ReceiveUpload(section.Body, fileName, maxFileBytes), cancellationToken);
             }

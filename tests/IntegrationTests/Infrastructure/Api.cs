@@ -15,10 +15,17 @@ public sealed class Api(WebApplicationFactory<Program> factory)
     public static readonly JsonSerializerOptions Json = CreateJson();
 
     /// <summary>A client with no credentials and no cookie jar.</summary>
-    public HttpClient Anonymous() => factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false });
+    public HttpClient Anonymous() => factory.CreateClient(Options(handleCookies: false));
 
     /// <summary>A client that keeps cookies, like a browser.</summary>
-    public HttpClient Browser() => factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true });
+    public HttpClient Browser() => factory.CreateClient(Options(handleCookies: true));
+
+    /// <summary>Clients talk to the in-memory test server, or to Kestrel once the factory serves on a loopback port.</summary>
+    private WebApplicationFactoryClientOptions Options(bool handleCookies) => new()
+    {
+        HandleCookies = handleCookies,
+        BaseAddress = (factory as MediVaultFactory)?.LoopbackAddress ?? new WebApplicationFactoryClientOptions().BaseAddress,
+    };
 
     public Task<Session> RegisterPatient(string? fullName = null) =>
         Register(new { email = NewEmail("patient"), password = StrongPassword, fullName = fullName ?? "Pat Patient", accountType = "patient" });

@@ -19,14 +19,21 @@ public sealed record LedgerVerificationAnswer(bool Valid, long Length, string He
 public static class FileUploads
 {
     /// <summary>A multipart upload form: the file part first, then the given text fields.</summary>
-    public static MultipartFormDataContent Form(byte[] content, string fileName = "report.pdf", params (string Name, string Value)[] fields)
+    public static MultipartFormDataContent Form(byte[] content, string fileName = "report.pdf", params (string Name, string Value)[] fields) =>
+        Form(content, fileName, fieldsFirst: false, fields);
+
+    /// <summary>A multipart upload form with the text fields before the file part (as the web app sends it) or after it.</summary>
+    public static MultipartFormDataContent Form(byte[] content, string fileName, bool fieldsFirst, params (string Name, string Value)[] fields)
     {
         var form = new MultipartFormDataContent();
         var file = new ByteArrayContent(content);
         file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        form.Add(file, "file", fileName);
+        if (!fieldsFirst)
+            form.Add(file, "file", fileName);
         foreach (var (name, value) in fields)
             form.Add(new StringContent(value), name);
+        if (fieldsFirst)
+            form.Add(file, "file", fileName);
         return form;
     }
 

@@ -88,8 +88,12 @@ public class MediVaultFactory : WebApplicationFactory<Program>
     {
         UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
         StartServer();
-        return new Uri(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        LoopbackAddress = new Uri(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        return LoopbackAddress;
     }
+
+    /// <summary>Where Kestrel listens after <see cref="StartOnLoopback"/>; null while the app runs on the test server.</summary>
+    public Uri? LoopbackAddress { get; private set; }
 
     public override async ValueTask DisposeAsync()
     {

@@ -16,7 +16,7 @@ namespace MediVault.Application.Records.UploadFile;
 /// Form fields arrive as text, so the validator can name the field that is wrong.
 /// </summary>
 public sealed record UploadFile(string? PatientId, string? Category, string? Description, string? RecordDate, ReceivedUpload? File)
-    : ICommand<FileDto>;
+    : ICommand<FileDto>, IUploadFields;
 
 public sealed class UploadFileHandler(
     IAppDbContext db, ICurrentUser currentUser, IRecordAccess access, IAccessLog accessLog, ILedger ledger, IFileStore store, TimeProvider clock)
@@ -35,7 +35,7 @@ public sealed class UploadFileHandler(
         var file = MedicalFile.Create(
             Guid.CreateVersion7(), patientId, uploaderId, received.FileName, received.ContentType, received.SizeBytes, category,
             string.IsNullOrWhiteSpace(command.Description) ? null : command.Description.Trim(),
-            command.RecordDate is { Length: > 0 } date ? DateOnly.ParseExact(date, UploadFileValidator.DateFormat) : null,
+            command.RecordDate is { Length: > 0 } date ? DateOnly.ParseExact(date, UploadFieldsValidator.DateFormat) : null,
             received.Sha256, received.Blob.StorageKey, received.Blob.WrappedKey, clock.GetUtcNow().UtcDateTime);
         db.MedicalFiles.Add(file);
         accessLog.Record(patientId, AccessAction.FileUploaded, role, "file", file.Id);

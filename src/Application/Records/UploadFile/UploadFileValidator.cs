@@ -5,13 +5,21 @@ using MediVault.Domain.Records;
 
 namespace MediVault.Application.Records.UploadFile;
 
-internal sealed class UploadFileValidator : AbstractValidator<UploadFile>
+/// <summary>The text fields of an upload form, checked the same way before the file (<see cref="BeginUpload"/>) and after it.</summary>
+public interface IUploadFields
+{
+    string? PatientId { get; }
+    string? Category { get; }
+    string? Description { get; }
+    string? RecordDate { get; }
+}
+
+internal sealed class UploadFieldsValidator : AbstractValidator<IUploadFields>
 {
     public const string DateFormat = "yyyy-MM-dd";
 
-    public UploadFileValidator()
+    public UploadFieldsValidator()
     {
-        RuleFor(x => x.File).NotNull().WithMessage("A file is required.");
         RuleFor(x => x.PatientId)
             .Must(id => Guid.TryParse(id, out var guid) && guid != Guid.Empty).When(x => !string.IsNullOrEmpty(x.PatientId))
             .WithMessage("patientId must be a patient's id.");
@@ -23,5 +31,14 @@ internal sealed class UploadFileValidator : AbstractValidator<UploadFile>
             .Must(d => DateOnly.TryParseExact(d, DateFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
             .When(x => !string.IsNullOrEmpty(x.RecordDate))
             .WithMessage("recordDate must be a date written YYYY-MM-DD.");
+    }
+}
+
+internal sealed class UploadFileValidator : AbstractValidator<UploadFile>
+{
+    public UploadFileValidator()
+    {
+        RuleFor(x => x.File).NotNull().WithMessage("A file is required.");
+        Include(new UploadFieldsValidator());
     }
 }
