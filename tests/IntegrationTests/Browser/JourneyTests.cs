@@ -107,6 +107,15 @@ public sealed class JourneyTests(BrowserApp app)
         await Expect(doctorRows.Filter(new() { HasText = "File uploaded" }).First).ToContainTextAsync("Doctor");
         await Expect(doctorRows.Filter(new() { HasText = "Emergency profile viewed" }).First).ToBeVisibleAsync();
 
+        // The patient revokes the doctor's access; the doctor's list of patients no longer shows her.
+        await ui.GotoAsync("/sharing", "Sharing");
+        await grant.GetByRole(AriaRole.Button, new() { Name = "Revoke access for Dr. Arjun Sharma" }).ClickAsync();
+        await ui.Page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Revoke access" }).ClickAsync();
+        await Expect(ui.Page.GetByText("Access for Dr. Arjun Sharma revoked.")).ToBeVisibleAsync();
+        await Expect(grant).ToContainTextAsync("Revoked");
+        await doctorUi.GotoAsync("/doctor", "My patients");
+        await Expect(doctorUi.Main.GetByText("No patient has shared records with you yet.", new() { Exact = false })).ToBeVisibleAsync();
+
         ui.AssertNoScriptProblems();
         responder.AssertNoScriptProblems();
         doctorUi.AssertNoScriptProblems();

@@ -231,6 +231,22 @@ export function confirmDialog({ title, message, confirmText = 'Confirm', danger 
   });
 }
 
+/**
+ * Asks for confirmation of a destructive action (`{ title, message, confirmText }`), then runs it and says how it
+ * went in a toast. Resolves true when the action ran.
+ */
+export async function confirmThenRun(question, action, doneMessage) {
+  if (!(await confirmDialog({ ...question, danger: true }))) return false;
+  try {
+    await action();
+    toast(doneMessage);
+    return true;
+  } catch (error) {
+    toast(describeError(error), 'error');
+    return false;
+  }
+}
+
 /** A short message in the corner, announced by the polite live region it sits in. */
 export function toast(message, kind = 'success') {
   const region = document.getElementById('toast-region');

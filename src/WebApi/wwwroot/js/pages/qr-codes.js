@@ -2,7 +2,7 @@
 import * as api from '../medivault-api.js';
 import { h, replace } from '../dom.js';
 import { formatDateTime, pluralize } from '../format.js';
-import { badge, busy, card, confirmDialog, describeError, emptyState, field, input, loading, messageSlot, pageHeader, select, showFormError, toast } from '../ui.js';
+import { badge, busy, card, confirmThenRun, describeError, emptyState, field, input, loading, messageSlot, pageHeader, select, showFormError, toast } from '../ui.js';
 
 const VALIDITY = [
   ['60', '1 hour'],
@@ -119,20 +119,12 @@ export async function render(container, { user }) {
             ? h('button', {
               type: 'button', class: 'btn btn-danger-outline btn-small self-start sm:self-center', 'aria-label': `Revoke ${name}`, text: 'Revoke',
               onClick: async () => {
-                const confirmed = await confirmDialog({
+                const revoked = await confirmThenRun({
                   title: 'Revoke this QR code?',
                   message: `"${name}" stops working at once: anyone who scans it sees that it was revoked.`,
                   confirmText: 'Revoke code',
-                  danger: true,
-                });
-                if (!confirmed) return;
-                try {
-                  await api.revokeQrCode(code.id);
-                  toast(`Revoked ${name}.`);
-                  loadList();
-                } catch (error) {
-                  toast(describeError(error), 'error');
-                }
+                }, () => api.revokeQrCode(code.id), `Revoked ${name}.`);
+                if (revoked) loadList();
               },
             })
             : null);

@@ -2,7 +2,7 @@
 import * as api from '../medivault-api.js';
 import { h, replace } from '../dom.js';
 import { formatDateTime, todayIso } from '../format.js';
-import { badge, busy, card, confirmDialog, describeError, emptyState, field, input, loading, messageSlot, pageHeader, showFormError, toast } from '../ui.js';
+import { badge, busy, card, confirmThenRun, describeError, emptyState, field, input, loading, messageSlot, pageHeader, showFormError } from '../ui.js';
 
 function grantStatus(grant, now = Date.now()) {
   if (grant.revokedAt) return ['red', 'Revoked'];
@@ -58,20 +58,12 @@ export async function render(container) {
             ? h('button', {
               type: 'button', class: 'btn btn-danger-outline btn-small self-start sm:self-center', 'aria-label': `Revoke access for ${grant.doctorName}`, text: 'Revoke',
               onClick: async () => {
-                const confirmed = await confirmDialog({
+                const revoked = await confirmThenRun({
                   title: 'Revoke access?',
                   message: `${grant.doctorName} will no longer see your records or emergency profile, starting now.`,
                   confirmText: 'Revoke access',
-                  danger: true,
-                });
-                if (!confirmed) return;
-                try {
-                  await api.revokeAccessGrant(grant.id);
-                  toast(`Access for ${grant.doctorName} revoked.`);
-                  loadList();
-                } catch (error) {
-                  toast(describeError(error), 'error');
-                }
+                }, () => api.revokeAccessGrant(grant.id), `Access for ${grant.doctorName} revoked.`);
+                if (revoked) loadList();
               },
             })
             : null);
