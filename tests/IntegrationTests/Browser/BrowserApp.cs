@@ -31,6 +31,9 @@ public sealed class BrowserApp : IAsyncLifetime, IDisposable
     /// <summary>The HTTP API over the same port, for arranging data quickly (accounts, files, grants).</summary>
     public SeedApi Seed { get; private set; } = null!;
 
+    /// <summary>The app itself: <c>new Api(Factory)</c> arranges through the API on the same port, as other tests do.</summary>
+    public MediVaultFactory Factory => factory;
+
     /// <summary>Where the tests save screenshots (printed by the tests): TestResults/screenshots at the repository root.</summary>
     public static string ScreenshotDirectory { get; } = Path.Combine(RepositoryRoot(), "TestResults", "screenshots");
 

@@ -1,76 +1,23 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.RegularExpressions;
 using MediVault.IntegrationTests.Infrastructure;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
 
 namespace MediVault.IntegrationTests.Browser;
 
-/// <summary>
-/// The app twice over one data directory: in memory (<see cref="App"/>, for arranging through the API as every
-/// other test does) and on Kestrel at <see cref="Address"/>, for a real browser. The test server's clients cannot
-/// be pointed at Kestrel, and a second instance on the same database is how the app runs behind a load balancer.
-/// </summary>
-public sealed class BrowserFixture : IAsyncLifetime, IDisposable
+/// <summary>The emergency page as a first responder's phone shows it, in the shared headless Chromium.</summary>
+[Collection(BrowserTestGroup.Name)]
+public sealed class EmergencyPageBrowserTests(BrowserApp app) : IAsyncLifetime
 {
-    public MediVaultFactory App { get; } = new();
-    private KestrelInstance? kestrel;
+    private readonly Api api = new(app.Factory);
+    private UiSession phone = null!;
 
-    public Uri Address { get; private set; } = null!;
+    private IPage Page => phone.Page;
 
-    public Task InitializeAsync()
-    {
-        App.CreateClient().Dispose(); // migrate the database before the second instance opens it
-        kestrel = new KestrelInstance(App.DataDirectory);
-        Address = kestrel.Start();
-        return Task.CompletedTask;
-    }
+    public async Task InitializeAsync() => phone = await app.NewSessionAsync(Viewport.Phone);
 
-    public async Task DisposeAsync()
-    {
-        if (kestrel is not null)
-            await kestrel.DisposeAsync();
-        await App.DisposeAsync();
-    }
-
-    public void Dispose()
-    {
-        kestrel?.Dispose();
-        App.Dispose();
-    }
-
-    private sealed class KestrelInstance : MediVaultFactory
-    {
-        private readonly string sharedDataDirectory;
-
-        public KestrelInstance(string dataDirectory)
-        {
-            sharedDataDirectory = dataDirectory;
-            UseKestrel(0);
-        }
-
-        public Uri Start()
-        {
-            StartServer();
-            var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            return new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
-        }
-
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            builder.UseSetting("MediVault:DataDirectory", sharedDataDirectory);
-        }
-    }
-}
-
-/// <summary>The emergency page as a phone shows it: headless Chromium (Debian's chromium; .ci/run installs it).</summary>
-public sealed partial class EmergencyPageBrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
-{
-    private readonly Api api = new(browser.App);
+    public async Task DisposeAsync() => await phone.DisposeAsync();
 
     [Fact]
     public async Task Page_ValidCode_ShowsTheProfileWithSevereAllergiesFirstAndCallableContacts()
@@ -79,17 +26,24 @@ public sealed partial class EmergencyPageBrowserTests(BrowserFixture browser) : 
         await patient.SaveProfile();
         var code = await patient.GenerateQr();
 
-        var dom = await RenderedDom(new Uri(browser.Address, new Uri(code.AccessUrl).PathAndQuery));
+        await Page.GotoAsync(new Uri(code.AccessUrl).PathAndQuery);
 
-        Text(dom, "patient-name").Should().Be("Sakshi Verma");
-        Text(dom, "blood-type").Should().Be("O+");
-        var allergies = ListItems(dom, "allergies");
-        allergies.Should().HaveCount(2);
-        allergies[0].Should().Contain("class=\"severe\"").And.Contain("Penicillin").And.Contain("Severe");
-        allergies[1].Should().Contain("Dust").And.NotContain("class=\"severe\"");
-        ListItems(dom, "contacts").Should().ContainSingle().Which.Should().Contain("href=\"tel:+919876543210\"").And.Contain("Ravi Verma");
-        Text(dom, "expires-at").Should().StartWith("This code is valid until");
-        ProblemHidden(dom).Should().BeTrue();
+        await Expect(Page.Locator("#patient-name")).ToHaveTextAsync("Sakshi Verma");
+        await Expect(Page.Locator("#blood-type")).ToHaveTextAsync("O+");
+        var allergies = Page.Locator("#allergies > li");
+        await Expect(allergies).ToHaveCountAsync(2);
+        await Expect(allergies.Nth(0)).ToHaveClassAsync("severe");
+        await Expect(allergies.Nth(0)).ToContainTextAsync("Penicillin");
+        await Expect(allergies.Nth(0)).ToContainTextAsync("Severe");
+        await Expect(allergies.Nth(1)).ToContainTextAsync("Dust");
+        await Expect(allergies.Nth(1)).Not.ToHaveClassAsync("severe");
+        var contacts = Page.Locator("#contacts > li");
+        await Expect(contacts).ToHaveCountAsync(1);
+        await Expect(contacts).ToContainTextAsync("Ravi Verma");
+        await Expect(contacts.Locator("a[href='tel:+919876543210']")).ToBeVisibleAsync();
+        await Expect(Page.Locator("#expires-at")).ToHaveTextAsync(new Regex("^This code is valid until"));
+        await Expect(Page.Locator("#problem")).ToBeHiddenAsync();
+        phone.AssertNoScriptProblems();
     }
 
     [Fact]
@@ -99,10 +53,13 @@ public sealed partial class EmergencyPageBrowserTests(BrowserFixture browser) : 
         await patient.SaveProfile(new { conditions = new[] { new { name = "<img src=x onerror=alert(1)>" } } });
         var code = await patient.GenerateQr();
 
-        var dom = await RenderedDom(new Uri(browser.Address, $"/emergency/{code.Token}"));
+        await Page.GotoAsync($"/emergency/{code.Token}");
 
-        Text(dom, "patient-name").Should().Be("&lt;b&gt;Bold&lt;/b&gt; Patient");
-        ListItems(dom, "conditions").Single().Should().Contain("&lt;img src=x onerror=alert(1)&gt;").And.NotContain("<img");
+        await Expect(Page.Locator("#patient-name")).ToHaveTextAsync("<b>Bold</b> Patient");
+        await Expect(Page.Locator("#patient-name b")).ToHaveCountAsync(0);
+        await Expect(Page.Locator("#conditions > li")).ToContainTextAsync("<img src=x onerror=alert(1)>");
+        await Expect(Page.Locator("#conditions img")).ToHaveCountAsync(0);
+        phone.AssertNoScriptProblems();
     }
 
     [Fact]
@@ -112,67 +69,21 @@ public sealed partial class EmergencyPageBrowserTests(BrowserFixture browser) : 
         var code = await patient.GenerateQr();
         (await patient.Client.DeleteAsync($"/api/qr/{code.Id}")).StatusCode.Should().Be(HttpStatusCode.NoContent);
 
-        var dom = await RenderedDom(new Uri(browser.Address, $"/emergency/{code.Token}"));
+        await Page.GotoAsync($"/emergency/{code.Token}");
 
-        Text(dom, "problem-title").Should().Be("This emergency code no longer works");
-        Text(dom, "problem-detail").Should().Contain("revoked");
-        dom.Should().Contain("<article id=\"profile\" hidden=\"\"");
+        await Expect(Page.Locator("#problem-title")).ToHaveTextAsync("This emergency code no longer works");
+        await Expect(Page.Locator("#problem-detail")).ToContainTextAsync("revoked");
+        await Expect(Page.Locator("#profile")).ToBeHiddenAsync();
+        phone.AssertNoScriptProblems();
     }
 
     [Fact]
     public async Task Page_UnknownCode_SaysItIsNotRecognised()
     {
-        var dom = await RenderedDom(new Uri(browser.Address, "/emergency/w82Opd903Y0Wfto5iA1zTEXU1fS_MEUMiYz_ZVrWwHs"));
+        await Page.GotoAsync("/emergency/w82Opd903Y0Wfto5iA1zTEXU1fS_MEUMiYz_ZVrWwHs");
 
-        Text(dom, "problem-title").Should().Be("Unknown emergency code");
-    }
-
-    private static string Text(string dom, string id)
-    {
-        var match = Regex.Match(dom, $"""id="{id}"[^>]*>(.*?)</""", RegexOptions.Singleline);
-        match.Success.Should().BeTrue($"the page has an element #{id}");
-        return match.Groups[1].Value;
-    }
-
-    private static List<string> ListItems(string dom, string listId)
-    {
-        var list = Regex.Match(dom, $"""<ul id="{listId}"[^>]*>(.*?)</ul>""", RegexOptions.Singleline);
-        list.Success.Should().BeTrue($"the page has a list #{listId}");
-        return ListItem().Matches(list.Groups[1].Value).Select(m => m.Value).ToList();
-    }
-
-    private static bool ProblemHidden(string dom) =>
-        Regex.IsMatch(dom, """<section id="problem"[^>]*\bhidden""");
-
-    [GeneratedRegex("<li[^>]*>.*?</li>", RegexOptions.Singleline)]
-    private static partial Regex ListItem();
-
-    /// <summary>The DOM after the page's script has run, from headless Chromium.</summary>
-    private static async Task<string> RenderedDom(Uri page)
-    {
-        var profile = Directory.CreateTempSubdirectory("medivault-chromium-");
-        try
-        {
-            var start = new ProcessStartInfo("chromium",
-            [
-                "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", $"--user-data-dir={profile.FullName}",
-                "--virtual-time-budget=10000", "--dump-dom", page.ToString(),
-            ])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            using var chromium = Process.Start(start) ?? throw new InvalidOperationException("chromium did not start (apt-get install chromium).");
-            var dumping = chromium.StandardOutput.ReadToEndAsync();
-            var logging = chromium.StandardError.ReadToEndAsync();
-            await chromium.WaitForExitAsync();
-            var dom = await dumping;
-            chromium.ExitCode.Should().Be(0, await logging);
-            return dom;
-        }
-        finally
-        {
-            profile.Delete(recursive: true);
-        }
+        await Expect(Page.Locator("#problem-title")).ToHaveTextAsync("Unknown emergency code");
+        await Expect(Page.Locator("#profile")).ToBeHiddenAsync();
+        phone.AssertNoScriptProblems();
     }
 }
