@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
 using MediVault.WebApi.Infrastructure;
 
 namespace MediVault.UnitTests.WebApi;
@@ -57,4 +59,40 @@ public sealed class LargeBlockMemoryPoolTests
         var memory = () => block.Memory;
         memory.Should().Throw<ObjectDisposedException>();
     }
+
+    [Fact]
+    public void Rent_AfterAReturn_ReusesTheBlock()
+    {
+        using var pool = new LargeBlockMemoryPoolFactory().Create();
+        var first = pool.Rent();
+        var array = ArrayOf(first);
+        first.Dispose();
+
+        using var second = pool.Rent();
+
+        ArrayOf(second).Should().BeSameAs(array);
+    }
+
+    [Fact]
+    public void Block_Returned_IsNeverHandedOutByTheSharedArrayPool()
+    {
+        // Blocks hold request bodies in clear: only Kestrel's transport may get them again.
+        using var pool = new LargeBlockMemoryPoolFactory().Create();
+        var block = pool.Rent();
+        var array = ArrayOf(block);
+        block.Dispose();
+
+        var shared = ArrayPool<byte>.Shared.Rent(Block);
+        try
+        {
+            shared.Should().NotBeSameAs(array);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(shared);
+        }
+    }
+
+    private static byte[] ArrayOf(IMemoryOwner<byte> block) =>
+        MemoryMarshal.TryGetArray<byte>(block.Memory, out var segment) ? segment.Array! : throw new InvalidOperationException("Not an array.");
 }
