@@ -37,6 +37,7 @@ public static class DependencyInjection
         services.AddScoped<IUserDirectory, UserDirectory>();
         services.AddScoped<ISecureErasure, SqliteSecureErasure>();
         services.AddScoped<HealthProbe>();
+        services.AddSingleton<HealthMonitor>();
         services.AddLedgerInfrastructure();
         services.AddFileStorage();
         services.AddHostedService<DatabaseInitializer>();

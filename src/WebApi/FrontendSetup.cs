@@ -66,6 +66,7 @@ internal static class FrontendSetup
         headers["Cross-Origin-Opener-Policy"] = "same-origin";
         if (context.Request.IsHttps)
             headers.StrictTransportSecurity = StrictTransportSecurity;
+        Infrastructure.NoStoreHeaders.Apply(context);
         return Task.CompletedTask;
     }
 

@@ -2,11 +2,16 @@ using MediVault.Application.Common.Exceptions;
 using MediVault.Application.Identity;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 
 namespace MediVault.Infrastructure.Identity;
 
-internal sealed class AccountService(UserManager<ApplicationUser> users, SessionRevoker sessions, TimeProvider clock) : IAccountService
+internal sealed class AccountService(UserManager<ApplicationUser> users, SessionRevoker sessions, TimeProvider clock, IMemoryCache cache)
+    : IAccountService
 {
+    /// <summary>How long a user's profile is served from memory; a change through this service replaces it at once.</summary>
+    public static readonly TimeSpan ProfileLifetime = TimeSpan.FromSeconds(30);
+
     public async Task<UserDto> CreateAsync(NewAccount account, CancellationToken cancellationToken)
     {
         if (await users.FindByEmailAsync(account.Email) is not null)
@@ -28,8 +33,17 @@ internal sealed class AccountService(UserManager<ApplicationUser> users, Session
         return user.ToDto();
     }
 
-    public async Task<UserDto?> FindAsync(Guid userId, CancellationToken cancellationToken) =>
-        await users.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId, cancellationToken) is { } user ? user.ToDto() : null;
+    public async Task<UserDto?> FindAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        if (cache.TryGetValue(new ProfileKey(userId), out UserDto? known))
+            return known;
+        var user = await users.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId, cancellationToken);
+        if (user is null)
+            return null;
+        var dto = user.ToDto();
+        cache.Set(new ProfileKey(userId), dto, ProfileLifetime);
+        return dto;
+    }
 
     public async Task<UserDto> UpdateProfileAsync(Guid userId, string? fullName, string? specialty, CancellationToken cancellationToken)
     {
@@ -42,7 +56,14 @@ internal sealed class AccountService(UserManager<ApplicationUser> users, Session
                 throw new ValidationFailedException("specialty", "Only doctors have a specialty.");
             user.Specialty = specialty.Length == 0 ? null : specialty;
         }
-        ThrowIfFailed(await users.UpdateAsync(user), "fullName");
+        try
+        {
+            ThrowIfFailed(await users.UpdateAsync(user), "fullName");
+        }
+        finally
+        {
+            cache.Remove(new ProfileKey(userId));
+        }
         return user.ToDto();
     }
 
@@ -56,6 +77,9 @@ internal sealed class AccountService(UserManager<ApplicationUser> users, Session
         ThrowIfFailed(result, "newPassword");
         await sessions.RevokeAllAsync(userId, keepSessionId, cancellationToken);
     }
+
+    /// <summary>The memory-cache key of a user's profile.</summary>
+    private readonly record struct ProfileKey(Guid UserId);
 
     private static void ThrowIfFailed(IdentityResult result, string passwordField)
     {

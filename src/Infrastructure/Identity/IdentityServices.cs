@@ -2,6 +2,9 @@ using MediVault.Infrastructure.Configuration;
 using MediVault.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using OpenIddict.Abstractions;
+using OpenIddict.EntityFrameworkCore.Models;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace MediVault.Infrastructure.Identity;
@@ -65,11 +68,19 @@ public static class IdentityServices
             .AddValidation(validation =>
             {
                 validation.UseLocalServer();
-                // A revoked session (logout, password change) invalidates its access tokens at once.
+                // A revoked session (logout, password change) invalidates its access tokens at once. These checks read
+                // the database; the bearer scheme (WebApi CachedBearerHandler) runs them once per token and then trusts
+                // AuthorizationStateCache, which every revocation empties of what it concerns.
                 validation.EnableAuthorizationEntryValidation();
                 validation.EnableTokenEntryValidation();
                 validation.UseAspNetCore();
             });
+
+        // Every write to a session or token row reaches the cache of checked tokens (docs/decisions.md #20).
+        services.AddSingleton<AuthorizationStateCache>();
+        services.AddSingleton<MediVault.Application.Common.Abstractions.IAuthorizationStateCache>(sp => sp.GetRequiredService<AuthorizationStateCache>());
+        services.Replace(ServiceDescriptor.Scoped<IOpenIddictAuthorizationStore<OpenIddictEntityFrameworkCoreAuthorization<Guid>>, RevocationReportingAuthorizationStore>());
+        services.Replace(ServiceDescriptor.Scoped<IOpenIddictTokenStore<OpenIddictEntityFrameworkCoreToken<Guid>>, RevocationReportingTokenStore>());
 
         services.AddScoped<IStartupStep, ClientRegistrar>();
         services.AddScoped<IStartupStep, SampleDataSeeder>();

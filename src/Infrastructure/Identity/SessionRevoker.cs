@@ -6,7 +6,8 @@ namespace MediVault.Infrastructure.Identity;
 /// Ends sessions. A session is an OpenIddict authorization: its access tokens, refresh tokens and the browser
 /// cookie that names it all stop working once it is revoked.
 /// </summary>
-public sealed class SessionRevoker(IOpenIddictAuthorizationManager authorizations, IOpenIddictTokenManager tokens)
+public sealed class SessionRevoker(
+    IOpenIddictAuthorizationManager authorizations, IOpenIddictTokenManager tokens, AuthorizationStateCache checkedSessions)
 {
     public async Task RevokeAsync(string sessionId, CancellationToken cancellationToken)
     {
@@ -28,7 +29,16 @@ public sealed class SessionRevoker(IOpenIddictAuthorizationManager authorization
             await RevokeAsync(id, cancellationToken);
     }
 
-    public async Task<bool> IsActiveAsync(string sessionId, CancellationToken cancellationToken) =>
-        await authorizations.FindByIdAsync(sessionId, cancellationToken) is { } authorization
-        && await authorizations.HasStatusAsync(authorization, OpenIddictConstants.Statuses.Valid, cancellationToken);
+    /// <summary>Whether the session is still valid: from <see cref="AuthorizationStateCache"/> when it was read lately, else from the database.</summary>
+    public async Task<bool> IsActiveAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        if (checkedSessions.IsKnownActiveSession(sessionId))
+            return true;
+        var version = checkedSessions.Version;
+        if (await authorizations.FindByIdAsync(sessionId, cancellationToken) is not { } authorization
+            || !await authorizations.HasStatusAsync(authorization, OpenIddictConstants.Statuses.Valid, cancellationToken))
+            return false;
+        checkedSessions.RememberActiveSession(sessionId, await authorizations.GetSubjectAsync(authorization, cancellationToken), version);
+        return true;
+    }
 }

@@ -29,8 +29,13 @@ internal static class AuthSetup
             .AddPolicyScheme(SmartScheme, "Bearer token or session cookie", policy =>
                 policy.ForwardDefaultSelector = context =>
                     context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-                        ? OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme
+                        ? CachedBearerHandler.SchemeName
                         : SessionCookie.Scheme)
+            .AddScheme<AuthenticationSchemeOptions, CachedBearerHandler>(CachedBearerHandler.SchemeName, bearer =>
+            {
+                bearer.ForwardChallenge = OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme;
+                bearer.ForwardForbid = OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme;
+            })
             .AddCookie(SessionCookie.Scheme, cookie =>
             {
                 cookie.Cookie.Name = SessionCookie.CookieName;

@@ -33,7 +33,8 @@ internal static class ConnectEndpoints
 
     private static async Task<IResult> Token(
         HttpContext context, UserManager<ApplicationUser> users, SignInManager<ApplicationUser> signIn,
-        IOpenIddictAuthorizationManager authorizations, UnknownAccountLockout unknownLockout, AppDbContext db, TimeProvider clock)
+        IOpenIddictAuthorizationManager authorizations, UnknownAccountLockout unknownLockout, AppDbContext db, TimeProvider clock,
+        SessionRevoker sessions)
     {
         var request = context.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The OpenIddict request is missing.");
@@ -53,7 +54,11 @@ internal static class ConnectEndpoints
 
             var result = await signIn.CheckPasswordSignInAsync(user, request.Password ?? "", lockoutOnFailure: true);
             if (result.IsLockedOut)
+            {
+                // A locked account keeps no open session: its tokens and cookies stop working with the next request.
+                await sessions.RevokeAllAsync(user.Id, keepSessionId: null, context.RequestAborted);
                 return Reject(AccountLocked);
+            }
             if (!result.Succeeded)
                 return Reject(InvalidCredentials);
 

@@ -20,15 +20,14 @@ internal static class HealthEndpoints
     /// <summary>The health of the app and each dependency: <c>healthy</c> or <c>unhealthy</c>.</summary>
     public sealed record HealthReport(string Status, IReadOnlyDictionary<string, string> Checks, string Version);
 
-    private static async Task<JsonHttpResult<HealthReport>> Check(HealthProbe probe, HttpContext context, CancellationToken ct)
+    /// <summary>The probes' latest result, at most <see cref="HealthMonitor.MaxAge"/> old (decisions #22).</summary>
+    private static async Task<JsonHttpResult<HealthReport>> Check(HealthMonitor monitor, HttpContext context)
     {
-        var database = await probe.DatabaseIsHealthyAsync(ct);
-        var storage = await probe.StorageIsHealthyAsync(ct);
-        var healthy = database && storage;
+        var health = await monitor.CheckAsync();
         context.Response.Headers.CacheControl = "no-store";
         return TypedResults.Json(
-            new HealthReport(Word(healthy), new Dictionary<string, string> { ["database"] = Word(database), ["storage"] = Word(storage) }, Version),
-            statusCode: healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+            new HealthReport(Word(health.Healthy), new Dictionary<string, string> { ["database"] = Word(health.Database), ["storage"] = Word(health.Storage) }, Version),
+            statusCode: health.Healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }
 
     private static string Word(bool healthy) => healthy ? "healthy" : "unhealthy";
