@@ -6,6 +6,7 @@ using MediVault.Domain.Emergency;
 using MediVault.Domain.Records;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace MediVault.Infrastructure.Storage;
 
@@ -14,9 +15,16 @@ namespace MediVault.Infrastructure.Storage;
 /// an emergency profile's content (<see cref="SealedProfileContent"/>) and a file's description live in the database
 /// only sealed under the patient's data key (<see cref="PatientKeyRing"/>). What queries need (ids, dates, names of
 /// files, categories) stays in clear; docs/storage.md, "Medical text".
+/// One instance serves every context (<see cref="Instance"/>): EF Core builds its internal services per distinct set
+/// of interceptors, so an instance per host would build them again for every host. The key ring comes from the
+/// context's application services.
 /// </summary>
-internal sealed class MedicalTextSealing(PatientKeyRing keys) : ISaveChangesInterceptor, IMaterializationInterceptor
+internal sealed class MedicalTextSealing : ISaveChangesInterceptor, IMaterializationInterceptor
 {
+    public static readonly MedicalTextSealing Instance = new();
+
+    private MedicalTextSealing() { }
+
     public const string DescriptionTable = "MedicalFiles";
     public const string DescriptionColumn = "SealedDescription";
 
@@ -60,13 +68,13 @@ internal sealed class MedicalTextSealing(PatientKeyRing keys) : ISaveChangesInte
         return entity;
     }
 
-    private string? Open(MaterializationInterceptionData data, Guid patientId, string column, string table, Guid rowId)
+    private static string? Open(MaterializationInterceptionData data, Guid patientId, string column, string table, Guid rowId)
     {
         if (data.GetPropertyValue<byte[]?>(column) is not { } sealedValue)
             return null;
         try
         {
-            return keys.Open(data.Context, patientId, sealedValue, table, rowId);
+            return data.Context.GetService<PatientKeyRing>().Open(data.Context, patientId, sealedValue, table, rowId);
         }
         catch (CryptographicException ex)
         {
@@ -78,6 +86,7 @@ internal sealed class MedicalTextSealing(PatientKeyRing keys) : ISaveChangesInte
     {
         if (context is null)
             return;
+        var keys = context.GetService<PatientKeyRing>();
         foreach (var entry in context.ChangeTracker.Entries<EmergencyProfile>())
         {
             if (entry.State is EntityState.Deleted or EntityState.Detached)

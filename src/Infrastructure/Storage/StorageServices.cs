@@ -17,7 +17,6 @@ public static class StorageServices
         services.AddSingleton<IFileStore>(sp => sp.GetRequiredService<EncryptedFileStore>());
         services.AddScoped<IStartupStep, StorageStartupStep>();
         services.AddSingleton<PatientKeyRing>();
-        services.AddSingleton<MedicalTextSealing>();
         services.AddScoped<IPatientDataKeys, PatientDataKeys>();
         services.AddScoped<IStartupStep, PlaintextSealingStep>();
         return services;
