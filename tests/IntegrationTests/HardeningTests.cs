@@ -147,8 +147,12 @@ public sealed class HardeningTests(MediVaultFactory factory) : IClassFixture<Med
 
     private static readonly Dictionary<string, string> OwnerOnly = new()
     {
-        ["."] = "700", ["blobs"] = "700", ["keys"] = "700",
-        ["medivault.db"] = "600", ["medivault.db-wal"] = "600", ["medivault.db-shm"] = "600",
+        ["."] = "700",
+        ["blobs"] = "700",
+        ["keys"] = "700",
+        ["medivault.db"] = "600",
+        ["medivault.db-wal"] = "600",
+        ["medivault.db-shm"] = "600",
     };
 
     /// <summary>The octal mode of the data directory itself (".") and of its folders and database files.</summary>

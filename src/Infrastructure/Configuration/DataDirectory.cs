@@ -42,7 +42,9 @@ public sealed class DataDirectory
             {
                 using var created = new FileStream(DatabasePath, new FileStreamOptions
                 {
-                    Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = OwnerOnlyFile,
+                    Mode = FileMode.CreateNew,
+                    Access = FileAccess.Write,
+                    UnixCreateMode = OwnerOnlyFile,
                 });
             }
             catch (IOException) when (File.Exists(DatabasePath))
