@@ -30,7 +30,7 @@ public static class DependencyInjection
         {
             var data = sp.GetRequiredService<DataDirectory>();
             options.UseSqlite(ConnectionString(data.DatabasePath));
-            options.AddInterceptors(SecureDelete);
+            options.AddInterceptors(SecureDelete, MedicalTextSealing.Instance);
             options.UseOpenIddict<Guid>();
         });
         services.AddScoped<IAppDbContext>(sp => sp.GetRequiredService<AppDbContext>());

@@ -17,8 +17,7 @@ internal static class WebApiSetup
         // Binding failures (malformed JSON, a wrong type, an unknown enum value) reach ProblemExceptionHandler,
         // which answers 400 naming the field.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
-        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
-            context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier);
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = ProblemDefaults.Customize);
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddHttpContextAccessor();
         services.AddScoped<MediVault.Application.Common.Abstractions.ICurrentUser, HttpCurrentUser>();

@@ -33,12 +33,12 @@ public sealed class AccessLogEntry
             Timestamp = Guard.Utc(timestamp, nameof(timestamp)),
             Action = action,
             ActorId = actorId,
-            ActorName = actorName,
+            ActorName = UserText.WithoutBidiControls(actorName)!,
             ActorRole = actorRole,
             ResourceType = Guard.NotBlank(resourceType, nameof(resourceType)),
             ResourceId = resourceId,
             IpAddress = ipAddress,
-            UserAgent = userAgent is { Length: > MaxUserAgentLength } ? userAgent[..MaxUserAgentLength] : userAgent,
+            UserAgent = UserText.WithoutBidiControls(userAgent) is { Length: > MaxUserAgentLength } agent ? agent[..MaxUserAgentLength] : UserText.WithoutBidiControls(userAgent),
             Outcome = outcome,
         };
 }

@@ -140,12 +140,14 @@ public static class ProfileText
 {
     public static string Required(string? value, int maxLength, string name)
     {
-        Guard.NotBlank(value, name);
+        Guard.NotBlank(UserText.WithoutBidiControls(value), name);
         return Optional(value, maxLength, name)!;
     }
 
+    /// <summary>The text as kept: without bidirectional controls (<see cref="UserText"/>), bounded, free of control characters.</summary>
     public static string? Optional(string? value, int maxLength, string name)
     {
+        value = UserText.WithoutBidiControls(value);
         if (value is null)
             return null;
         Guard.MaxLength(value, maxLength, name);

@@ -52,7 +52,7 @@ public sealed class MedicalFile
             ContentType = Guard.NotBlank(contentType, nameof(contentType)),
             SizeBytes = sizeBytes,
             Category = category,
-            Description = description is null ? null : Guard.MaxLength(description, MaxDescriptionLength, nameof(description)),
+            Description = UserText.WithoutBidiControls(description) is { } text && !string.IsNullOrWhiteSpace(text) ? Guard.MaxLength(text, MaxDescriptionLength, nameof(description)) : null,
             RecordDate = recordDate,
             Sha256 = Guard.Sha256Hex(sha256, nameof(sha256)),
             StorageKey = Guard.NotBlank(storageKey, nameof(storageKey)),

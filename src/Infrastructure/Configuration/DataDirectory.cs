@@ -11,14 +11,50 @@ public sealed class DataDirectory
         Directory.CreateDirectory(Root);
         Directory.CreateDirectory(BlobsPath);
         Directory.CreateDirectory(KeysPath);
-        if (!OperatingSystem.IsWindows())
-            File.SetUnixFileMode(KeysPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        RestrictToOwner();
     }
+
+    private const UnixFileMode OwnerOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+    private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     public string Root { get; }
     public string DatabasePath => Path.Combine(Root, "medivault.db");
     public string BlobsPath => Path.Combine(Root, "blobs");
     public string KeysPath => Path.Combine(Root, "keys");
+
+    /// <summary>The database file and the two SQLite keeps beside it.</summary>
+    public IEnumerable<string> DatabaseFiles => [DatabasePath, DatabasePath + "-wal", DatabasePath + "-shm"];
+
+    /// <summary>
+    /// On every start: the folders 0700 and the database files 0600 (-wal and -shm included), whatever an earlier version,
+    /// a restore or the umask left. An absent database is created empty with 0600 first: SQLite gives a new database the
+    /// umask's mode (often 0644) and its -wal and -shm files the database's mode.
+    /// </summary>
+    private void RestrictToOwner()
+    {
+        if (OperatingSystem.IsWindows())
+            return;
+        foreach (var folder in new[] { Root, BlobsPath, KeysPath })
+            File.SetUnixFileMode(folder, OwnerOnlyFolder);
+        if (!File.Exists(DatabasePath))
+        {
+            try
+            {
+                using var created = new FileStream(DatabasePath, new FileStreamOptions
+                {
+                    Mode = FileMode.CreateNew,
+                    Access = FileAccess.Write,
+                    UnixCreateMode = OwnerOnlyFile,
+                });
+            }
+            catch (IOException) when (File.Exists(DatabasePath))
+            {
+                // Another process created it first: its mode is set below.
+            }
+        }
+        foreach (var file in DatabaseFiles.Where(File.Exists))
+            File.SetUnixFileMode(file, OwnerOnlyFile);
+    }
 
     public static DataDirectory Resolve(MediVaultOptions options, IHostEnvironment environment) =>
         new(Path.GetFullPath(options.DataDirectory, environment.ContentRootPath));

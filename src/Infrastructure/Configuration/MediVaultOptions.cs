@@ -28,6 +28,9 @@ public sealed class MediVaultOptions
     public sealed class FileOptions
     {
         public long MaxUploadBytes { get; set; } = 256L * 1024 * 1024;
+
+        /// <summary>A download (or the part a Range asks for) up to this size is authenticated whole before its first byte is sent.</summary>
+        public long VerifyBeforeSendBytes { get; set; } = 16L * 1024 * 1024;
     }
 
     public sealed class RateLimitOptions

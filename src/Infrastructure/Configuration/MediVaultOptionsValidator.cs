@@ -19,6 +19,7 @@ internal sealed class MediVaultOptionsValidator : IValidateOptions<MediVaultOpti
             "must be an absolute http(s) URL such as https://vault.example.");
         Check(options.MasterKey is null || IsKey(options.MasterKey), "MasterKey", "must be the base64 encoding of exactly 32 bytes.");
         Check(options.Files.MaxUploadBytes >= 1, "Files:MaxUploadBytes", "must be at least 1.");
+        Check(options.Files.VerifyBeforeSendBytes >= 0, "Files:VerifyBeforeSendBytes", "must be 0 (stream everything) or more.");
         Check(options.RateLimits.AuthPerMinute >= 0, "RateLimits:AuthPerMinute", "must be 0 (off) or more.");
         Check(options.RateLimits.QrAccessPerMinute >= 0, "RateLimits:QrAccessPerMinute", "must be 0 (off) or more.");
         Check(options.Tokens.AccessTokenLifetimeSeconds is >= 60 and <= 86_400, "Tokens:AccessTokenLifetimeSeconds", "must be between 60 and 86400.");

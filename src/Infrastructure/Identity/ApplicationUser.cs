@@ -1,4 +1,5 @@
 using MediVault.Application.Identity;
+using MediVault.Domain.Common;
 using MediVault.Domain.Identity;
 using Microsoft.AspNetCore.Identity;
 
@@ -9,11 +10,16 @@ public sealed class ApplicationUser : IdentityUser<Guid>
 {
     public const int MaxFullNameLength = 200;
 
-    public string FullName { get; set; } = "";
+    // Every way an account's text is written (registration, profile edits, Google sign-in, seeding) passes these setters.
+    public string FullName { get => _fullName; set => _fullName = UserText.WithoutBidiControls(value)!; }
     public AccountType AccountType { get; set; }
-    public string? LicenseNumber { get; set; }
-    public string? Specialty { get; set; }
+    public string? LicenseNumber { get => _licenseNumber; set => _licenseNumber = UserText.WithoutBidiControls(value); }
+    public string? Specialty { get => _specialty; set => _specialty = UserText.WithoutBidiControls(value); }
     public DateTime CreatedAt { get; set; }
+
+    private string _fullName = "";
+    private string? _licenseNumber;
+    private string? _specialty;
 
     public UserDto ToDto() => new(Id, Email ?? "", FullName, AccountType, CreatedAt, LicenseNumber, Specialty);
 }

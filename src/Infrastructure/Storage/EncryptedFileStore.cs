@@ -91,7 +91,8 @@ internal sealed partial class EncryptedFileStore(DataDirectory data, MasterKey m
     internal void ReportFailedChunk(string storageKey, CryptographicException exception) =>
         LogUnreadable(logger, storageKey, "a chunk failed authentication; nothing of it was sent", exception);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Stored blob {StorageKey} cannot be read: {Reason}")]
+    [LoggerMessage(EventId = 1401, EventName = "IntegrityFailure", Level = LogLevel.Error,
+        Message = "Integrity failure: stored blob {StorageKey} cannot be read: {Reason}")]
     private static partial void LogUnreadable(ILogger logger, string storageKey, string reason, Exception exception);
 
     /// <summary>Turns a failed chunk into <see cref="StoredContentCorruptException"/> and logs it once.</summary>

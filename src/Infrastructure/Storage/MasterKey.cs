@@ -36,7 +36,18 @@ internal sealed partial class MasterKey : IDisposable
     }
 
     /// <summary>version (1) ‖ nonce (12) ‖ AES-256-GCM(data key) (32) ‖ tag (16); the storage key is the associated data.</summary>
-    public byte[] Wrap(ReadOnlySpan<byte> dataKey, string storageKey)
+    public byte[] Wrap(ReadOnlySpan<byte> dataKey, string storageKey) => Wrap(dataKey, AssociatedData(storageKey));
+
+    /// <summary>The data key, or a <see cref="CryptographicException"/> when the wrapping was altered or made by another master key.</summary>
+    public byte[] Unwrap(byte[] wrapped, string storageKey) => Unwrap(wrapped, AssociatedData(storageKey));
+
+    /// <summary>Wraps a patient's data key (docs/storage.md, "Medical text"); bound to the patient's id.</summary>
+    public byte[] WrapPatientKey(ReadOnlySpan<byte> dataKey, Guid patientId) => Wrap(dataKey, PatientAssociatedData(patientId));
+
+    /// <summary>A patient's data key, or a <see cref="CryptographicException"/> when the wrapping is not this patient's or was altered.</summary>
+    public byte[] UnwrapPatientKey(byte[] wrapped, Guid patientId) => Unwrap(wrapped, PatientAssociatedData(patientId));
+
+    private byte[] Wrap(ReadOnlySpan<byte> dataKey, byte[] associatedData)
     {
         var wrapped = new byte[WrappedLength];
         wrapped[0] = WrapVersion;
@@ -44,19 +55,18 @@ internal sealed partial class MasterKey : IDisposable
         RandomNumberGenerator.Fill(nonce);
         using var aes = new AesGcm(_key, BlobFormat.TagLength);
         aes.Encrypt(nonce, dataKey, wrapped.AsSpan(1 + BlobFormat.NonceLength, BlobFormat.KeyLength),
-            wrapped.AsSpan(1 + BlobFormat.NonceLength + BlobFormat.KeyLength), AssociatedData(storageKey));
+            wrapped.AsSpan(1 + BlobFormat.NonceLength + BlobFormat.KeyLength), associatedData);
         return wrapped;
     }
 
-    /// <summary>The data key, or a <see cref="CryptographicException"/> when the wrapping was altered or made by another master key.</summary>
-    public byte[] Unwrap(byte[] wrapped, string storageKey)
+    private byte[] Unwrap(byte[] wrapped, byte[] associatedData)
     {
         if (wrapped is not { Length: WrappedLength } || wrapped[0] != WrapVersion)
             throw new CryptographicException("The wrapped data key is not of a known version.");
         var dataKey = new byte[BlobFormat.KeyLength];
         using var aes = new AesGcm(_key, BlobFormat.TagLength);
         aes.Decrypt(wrapped.AsSpan(1, BlobFormat.NonceLength), wrapped.AsSpan(1 + BlobFormat.NonceLength, BlobFormat.KeyLength),
-            wrapped.AsSpan(1 + BlobFormat.NonceLength + BlobFormat.KeyLength), dataKey, AssociatedData(storageKey));
+            wrapped.AsSpan(1 + BlobFormat.NonceLength + BlobFormat.KeyLength), dataKey, associatedData);
         return dataKey;
     }
 
@@ -64,6 +74,8 @@ internal sealed partial class MasterKey : IDisposable
 
     // Binding the wrapping to its blob means a wrapped key copied onto another row does not open that row's blob.
     private static byte[] AssociatedData(string storageKey) => Encoding.ASCII.GetBytes("medivault-dek-v1:" + storageKey);
+
+    private static byte[] PatientAssociatedData(Guid patientId) => Encoding.ASCII.GetBytes("medivault-pdk-v1:" + patientId.ToString("D"));
 
     private static byte[] LoadOrCreate(string path, ILogger logger)
     {

@@ -157,7 +157,13 @@ internal sealed class AuthApiAdapter(RequestDelegate next)
     {
         var node = body[name];
         if (node is JsonValue value && value.TryGetValue<string>(out var text) && !string.IsNullOrWhiteSpace(text))
-            return text;
+        {
+            // A NUL cannot be part of any email, password or token we issue, and it breaks the layers below.
+            if (!text.Contains('\0', StringComparison.Ordinal))
+                return text;
+            errors[name] = [$"{name} must not contain NUL characters."];
+            return null;
+        }
         errors[name] = [node is null ? $"{name} is required." : $"{name} must be a non-empty string."];
         return null;
     }

@@ -47,9 +47,9 @@ internal static class ConnectEndpoints
             {
                 // Same work and same answers as for a real account: hash the password, count the failure, lock.
                 users.PasswordHasher.VerifyHashedPassword(new ApplicationUser(), DummyHash.Value, request.Password ?? "");
-                if (unknownLockout.IsLocked(email))
-                    return Reject(AccountLocked);
-                return Reject(unknownLockout.RecordFailure(email) ? AccountLocked : InvalidCredentials);
+                if (unknownLockout.IsLocked(email) || unknownLockout.RecordFailure(email))
+                    return Locked(context, unknownLockout.LockedUntil(email), clock);
+                return Reject(InvalidCredentials);
             }
 
             var result = await signIn.CheckPasswordSignInAsync(user, request.Password ?? "", lockoutOnFailure: true);
@@ -57,7 +57,7 @@ internal static class ConnectEndpoints
             {
                 // A locked account keeps no open session: its tokens and cookies stop working with the next request.
                 await sessions.RevokeAllAsync(user.Id, keepSessionId: null, context.RequestAborted);
-                return Reject(AccountLocked);
+                return Locked(context, await users.GetLockoutEndDateAsync(user), clock);
             }
             if (!result.Succeeded)
                 return Reject(InvalidCredentials);
@@ -170,6 +170,14 @@ internal static class ConnectEndpoints
             ?? throw new InvalidOperationException("The client application is not registered.");
         return await applications.GetIdAsync(application, context.RequestAborted)
             ?? throw new InvalidOperationException("The client application has no id.");
+    }
+
+    /// <summary>The lockout answer, with <c>Retry-After</c> (RFC 9110 §10.2.3): the whole seconds until the lock ends.</summary>
+    private static IResult Locked(HttpContext context, DateTimeOffset? lockedUntil, TimeProvider clock)
+    {
+        var seconds = lockedUntil is { } until ? Math.Ceiling((until - clock.GetUtcNow()).TotalSeconds) : 0;
+        context.Response.Headers.RetryAfter = ((long)Math.Max(1, seconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Reject(AccountLocked);
     }
 
     private static IResult Reject(string description, string error = Errors.InvalidGrant) =>

@@ -20,8 +20,11 @@ internal sealed class UnknownAccountLockout(TimeProvider clock) : IDisposable
         public DateTimeOffset? LockedUntil;
     }
 
-    public bool IsLocked(string email) =>
-        cache.TryGetValue(Key(email), out Counter? counter) && counter!.LockedUntil is { } until && until > clock.GetUtcNow();
+    public bool IsLocked(string email) => LockedUntil(email) is { } until && until > clock.GetUtcNow();
+
+    /// <summary>When the lock on this email ends, or null when it was never locked.</summary>
+    public DateTimeOffset? LockedUntil(string email) =>
+        cache.TryGetValue(Key(email), out Counter? counter) ? counter!.LockedUntil : null;
 
     /// <summary>Records a failure; true when this failure locks the email.</summary>
     public bool RecordFailure(string email)

@@ -62,9 +62,10 @@ public static class EmergencyEndpoints
         Guid userId, EmergencyProfileInput profile, IMediator mediator, CancellationToken ct) =>
         TypedResults.Ok(await mediator.Send(UpsertEmergencyProfile.For(userId, profile), ct));
 
-    private static async Task<Created<QrCodeCreated>> Generate(GenerateQrCode? request, IMediator mediator, CancellationToken ct)
+    private static async Task<Created<QrCodeCreated>> Generate(GenerateQrCode request, IMediator mediator, CancellationToken ct)
     {
-        var created = await mediator.Send(request ?? new GenerateQrCode(), ct);
+        // A JSON body is required, as on every JSON endpoint: an empty body or `null` is a 400 (`{}` takes the defaults).
+        var created = await mediator.Send(request, ct);
         return TypedResults.Created((string?)null, created);
     }
 

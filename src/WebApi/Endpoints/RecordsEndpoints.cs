@@ -10,7 +10,6 @@ using MediVault.Infrastructure.Configuration;
 using MediVault.WebApi.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using Microsoft.Net.Http.Headers;
 
 namespace MediVault.WebApi.Endpoints;
 
@@ -35,8 +34,9 @@ public static class RecordsEndpoints
             .WithSummary("The file's exact bytes; Range requests are honoured.")
             .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
             .Produces(StatusCodes.Status206PartialContent, contentType: "application/octet-stream")
-            .Produces(StatusCodes.Status416RangeNotSatisfiable)
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status416RangeNotSatisfiable)
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status500InternalServerError);
         files.MapGet("/{fileId:guid}/verify", Verify).WithName("VerifyFile")
             .WithSummary("Re-reads and re-hashes the stored content, and checks its ledger block.")
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
@@ -59,15 +59,10 @@ public static class RecordsEndpoints
         Guid userId, string? category, string? q, IMediator mediator, CancellationToken cancellationToken, int page = 1, int pageSize = 20) =>
         TypedResults.Ok(await mediator.Send(new ListFiles(userId, category, q, page, pageSize), cancellationToken));
 
-    private static async Task<FileStreamHttpResult> Download(Guid fileId, HttpResponse response, IMediator mediator, CancellationToken cancellationToken)
-    {
-        var file = await mediator.Send(new GetFileContent(fileId), cancellationToken);
-        response.Headers.XContentTypeOptions = "nosniff";
-        response.Headers.CacheControl = "private, no-store";
-        response.Headers["Repr-Digest"] = $"sha-256=:{Convert.ToBase64String(Convert.FromHexString(file.Sha256))}:";
-        return TypedResults.Stream(file.Content, file.ContentType, file.FileName, file.UploadedAt,
-            new EntityTagHeaderValue($"\"{file.Sha256}\""), enableRangeProcessing: true);
-    }
+    private static async Task<IResult> Download(
+        Guid fileId, HttpContext context, IMediator mediator, IOptions<MediVaultOptions> options, CancellationToken cancellationToken) =>
+        await FileDownload.ServeAsync(context, await mediator.Send(new GetFileContent(fileId), cancellationToken),
+            options.Value.Files.VerifyBeforeSendBytes, cancellationToken);
 
     private static async Task<Ok<FileVerification>> Verify(Guid fileId, IMediator mediator, CancellationToken cancellationToken) =>
         TypedResults.Ok(await mediator.Send(new VerifyFile(fileId), cancellationToken));

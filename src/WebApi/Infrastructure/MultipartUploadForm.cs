@@ -60,8 +60,9 @@ internal sealed class MultipartUploadForm : IAsyncDisposable
     private async Task ReadSectionsAsync(MultipartReader reader, ISender mediator, long maxFileBytes, CancellationToken cancellationToken)
     {
         var sections = 0;
-        while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
+        while (await NextSectionAsync(reader, cancellationToken) is { } section)
         {
+            section.Body = new SectionBody(section.Body);
             if (++sections > MaxSections)
                 throw new BadRequestException($"An upload has at most {MaxSections} parts.");
             if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase))
@@ -85,6 +86,18 @@ internal sealed class MultipartUploadForm : IAsyncDisposable
         }
     }
 
+    private static async Task<MultipartSection?> NextSectionAsync(MultipartReader reader, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await reader.ReadNextSectionAsync(cancellationToken);
+        }
+        catch (Exception ex) when (SectionBody.IsMalformed(ex))
+        {
+            throw SectionBody.Malformed();
+        }
+    }
+
     private static async Task<string> ReadTextAsync(Stream body, string field, CancellationToken cancellationToken)
     {
         var buffer = new byte[MaxFieldBytes + 1];
@@ -98,5 +111,58 @@ internal sealed class MultipartUploadForm : IAsyncDisposable
     {
         if (File is not null)
             await File.DisposeAsync();
+    }
+
+    /// <summary>
+    /// A part's body as the multipart reader hands it out, where a body that breaks the multipart format (no boundary,
+    /// no closing boundary, a part header too long) becomes a 400 instead of the reader's <see cref="IOException"/>.
+    /// Failures of the connection itself (<see cref="BadHttpRequestException"/>) pass through unchanged.
+    /// </summary>
+    private sealed class SectionBody(Stream inner) : Stream
+    {
+        public static bool IsMalformed(Exception exception) =>
+            exception is InvalidDataException || (exception is IOException && exception is not BadHttpRequestException
+                && exception.GetType() == typeof(IOException));
+
+        public static BadRequestException Malformed() =>
+            new("The multipart body is malformed: each part must start with the boundary and the body must end with the closing boundary.");
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            try
+            {
+                return inner.Read(buffer, offset, count);
+            }
+            catch (Exception ex) when (IsMalformed(ex))
+            {
+                throw Malformed();
+            }
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                return await inner.ReadAsync(buffer, cancellationToken);
+            }
+            catch (Exception ex) when (IsMalformed(ex))
+            {
+                throw Malformed();
+            }
+        }
+
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

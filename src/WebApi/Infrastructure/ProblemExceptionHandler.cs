@@ -1,3 +1,4 @@
+using MediVault.Application.Common.Abstractions;
 using MediVault.Application.Common.Exceptions;
 using MediVault.Domain.Common;
 using Microsoft.AspNetCore.Diagnostics;
@@ -10,6 +11,10 @@ namespace MediVault.WebApi.Infrastructure;
 internal sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger)
     : IExceptionHandler
 {
+    /// <summary>The problem type of a download whose stored content failed authentication (docs/api.md).</summary>
+    public const string IntegrityFailureType = "urn:medivault:problem:integrity-failure";
+
+
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         var problem = exception switch
@@ -33,6 +38,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             // Two requests raced to create the same row (e.g. two first saves of one profile): the loser is told to retry.
             Microsoft.EntityFrameworkCore.DbUpdateException { InnerException: Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 19 } } =>
                 Problem(StatusCodes.Status409Conflict, "Conflict", "Another change to the same record was saved at the same moment. Send the request again."),
+            StoredContentCorruptException e => IntegrityFailure(httpContext, e),
             OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested => null,
             _ => null,
         };
@@ -60,6 +66,19 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             ProblemDetails = problem,
             Exception = exception,
         });
+    }
+
+    /// <summary>Stored content failed authentication: an integrity event in the log (no stack trace, no content), a typed 500 to the client.</summary>
+    private ProblemDetails IntegrityFailure(HttpContext httpContext, StoredContentCorruptException exception)
+    {
+        LogIntegrityFailure(logger, httpContext.TraceIdentifier, exception.Message);
+        return new ProblemDetails
+        {
+            Type = IntegrityFailureType,
+            Status = StatusCodes.Status500InternalServerError,
+            Title = "Stored content failed its integrity check",
+            Detail = "The stored file is damaged or was altered, so none of it is sent. Quote the trace id when reporting it.",
+        };
     }
 
     /// <summary>A body or parameter that could not be bound: name the field when we can tell which.</summary>
@@ -92,6 +111,10 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
 
     private static ProblemDetails Problem(int status, string title, string detail) =>
         new() { Status = status, Title = title, Detail = detail };
+
+    [LoggerMessage(EventId = 1401, EventName = "IntegrityFailure", Level = LogLevel.Error,
+        Message = "Integrity failure in request {TraceId}: {Reason}")]
+    private static partial void LogIntegrityFailure(ILogger logger, string traceId, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled {ExceptionType} in request {TraceId}")]
     private static partial void LogUnhandled(ILogger logger, string exceptionType, string traceId, Exception exception);

@@ -1,4 +1,5 @@
 using FluentValidation;
+using MediVault.Domain.Common;
 using MediVault.Domain.Identity;
 
 namespace MediVault.Application.Identity.Register;
@@ -17,7 +18,8 @@ internal sealed class RegisterValidator : AbstractValidator<Register>
             .MaximumLength(MaxPasswordLength).WithMessage($"password must be at most {MaxPasswordLength} characters.");
         RuleFor(x => x.FullName).NotEmpty().WithMessage("fullName is required.")
             .MaximumLength(200).WithMessage("fullName must be at most 200 characters.")
-            .Must(NoControlCharacters).WithMessage("fullName must not contain control characters.");
+            .Must(NoControlCharacters).WithMessage("fullName must not contain control characters.")
+            .Must(HasVisibleText).WithMessage("fullName is required.");
         RuleFor(x => x.AccountType).NotNull().WithMessage("accountType is required: patient or doctor.");
         When(x => x.AccountType == AccountType.Doctor, () =>
         {
@@ -26,6 +28,9 @@ internal sealed class RegisterValidator : AbstractValidator<Register>
             RuleFor(x => x.Specialty).MaximumLength(100);
         });
     }
+
+    /// <summary>Something is left once the bidirectional controls the account keeps out are gone.</summary>
+    internal static bool HasVisibleText(string? value) => !string.IsNullOrWhiteSpace(UserText.WithoutBidiControls(value));
 
     internal static bool NoControlCharacters(string? value) => value is null || !value.Any(char.IsControl);
 }

@@ -20,6 +20,7 @@ internal sealed class UpdateProfileValidator : AbstractValidator<UpdateProfile>
         RuleFor(x => x.FullName).NotEmpty().WithMessage("fullName cannot be empty.")
             .MaximumLength(200).WithMessage("fullName must be at most 200 characters.")
             .Must(Register.RegisterValidator.NoControlCharacters).WithMessage("fullName must not contain control characters.")
+            .Must(Register.RegisterValidator.HasVisibleText).WithMessage("fullName cannot be empty.")
             .When(x => x.FullName is not null);
         RuleFor(x => x.Specialty).MaximumLength(100).WithMessage("specialty must be at most 100 characters.");
     }

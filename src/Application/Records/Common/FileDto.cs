@@ -1,4 +1,3 @@
-using System.Linq.Expressions;
 using MediVault.Domain.Records;
 
 namespace MediVault.Application.Records.Common;
@@ -9,12 +8,11 @@ public sealed record FileDto(
     FileCategory Category, string? Description, DateOnly? RecordDate, string Sha256, DateTime UploadedAt,
     long LedgerIndex, string LedgerHash)
 {
-    /// <summary>The projection queries use, so lists are shaped in the database.</summary>
-    public static readonly Expression<Func<MedicalFile, FileDto>> Projection = f => new FileDto(
+    /// <summary>
+    /// From a materialized file: the description is stored sealed and is opened as the row is read, so it cannot be
+    /// projected in the database.
+    /// </summary>
+    public static FileDto From(MedicalFile f) => new(
         f.Id, f.OwnerId, f.UploadedById, f.FileName, f.ContentType, f.SizeBytes, f.Category, f.Description,
         f.RecordDate, f.Sha256, f.UploadedAt, f.LedgerIndex, f.LedgerHash);
-
-    private static readonly Func<MedicalFile, FileDto> Map = Projection.Compile();
-
-    public static FileDto From(MedicalFile file) => Map(file);
 }

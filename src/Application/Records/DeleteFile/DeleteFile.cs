@@ -1,4 +1,3 @@
-using FluentValidation;
 using Mediator;
 using MediVault.Application.Common.Abstractions;
 using MediVault.Application.Common.Access;
@@ -16,11 +15,6 @@ namespace MediVault.Application.Records.DeleteFile;
 /// files. Only the owner may delete.
 /// </summary>
 public sealed record DeleteFile(Guid FileId) : ICommand;
-
-internal sealed class DeleteFileValidator : AbstractValidator<DeleteFile>
-{
-    public DeleteFileValidator() => RuleFor(x => x.FileId).NotEmpty();
-}
 
 public sealed partial class DeleteFileHandler(
     IAppDbContext db, ICurrentUser currentUser, IRecordAccess access, IAccessLog accessLog, ILedger ledger, IFileStore store,

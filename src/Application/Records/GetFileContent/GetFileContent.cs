@@ -1,4 +1,4 @@
-using FluentValidation;
+using System.Buffers;
 using Mediator;
 using MediVault.Application.Common.Abstractions;
 using MediVault.Application.Common.Access;
@@ -12,11 +12,34 @@ namespace MediVault.Application.Records.GetFileContent;
 public sealed record GetFileContent(Guid FileId) : IQuery<FileContent>;
 
 /// <summary>The decrypting, seekable content stream and what the response needs to describe it. The caller disposes it.</summary>
-public sealed record FileContent(Stream Content, string FileName, string ContentType, long SizeBytes, string Sha256, DateTime UploadedAt);
-
-internal sealed class GetFileContentValidator : AbstractValidator<GetFileContent>
+public sealed record FileContent(Stream Content, string FileName, string ContentType, long SizeBytes, string Sha256, DateTime UploadedAt)
 {
-    public GetFileContentValidator() => RuleFor(x => x.FileId).NotEmpty();
+    /// <summary>
+    /// Authenticates the bytes <paramref name="from"/> … <paramref name="from"/> + <paramref name="length"/> − 1 before any
+    /// is sent: reading them through the store's stream checks the tag of every chunk they touch (<see cref="IFileStore.OpenRead"/>),
+    /// so a damaged chunk throws <see cref="StoredContentCorruptException"/> now, while an error answer can still be given.
+    /// The stream is left at the start of the content.
+    /// </summary>
+    public async Task AuthenticateAsync(long from, long length, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            Content.Position = from;
+            for (var remaining = length; remaining > 0;)
+            {
+                var read = await Content.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, remaining)), cancellationToken);
+                if (read == 0)
+                    throw new StoredContentCorruptException("The stored content is shorter than the uploaded file.");
+                remaining -= read;
+            }
+            Content.Position = 0;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer, clearArray: true); // plaintext does not outlive the check
+        }
+    }
 }
 
 public sealed class GetFileContentHandler(IAppDbContext db, IRecordAccess access, IAccessLog accessLog, IFileStore store)

@@ -4,6 +4,7 @@ using MediVault.Application.Common.Access;
 using MediVault.Application.Common.Paging;
 using MediVault.Application.Records.Common;
 using MediVault.Domain.Audit;
+using MediVault.Domain.Records;
 using Microsoft.EntityFrameworkCore;
 
 namespace MediVault.Application.Records.ListFiles;
@@ -26,19 +27,24 @@ public sealed class ListFilesHandler(IAppDbContext db, IRecordAccess access, IAc
         var files = db.MedicalFiles.AsNoTracking().Where(f => f.OwnerId == query.UserId && f.DeletedAt == null);
         if (FileCategories.TryParse(query.Category, out var category))
             files = files.Where(f => f.Category == category);
-        if (!string.IsNullOrWhiteSpace(query.Q))
+        files = files.OrderByDescending(f => f.UploadedAt).ThenByDescending(f => f.Id);
+
+        if (string.IsNullOrWhiteSpace(query.Q))
         {
-            var pattern = "%" + EscapeLike(query.Q.Trim()) + "%";
-            files = files.Where(f => EF.Functions.Like(f.FileName, pattern, @"\")
-                || (f.Description != null && EF.Functions.Like(f.Description, pattern, @"\")));
+            var page = await files.ToPageAsync(query.Page, query.PageSize, cancellationToken);
+            return new Paged<FileDto>(page.Items.Select(FileDto.From).ToList(), page.Page, page.PageSize, page.TotalCount);
         }
 
-        return await files.OrderByDescending(f => f.UploadedAt).ThenByDescending(f => f.Id)
-            .Select(FileDto.Projection)
-            .ToPageAsync(query.Page, query.PageSize, cancellationToken);
+        // Descriptions are stored sealed (docs/storage.md), so the search runs over the patient's opened rows, not in SQL.
+        var text = query.Q.Trim();
+        var matches = (await files.ToListAsync(cancellationToken)).Where(f => Mentions(f, text)).ToList();
+        return new Paged<FileDto>(
+            matches.Skip((query.Page - 1) * query.PageSize).Take(query.PageSize).Select(FileDto.From).ToList(),
+            query.Page, query.PageSize, matches.Count);
     }
 
-    // "50%" searches for the text "50%", not for anything starting with "50".
-    private static string EscapeLike(string text) =>
-        text.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal);
+    /// <summary>The text appears in the file name or the description, ignoring case; <c>%</c> and <c>_</c> are plain characters.</summary>
+    private static bool Mentions(MedicalFile file, string text) =>
+        file.FileName.Contains(text, StringComparison.OrdinalIgnoreCase)
+        || (file.Description?.Contains(text, StringComparison.OrdinalIgnoreCase) ?? false);
 }

@@ -10,7 +10,6 @@ internal sealed class ListFilesValidator : AbstractValidator<ListFiles>
 
     public ListFilesValidator()
     {
-        RuleFor(x => x.UserId).NotEmpty();
         RuleFor(x => x.Category)
             .Must(c => FileCategories.TryParse(c, out _)).When(x => !string.IsNullOrEmpty(x.Category))
             .WithMessage(FileCategories.Message);

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using FluentValidation;
 using Mediator;
 using MediVault.Application.Common.Abstractions;
 using MediVault.Application.Common.Access;
@@ -14,11 +13,6 @@ namespace MediVault.Application.Records.VerifyFile;
 public sealed record VerifyFile(Guid FileId) : IQuery<FileVerification>;
 
 public sealed record FileVerification(Guid FileId, string Sha256, bool Intact, long LedgerIndex, bool LedgerIntact);
-
-internal sealed class VerifyFileValidator : AbstractValidator<VerifyFile>
-{
-    public VerifyFileValidator() => RuleFor(x => x.FileId).NotEmpty();
-}
 
 public sealed class VerifyFileHandler(IAppDbContext db, IRecordAccess access, IFileStore store, ILedger ledger, IAccessLog accessLog)
     : IQueryHandler<VerifyFile, FileVerification>

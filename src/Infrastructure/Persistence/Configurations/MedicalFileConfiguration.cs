@@ -1,4 +1,5 @@
 using MediVault.Domain.Records;
+using MediVault.Infrastructure.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -13,7 +14,9 @@ internal sealed class MedicalFileConfiguration : IEntityTypeConfiguration<Medica
         builder.Property(f => f.FileName).HasMaxLength(MedicalFile.MaxFileNameLength).IsRequired();
         builder.Property(f => f.ContentType).HasMaxLength(100).IsRequired();
         builder.Property(f => f.Category).HasConversion<string>().HasMaxLength(32);
-        builder.Property(f => f.Description).HasMaxLength(MedicalFile.MaxDescriptionLength);
+        // The description is medical text: stored only sealed under the owner's data key (MedicalTextSealing).
+        builder.Ignore(f => f.Description);
+        builder.Property<byte[]?>(MedicalTextSealing.DescriptionColumn);
         builder.Property(f => f.Sha256).HasMaxLength(64).IsRequired();
         builder.Property(f => f.StorageKey).HasMaxLength(64).IsRequired();
         builder.Property(f => f.LedgerHash).HasMaxLength(64);

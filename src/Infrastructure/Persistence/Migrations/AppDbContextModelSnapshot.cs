@@ -79,36 +79,9 @@ namespace MediVault.Infrastructure.Persistence.Migrations
                     b.Property<Guid>("PatientId")
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Allergies")
+                    b.Property<byte[]>("SealedContent")
                         .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("BloodType")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Conditions")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateOnly?>("DateOfBirth")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("EmergencyContacts")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("MedicalNotes")
-                        .HasMaxLength(4000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Medications")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<bool>("OrganDonor")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("BLOB");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
@@ -222,10 +195,6 @@ namespace MediVault.Infrastructure.Persistence.Migrations
                     b.Property<Guid?>("DeletedById")
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Description")
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT");
-
                     b.Property<string>("FileName")
                         .IsRequired()
                         .HasMaxLength(255)
@@ -244,6 +213,9 @@ namespace MediVault.Infrastructure.Persistence.Migrations
 
                     b.Property<DateOnly?>("RecordDate")
                         .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("SealedDescription")
+                        .HasColumnType("BLOB");
 
                     b.Property<string>("Sha256")
                         .IsRequired()
@@ -390,6 +362,21 @@ namespace MediVault.Infrastructure.Persistence.Migrations
                         .HasDatabaseName("UserNameIndex");
 
                     b.ToTable("AspNetUsers", (string)null);
+                });
+
+            modelBuilder.Entity("MediVault.Infrastructure.Storage.PatientDataKey", b =>
+                {
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("WrappedKey")
+                        .IsRequired()
+                        .HasMaxLength(61)
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("PatientId");
+
+                    b.ToTable("PatientDataKeys", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole<System.Guid>", b =>

@@ -1,0 +1,121 @@
+using System.Data;
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace MediVault.Infrastructure.Storage;
+
+/// <summary>
+/// Seals and opens a patient's medical text under the patient's data key (<see cref="PatientDataKey"/>), making the key
+/// on first need. Keys are read with plain commands on the context's own connection and transaction, because this runs
+/// while EF Core saves or materializes (where the context itself cannot be asked). Each context remembers the wrapped
+/// keys it read; an unwrapped key lives only for one seal or open and is zeroed after.
+/// </summary>
+internal sealed class PatientKeyRing(MasterKey masterKey)
+{
+    private readonly ConditionalWeakTable<DbContext, Dictionary<Guid, byte[]>> _wrappedKeys = new();
+
+    public byte[] Seal(DbContext context, Guid patientId, string text, string table, Guid rowId)
+    {
+        var key = masterKey.UnwrapPatientKey(Find(context, patientId) ?? Create(context, patientId), patientId);
+        try
+        {
+            return SealedText.Seal(key, text, table, rowId);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(key);
+        }
+    }
+
+    /// <summary>The text, or a <see cref="CryptographicException"/> when the key is gone (crypto-erased) or the value is damaged.</summary>
+    public string Open(DbContext context, Guid patientId, byte[] sealedValue, string table, Guid rowId)
+    {
+        var wrapped = Find(context, patientId) ?? throw new CryptographicException("The patient's data key no longer exists.");
+        var key = masterKey.UnwrapPatientKey(wrapped, patientId);
+        try
+        {
+            return SealedText.Open(key, sealedValue, table, rowId);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(key);
+        }
+    }
+
+    /// <summary>Forgets what <paramref name="context"/> remembered of the patient's key (after the key was destroyed).</summary>
+    public void Forget(DbContext context, Guid patientId)
+    {
+        var cache = _wrappedKeys.GetOrCreateValue(context);
+        lock (cache)
+            cache.Remove(patientId);
+    }
+
+    private byte[]? Find(DbContext context, Guid patientId)
+    {
+        var cache = _wrappedKeys.GetOrCreateValue(context);
+        lock (cache)
+        {
+            if (cache.TryGetValue(patientId, out var known))
+                return known;
+        }
+        var wrapped = Execute(context, $"SELECT \"WrappedKey\" FROM \"{PatientDataKey.Table}\" WHERE \"PatientId\" = $patient",
+            command => command.ExecuteScalar() as byte[], patientId);
+        if (wrapped is not null)
+        {
+            lock (cache)
+                cache[patientId] = wrapped;
+        }
+        return wrapped;
+    }
+
+    /// <summary>Makes the patient's key; when another request made one at the same moment, theirs is kept and used.</summary>
+    private byte[] Create(DbContext context, Guid patientId)
+    {
+        var dataKey = RandomNumberGenerator.GetBytes(BlobFormat.KeyLength);
+        try
+        {
+            var wrapped = masterKey.WrapPatientKey(dataKey, patientId);
+            Execute(context, $"INSERT INTO \"{PatientDataKey.Table}\" (\"PatientId\", \"WrappedKey\") VALUES ($patient, $key) ON CONFLICT DO NOTHING",
+                command =>
+                {
+                    var key = command.CreateParameter();
+                    key.ParameterName = "$key";
+                    key.Value = wrapped;
+                    command.Parameters.Add(key);
+                    return command.ExecuteNonQuery();
+                }, patientId);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(dataKey);
+        }
+        return Find(context, patientId) ?? throw new InvalidOperationException("The patient's data key could not be stored.");
+    }
+
+    private static T Execute<T>(DbContext context, string sql, Func<DbCommand, T> run, Guid patientId)
+    {
+        var connection = context.Database.GetDbConnection();
+        var opened = connection.State != ConnectionState.Open;
+        if (opened)
+            context.Database.OpenConnection();
+        try
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            command.Transaction = context.Database.CurrentTransaction?.GetDbTransaction();
+            var patient = command.CreateParameter();
+            patient.ParameterName = "$patient";
+            patient.Value = patientId; // Microsoft.Data.Sqlite binds a Guid as upper-case text, as EF Core stores it
+            command.Parameters.Add(patient);
+            return run(command);
+        }
+        finally
+        {
+            if (opened)
+                context.Database.CloseConnection();
+        }
+    }
+}
