@@ -46,6 +46,7 @@ internal static class WebApiSetup
         app.UseMiddleware<AuthApiAdapter>();
         app.UseRouting();
         app.UseMediVaultAuth();
+        app.UseMiddleware<ClientTokenGate>();
         return app;
     }
 
@@ -56,6 +57,7 @@ internal static class WebApiSetup
         app.MapHealthEndpoints();
         app.MapConnectEndpoints();
         app.MapAuthEndpoints(app.Configuration);
+        app.MapConnectedAppsEndpoints();
         app.MapSharingEndpoints();
         app.MapEmergencyEndpoints();
         app.MapAuditEndpoints();
