@@ -21,6 +21,8 @@ public sealed class OAuthTests : IClassFixture<OAuthTests.IntegrationFactory>
     public const string PortalClientId = "doctor-portal";
     public const string PortalName = "Riverside Clinic Portal";
     public const string PortalRedirectUri = "https://portal.example/callback";
+    public const string HybridClientId = "ehr-bridge";
+    public const string HybridClientSecret = "ehr-bridge-secret-0123456789abcdef";
 
     private readonly IntegrationFactory factory;
     private readonly Api api;
@@ -49,6 +51,9 @@ public sealed class OAuthTests : IClassFixture<OAuthTests.IntegrationFactory>
             Settings["MediVault:Clients:2:ClientId"] = RegistryClientId;
             Settings["MediVault:Clients:2:ClientSecret"] = RegistryClientSecret;
             Settings["MediVault:Clients:2:SystemScopes:0"] = RegistrySystemScope;
+            Settings["MediVault:Clients:3:ClientId"] = HybridClientId;
+            Settings["MediVault:Clients:3:ClientSecret"] = HybridClientSecret;
+            Settings["MediVault:Clients:3:RedirectUris:0"] = "https://ehr.example/callback";
         }
     }
 
@@ -412,6 +417,18 @@ public sealed class OAuthTests : IClassFixture<OAuthTests.IntegrationFactory>
 
         response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         (await response.Content.ReadAsStringAsync()).Should().Contain("scope").And.NotContain("access_token");
+    }
+
+    [Fact]
+    public async Task ClientCredentials_PersonScopeAClientMayAskForThroughAPerson_IsStillRefusedForItself()
+    {
+        using var anonymous = api.Anonymous();
+
+        var response = await ClientCredentialsAsync(anonymous, HybridClientId, HybridClientSecret, "patient/*.rs");
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        var answer = await response.Content.ReadAsStringAsync();
+        answer.Should().Contain("invalid_scope").And.Contain("system/ scopes only").And.NotContain("access_token");
     }
 
     [Fact]
