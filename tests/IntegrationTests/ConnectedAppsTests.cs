@@ -1,6 +1,6 @@
 using System.Net;
-using Microsoft.Extensions.DependencyInjection;
 using MediVault.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using static MediVault.IntegrationTests.Infrastructure.OAuthFlow;
 
 namespace MediVault.IntegrationTests;
