@@ -230,6 +230,35 @@ public sealed class OAuthTests : IClassFixture<OAuthTests.IntegrationFactory>
     }
 
     [Fact]
+    public async Task Consent_AnswerOtherThanAllowOrDeny_Is400AndIssuesNothing()
+    {
+        var patient = await api.RegisterPatient();
+        using var browser = await portal.SignedInBrowserAsync(patient);
+        var page = await browser.GetAsync(portal.AuthorizeUrl("openid", Pkce.Create()));
+
+        var response = await AnswerConsentAsync(browser, page, "maybe");
+
+        (await response.ShouldBeProblem(HttpStatusCode.BadRequest)).Detail.Should().Contain("allow or deny");
+        (await (await patient.Client.GetAsync("/api/auth/connected-apps")).Content.ReadAsStringAsync()).Should().Be("[]");
+    }
+
+    [Fact]
+    public async Task Consent_RequestValuesAreEncoded_NeverMarkup()
+    {
+        var patient = await api.RegisterPatient();
+        using var browser = await portal.SignedInBrowserAsync(patient);
+
+        var response = await browser.GetAsync(portal.AuthorizeUrl("openid", Pkce.Create(),
+            new Dictionary<string, string> { ["state"] = "\"><script>alert(1)</script>" }));
+
+        var page = await response.Content.ReadAsStringAsync();
+        page.Should().NotContain("<script").And.Contain("&lt;script&gt;");
+        // Posted back as the browser would, the state reaches the portal unchanged.
+        var answer = await AnswerConsentAsync(browser, response, "deny");
+        Received(answer.Headers.Location!)["state"].Should().Be("\"><script>alert(1)</script>");
+    }
+
+    [Fact]
     public async Task Consent_PromptNone_WithoutConsent_AnswersConsentRequired()
     {
         var patient = await api.RegisterPatient();
