@@ -50,7 +50,7 @@ public static class IdentityServices
                     .RequireProofKeyForCodeExchange();
                 server.RegisterScopes([.. OAuthScopes.Registered]);
                 // PKCE with S256 only: "plain" would let a stolen code be redeemed with the challenge itself.
-                server.Configure(options => options.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
+                server.Configure(serverOptions => serverOptions.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
                 server.SetAccessTokenLifetime(TimeSpan.FromSeconds(options.Tokens.AccessTokenLifetimeSeconds))
                     .SetRefreshTokenLifetime(TimeSpan.FromSeconds(options.Tokens.RefreshTokenLifetimeSeconds))
                     // A used refresh token stops working at once (rotation without a grace period).
@@ -76,9 +76,9 @@ public static class IdentityServices
         services.AddScoped<IStartupStep, ClientRegistrar>();
         services.AddScoped<IStartupStep, SampleDataSeeder>();
         services.AddScoped<SessionRevoker>();
+        services.AddScoped<MediVault.Application.Identity.IAccountService, AccountService>();
         services.AddScoped<ClientConsents>();
         services.AddScoped<MediVault.Application.Identity.ConnectedApps.IConnectedApps>(sp => sp.GetRequiredService<ClientConsents>());
-        services.AddScoped<MediVault.Application.Identity.IAccountService, AccountService>();
         return services;
     }
 }
