@@ -71,6 +71,24 @@ public sealed class OAuthBrowserTests(BrowserApp app)
     }
 
     [Fact]
+    public async Task NewPatient_RegistersDuringTheRequest_AndComesBackToConsent()
+    {
+        await using var ui = await app.NewSessionAsync(Viewport.Phone);
+
+        await ui.Page.GotoAsync(Portal.AuthorizeUrl("openid patient/*.rs", OAuthFlow.Pkce.Create()));
+        await ui.Main.GetByRole(AriaRole.Link, new() { Name = "Create an account" }).ClickAsync();
+        await Expect(ui.Main.GetByRole(AriaRole.Heading, new() { Name = "Create your MediVault account", Level = 1 })).ToBeVisibleAsync();
+        await ui.Main.GetByLabel("Full name").FillAsync("Ines Duarte");
+        await ui.Main.GetByLabel("Email").FillAsync(Api.NewEmail("patient"));
+        await ui.Main.GetByLabel("Password").FillAsync(Api.StrongPassword);
+        await ui.Main.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+
+        await Expect(ui.Page.GetByRole(AriaRole.Heading, new() { Name = $"Allow {BrowserApp.PortalName} to use your MediVault account?" }))
+            .ToBeVisibleAsync();
+        await Expect(ui.Page.GetByRole(AriaRole.Main)).ToContainTextAsync("Signed in as Ines Duarte.");
+    }
+
+    [Fact]
     public async Task Deny_SendsAccessDeniedToThePortal()
     {
         var patient = await app.Seed.RegisterPatient("Omar Aziz");

@@ -39,3 +39,9 @@ export function authorizeContinuation(query) {
   const next = query.get('next');
   return next && /^\/connect\/authorize\?[^\s#\\]*$/.test(next) ? next : null;
 }
+
+/** Carries an authorization continuation from sign-in to register and back: `&next=…` (or `?next=…`), or ''. */
+export function nextParameter(query, separator = '&') {
+  const continuation = authorizeContinuation(query);
+  return continuation ? `${separator}next=${encodeURIComponent(continuation)}` : '';
+}

@@ -2,7 +2,7 @@
 import * as api from '../medivault-api.js';
 import { h, replace } from '../dom.js';
 import { pluralize } from '../format.js';
-import { authorizeContinuation, homeRoute, setUser } from '../session.js';
+import { authorizeContinuation, homeRoute, nextParameter, setUser } from '../session.js';
 import { busy, card, describeError, field, input, messageSlot } from '../ui.js';
 
 const LOCKED_OUT = 'This account is locked for a while after too many failed sign-in attempts. Wait 15 minutes, then try again.';
@@ -98,7 +98,7 @@ export async function render(container, { query, navigate }) {
   replace(container,
     h('div', { class: 'mx-auto max-w-md' },
       h('h1', { class: 'mb-1 text-2xl font-bold tracking-tight', text: 'Sign in to MediVault' }),
-      h('p', { class: 'mb-6 text-sm text-slate-600' }, 'New here? ', h('a', { href: '#/register', text: 'Create an account' }), '.'),
+      h('p', { class: 'mb-6 text-sm text-slate-600' }, 'New here? ', h('a', { href: `#/register${nextParameter(query, '?')}`, text: 'Create an account' }), '.'),
       card(null, slot.element, form, googleSlot)));
 
   const providers = await api.getProviders();
