@@ -45,6 +45,7 @@ internal static class WebApiSetup
         app.UseMiddleware<AuthApiAdapter>();
         app.UseRouting();
         app.UseMediVaultAuth();
+        app.UseMiddleware<ClientTokenGate>();
         return app;
     }
 
@@ -55,6 +56,7 @@ internal static class WebApiSetup
         app.MapHealthEndpoints();
         app.MapConnectEndpoints();
         app.MapAuthEndpoints(app.Configuration);
+        app.MapConnectedAppsEndpoints();
         app.MapSharingEndpoints();
         app.MapEmergencyEndpoints();
         app.MapAuditEndpoints();

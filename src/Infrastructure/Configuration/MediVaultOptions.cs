@@ -64,5 +64,11 @@ public sealed class MediVaultOptions
 
         /// <summary>Where the authorization_code flow may send the user back to.</summary>
         public List<string> RedirectUris { get; set; } = [];
+
+        /// <summary>
+        /// SMART system scopes (<c>system/*.rs</c>, <c>system/Patient.rs</c>, …) a confidential client may ask for with
+        /// client_credentials. Granted by this configuration only; none by default.
+        /// </summary>
+        public List<string> SystemScopes { get; set; } = [];
     }
 }

@@ -36,6 +36,11 @@ internal sealed class MediVaultOptionsValidator : IValidateOptions<MediVaultOpti
                 "needs a ClientSecret (client_credentials) or RedirectUris (authorization_code with PKCE).");
             for (var j = 0; j < client.RedirectUris.Count; j++)
                 Check(Uri.TryCreate(client.RedirectUris[j], UriKind.Absolute, out _), $"Clients:{i}:RedirectUris:{j}", "must be an absolute URI.");
+            Check(client.SystemScopes.Count == 0 || client.ClientSecret is not null, $"Clients:{i}:SystemScopes",
+                "needs a ClientSecret: only a confidential client acting for itself (client_credentials) holds system scopes.");
+            for (var j = 0; j < client.SystemScopes.Count; j++)
+                Check(Identity.OAuthScopes.IsGrantableSystemScope(client.SystemScopes[j]), $"Clients:{i}:SystemScopes:{j}",
+                    "must be a SMART system scope MediVault supports, such as system/*.rs or system/DocumentReference.rs.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -8,8 +8,9 @@ namespace MediVault.Infrastructure.Identity;
 
 /// <summary>
 /// Registers the OAuth clients at start-up: the first-party web client (password and refresh grants, no secret)
-/// and the integration clients named in configuration. Configuration is the source of truth: a changed secret or
-/// redirect URI is applied on the next start.
+/// and the integration clients named in configuration. Configuration is the source of truth: a changed secret,
+/// redirect URI or system scope is applied on the next start. Integration clients need the person's explicit
+/// consent (decisions.md §40); system scopes come from configuration only (§41).
 /// </summary>
 internal sealed class ClientRegistrar(IOpenIddictApplicationManager applications, IOptions<MediVaultOptions> options) : IStartupStep
 {
@@ -60,7 +61,7 @@ internal sealed class ClientRegistrar(IOpenIddictApplicationManager applications
             ClientSecret = confidential ? client.ClientSecret : null,
             ClientType = confidential ? ClientTypes.Confidential : ClientTypes.Public,
             DisplayName = client.DisplayName ?? client.ClientId,
-            ConsentType = ConsentTypes.Implicit,
+            ConsentType = ConsentTypes.Explicit,
         };
         descriptor.Permissions.UnionWith(
         [
@@ -69,7 +70,10 @@ internal sealed class ClientRegistrar(IOpenIddictApplicationManager applications
             Permissions.Prefixes.Scope + IdentityServices.ApiScope,
         ]);
         if (confidential)
+        {
             descriptor.Permissions.Add(Permissions.GrantTypes.ClientCredentials);
+            descriptor.Permissions.UnionWith(client.SystemScopes.Select(scope => Permissions.Prefixes.Scope + scope));
+        }
         if (client.RedirectUris.Count > 0)
         {
             descriptor.Permissions.UnionWith(
@@ -78,9 +82,8 @@ internal sealed class ClientRegistrar(IOpenIddictApplicationManager applications
                 Permissions.GrantTypes.AuthorizationCode,
                 Permissions.GrantTypes.RefreshToken,
                 Permissions.ResponseTypes.Code,
-                Permissions.Scopes.Email,
-                Permissions.Scopes.Profile,
             ]);
+            descriptor.Permissions.UnionWith(OAuthScopes.UserFacing.Select(scope => Permissions.Prefixes.Scope + scope));
             descriptor.Requirements.Add(Requirements.Features.ProofKeyForCodeExchange);
             foreach (var uri in client.RedirectUris)
                 descriptor.RedirectUris.Add(new Uri(uri, UriKind.Absolute));

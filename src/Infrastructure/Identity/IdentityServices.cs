@@ -51,7 +51,9 @@ public static class IdentityServices
                     .AllowClientCredentialsFlow()
                     .AllowAuthorizationCodeFlow()
                     .RequireProofKeyForCodeExchange();
-                server.RegisterScopes(Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.OfflineAccess, ApiScope);
+                server.RegisterScopes([.. OAuthScopes.Registered]);
+                // PKCE with S256 only: "plain" would let a stolen code be redeemed with the challenge itself.
+                server.Configure(serverOptions => serverOptions.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
                 server.SetAccessTokenLifetime(TimeSpan.FromSeconds(options.Tokens.AccessTokenLifetimeSeconds))
                     .SetRefreshTokenLifetime(TimeSpan.FromSeconds(options.Tokens.RefreshTokenLifetimeSeconds))
                     // A used refresh token stops working at once (rotation without a grace period).
@@ -86,6 +88,8 @@ public static class IdentityServices
         services.AddScoped<IStartupStep, SampleDataSeeder>();
         services.AddScoped<SessionRevoker>();
         services.AddScoped<MediVault.Application.Identity.IAccountService, AccountService>();
+        services.AddScoped<ClientConsents>();
+        services.AddScoped<MediVault.Application.Identity.ConnectedApps.IConnectedApps>(sp => sp.GetRequiredService<ClientConsents>());
         return services;
     }
 }

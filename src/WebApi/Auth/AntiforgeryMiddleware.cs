@@ -37,5 +37,7 @@ internal sealed class AntiforgeryMiddleware(RequestDelegate next)
         !HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method)
         && !HttpMethods.IsOptions(context.Request.Method) && !HttpMethods.IsTrace(context.Request.Method)
         && context.User.Identity is { IsAuthenticated: true, AuthenticationType: SessionCookie.Scheme }
-        && !context.Request.Path.StartsWithSegments("/connect/token");
+        && !context.Request.Path.StartsWithSegments("/connect/token")
+        // The consent screen is a plain form post: its token comes in a form field, checked by the endpoint.
+        && !context.Request.Path.StartsWithSegments("/connect/authorize");
 }

@@ -140,7 +140,7 @@ internal static class AuthSetup
         if (context.Request.Path.StartsWithSegments("/connect/authorize"))
         {
             var returnUrl = context.Request.PathBase + context.Request.Path + context.Request.QueryString;
-            context.Response.Redirect("/?returnUrl=" + Uri.EscapeDataString(returnUrl) + "#/login");
+            context.Response.Redirect(SignInPage.For(context.HttpContext, returnUrl));
         }
         else
         {

@@ -1,4 +1,6 @@
+using System.Collections.Immutable;
 using System.Security.Claims;
+using MediVault.Application.Common.Access;
 using MediVault.Application.Identity;
 using MediVault.Domain.Audit;
 using MediVault.Domain.Identity;
@@ -83,15 +85,25 @@ internal static class ConnectEndpoints
 
             var principal = await SignInPrincipalAsync(
                 context, user, stored.Principal!.GetScopes(), authorizations, request.ClientId, stored.Principal!.GetAuthorizationId());
-            return Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+            return Results.SignIn(principal, PatientContext.TokenResponseParameters(principal),
+                OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         }
 
         if (request.IsClientCredentialsGrantType())
         {
-            // An integration acting for itself: no user, no account type, so no patient's records.
+            // An integration acting for itself: no user, no account type. It holds only the system scopes its
+            // configuration grants (OpenIddict refuses any other system scope: decisions.md §41).
+            var personal = request.GetScopes().Where(scope => scope != IdentityServices.ApiScope && !OAuthScopes.IsSystem(scope)).ToList();
+            if (personal.Count > 0)
+            {
+                return Reject(
+                    $"A client acting for itself acts for no person: it may hold system/ scopes only, not {string.Join(' ', personal)}.",
+                    Errors.InvalidScope);
+            }
             var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
-            identity.SetClaim(Claims.Subject, request.ClientId).SetClaim(Claims.Name, request.ClientId).SetClaim("client_id", request.ClientId);
-            identity.SetScopes(request.GetScopes().Intersect([IdentityServices.ApiScope]));
+            identity.SetClaim(Claims.Subject, request.ClientId).SetClaim(Claims.Name, request.ClientId).SetClaim(Claims.ClientId, request.ClientId);
+            identity.SetScopes(request.GetScopes());
+            identity.SetResources(IdentityServices.ApiScope);
             identity.SetDestinations(_ => [Destinations.AccessToken]);
             return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         }
@@ -99,33 +111,127 @@ internal static class ConnectEndpoints
         return Reject("This grant type is not supported.", Errors.UnsupportedGrantType);
     }
 
-    private static async Task<IResult> Authorize(HttpContext context, UserManager<ApplicationUser> users, IOpenIddictAuthorizationManager authorizations)
+    /// <summary>
+    /// The authorization-code flow's front door. A browser without a session goes to the web app's sign-in and comes
+    /// back here; an integration client then needs the person's consent (remembered per client and scope set, asked
+    /// again when the scopes grow or <c>prompt=consent</c> is sent); the answer goes back to the client's redirect URI.
+    /// </summary>
+    private static async Task<IResult> Authorize(
+        HttpContext context, UserManager<ApplicationUser> users, IOpenIddictAuthorizationManager authorizations,
+        IOpenIddictApplicationManager applications, ClientConsents consents)
     {
         var request = context.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The OpenIddict request is missing.");
+        var scopes = request.GetScopes();
+        if (scopes.Any(OAuthScopes.IsSystem))
+            return RejectAuthorization(Errors.InvalidScope, "system/ scopes are for a client acting for itself (client_credentials), never through a person.");
 
         var session = await context.AuthenticateAsync(SessionCookie.Scheme);
         var user = session.Principal?.FindFirst(MediVaultClaims.Subject)?.Value is { } subject ? await users.FindByIdAsync(subject) : null;
         if (user is null)
-            return Results.Challenge(authenticationSchemes: [SessionCookie.Scheme]);
+        {
+            return request.HasPromptValue(PromptValues.None)
+                ? RejectAuthorization(Errors.LoginRequired, "The person is not signed in to MediVault.")
+                : Results.Redirect(SignInPage.For(context, AuthorizeUrl(context, request)));
+        }
 
-        var principal = await SignInPrincipalAsync(context, user, request.GetScopes(), authorizations, request.ClientId, sessionId: null);
+        var application = await applications.FindByClientIdAsync(request.ClientId!, context.RequestAborted)
+            ?? throw new InvalidOperationException("OpenIddict let through an unknown client.");
+        var applicationId = (await applications.GetIdAsync(application, context.RequestAborted))!;
+        if (await applications.HasConsentTypeAsync(application, ConsentTypes.Implicit, context.RequestAborted))
+            return await IssueCodeAsync(context, user, scopes, authorizations, request.ClientId, sessionId: null);
+
+        var userId = user.Id.ToString();
+        var xsrf = session.Principal!.FindFirst(SessionCookie.XsrfClaim)?.Value ?? "";
+        if (HttpMethods.IsPost(context.Request.Method))
+        {
+            // The person's answer on the consent screen: it must come from our page, in this session.
+            if (!AuthSetup.SecretsEqual(xsrf, (string?)request[ConsentPage.XsrfField]))
+                return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Missing anti-forgery token",
+                    detail: "The consent answer did not come from MediVault's consent screen in this session. Start again from the app.");
+            switch ((string?)request[ConsentPage.DecisionField])
+            {
+                case ConsentPage.Deny:
+                    return RejectAuthorization(Errors.AccessDenied, "The person declined to let the app use their MediVault account.");
+                case ConsentPage.Allow:
+                    var approved = await consents.RememberAsync(
+                        PrincipalForConsent(user, scopes), userId, applicationId, scopes, context.RequestAborted);
+                    return await IssueCodeAsync(context, user, scopes, authorizations, request.ClientId, approved.Id);
+                default:
+                    return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad request",
+                        detail: $"{ConsentPage.DecisionField} must be {ConsentPage.Allow} or {ConsentPage.Deny}.");
+            }
+        }
+
+        var consent = await consents.FindAsync(userId, applicationId, context.RequestAborted);
+        if (consent is not null && consent.Covers(scopes) && !request.HasPromptValue(PromptValues.Consent))
+            return await IssueCodeAsync(context, user, scopes, authorizations, request.ClientId, consent.Id);
+        if (request.HasPromptValue(PromptValues.None))
+            return RejectAuthorization(Errors.ConsentRequired, "The person has not yet allowed this app these scopes.");
+
+        var clientName = await applications.GetDisplayNameAsync(application, context.RequestAborted) ?? request.ClientId!;
+        return ConsentPage.Render(context, request, clientName, user.FullName, xsrf);
+    }
+
+    private static async Task<IResult> IssueCodeAsync(
+        HttpContext context, ApplicationUser user, IEnumerable<string> scopes, IOpenIddictAuthorizationManager authorizations,
+        string? clientId, string? sessionId)
+    {
+        var principal = await SignInPrincipalAsync(context, user, scopes, authorizations, clientId, sessionId);
         return Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
+
+    /// <summary>The identity stored with a consent: who consented, to what.</summary>
+    private static ClaimsPrincipal PrincipalForConsent(ApplicationUser user, ImmutableArray<string> scopes)
+    {
+        var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
+        identity.SetClaim(Claims.Subject, user.Id.ToString()).SetClaim(Claims.Name, user.FullName);
+        identity.SetScopes(scopes);
+        return new ClaimsPrincipal(identity);
+    }
+
+    /// <summary>The authorization request as a GET URL, to come back to after signing in (our own form fields left out).</summary>
+    private static string AuthorizeUrl(HttpContext context, OpenIddictRequest request) =>
+        context.Request.PathBase + "/connect/authorize" + QueryString.Create(
+            request.GetParameters()
+                .Where(parameter => !ConsentPage.IsOwnField(parameter.Key) && (string?)parameter.Value is not null)
+                .Select(parameter => KeyValuePair.Create(parameter.Key, (string?)parameter.Value)));
+
+    /// <summary>An error answer to the client, sent to its redirect URI (access_denied, consent_required, …).</summary>
+    private static IResult RejectAuthorization(string error, string description) => Reject(description, error);
 
     private static async Task<IResult> UserInfo(HttpContext context, UserManager<ApplicationUser> users)
     {
         var result = await context.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
-        var user = result.Principal?.GetClaim(Claims.Subject) is { } subject ? await users.FindByIdAsync(subject) : null;
+        if (result.Principal is not { } principal)
+            return Results.Challenge(authenticationSchemes: [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+
+        // A client_credentials token names a client, not a person: there is no one to describe.
+        if (!Guid.TryParse(principal.GetClaim(Claims.Subject), out var userId))
+        {
+            return Results.Forbid(
+                new AuthenticationProperties(new Dictionary<string, string?>
+                {
+                    [OpenIddictServerAspNetCoreConstants.Properties.Error] = Errors.InsufficientAccess,
+                    [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] =
+                        "This token was issued to a client acting for itself (client_credentials): it names no user.",
+                }),
+                [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+        }
+
+        var user = await users.FindByIdAsync(userId.ToString());
         if (user is null)
             return Results.Challenge(authenticationSchemes: [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
-        return Results.Ok(new Dictionary<string, object?>
+        var claims = new Dictionary<string, object?>
         {
             [Claims.Subject] = user.Id.ToString(),
             [Claims.Name] = user.FullName,
             [Claims.Email] = user.Email,
             [MediVaultClaims.AccountType] = user.AccountType.ToString().ToLowerInvariant(),
-        });
+        };
+        if (principal.HasScope(SmartScopes.FhirUser))
+            claims[SmartScopes.FhirUser] = FhirUser.Of(user);
+        return Results.Ok(claims);
     }
 
     /// <summary>
@@ -143,6 +249,10 @@ internal static class ConnectEndpoints
             .SetClaim(MediVaultClaims.AccountType, user.AccountType.ToString());
         identity.SetScopes(scopes);
         identity.SetResources(IdentityServices.ApiScope);
+        if (identity.HasScope(SmartScopes.FhirUser))
+            identity.SetClaim(SmartScopes.FhirUser, FhirUser.Of(user));
+        if (PatientContext.Applies(identity, user))
+            identity.SetClaim(PatientContext.Claim, user.Id.ToString());
 
         if (sessionId is null)
         {
@@ -155,7 +265,7 @@ internal static class ConnectEndpoints
         identity.SetAuthorizationId(sessionId);
         identity.SetDestinations(claim => claim.Type switch
         {
-            Claims.Name or Claims.Email when identity.HasScope(Scopes.OpenId) => [Destinations.AccessToken, Destinations.IdentityToken],
+            Claims.Name or Claims.Email or SmartScopes.FhirUser when identity.HasScope(Scopes.OpenId) => [Destinations.AccessToken, Destinations.IdentityToken],
             _ => [Destinations.AccessToken],
         });
 

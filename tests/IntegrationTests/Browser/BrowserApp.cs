@@ -21,6 +21,11 @@ public sealed class BrowserApp : IAsyncLifetime, IDisposable
     /// <summary>Uploads above this size answer 413 (small, so the test needs no big file).</summary>
     public const int MaxUploadBytes = 4 * 1024 * 1024;
 
+    /// <summary>A third-party portal registered as a public PKCE client; the browser tests stand in for its redirect URI.</summary>
+    public const string PortalClientId = "browser-portal";
+    public const string PortalName = "Lakeside Clinic Portal";
+    public const string PortalRedirectUri = "https://portal.example/callback";
+
     private readonly KestrelFactory factory = new();
     private IPlaywright? playwright;
     private IBrowser? browser;
@@ -104,6 +109,9 @@ public sealed class BrowserApp : IAsyncLifetime, IDisposable
         public KestrelFactory()
         {
             Settings["MediVault:Files:MaxUploadBytes"] = MaxUploadBytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Settings["MediVault:Clients:0:ClientId"] = PortalClientId;
+            Settings["MediVault:Clients:0:DisplayName"] = PortalName;
+            Settings["MediVault:Clients:0:RedirectUris:0"] = PortalRedirectUri;
         }
     }
 }

@@ -267,6 +267,16 @@ export function revokeQrCode(codeId) {
   return request('DELETE', `/api/qr/${id(codeId)}`);
 }
 
+// ---- Connected apps (OAuth consents) --------------------------------------------------------------
+
+export async function listConnectedApps() {
+  return itemsOf(await request('GET', '/api/auth/connected-apps'));
+}
+
+export function revokeConnectedApp(appId) {
+  return request('DELETE', `/api/auth/connected-apps/${id(appId)}`);
+}
+
 // ---- Sharing --------------------------------------------------------------------------------------
 
 export function grantAccess({ doctorEmail, expiresAt }) {

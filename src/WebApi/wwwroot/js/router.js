@@ -1,5 +1,5 @@
 // Hash routing: '#/records', '#/doctor/patients/<id>', '#/sign-in?next=%23%2Fqr'.
-import { getUser, homeRoute } from './session.js';
+import { authorizeContinuation, getUser, homeRoute } from './session.js';
 
 let routes = [];
 let renderCount = 0;
@@ -69,7 +69,11 @@ async function render(main, onRender, initial = false) {
   const { route, params } = found;
   const user = getUser();
 
-  if (route.access === 'guest' && user) return navigate(homeRoute(user), { replace: true });
+  if (route.access === 'guest' && user) {
+    const continuation = authorizeContinuation(query);
+    if (continuation) return location.assign(continuation);
+    return navigate(homeRoute(user), { replace: true });
+  }
   if (['patient', 'doctor', 'any'].includes(route.access)) {
     if (!user) {
       const next = encodeURIComponent(`#${path}${query.size ? `?${query}` : ''}`);

@@ -30,3 +30,18 @@ export function homeRoute(user = currentUser) {
   if (isPatient(user)) return '#/dashboard';
   return '#/';
 }
+
+/**
+ * A sign-in started by an app asking for access (OAuth): `next` is the server's /connect/authorize URL to go back to.
+ * Only that exact same-origin path is accepted, never another site.
+ */
+export function authorizeContinuation(query) {
+  const next = query.get('next');
+  return next && /^\/connect\/authorize\?[^\s#\\]*$/.test(next) ? next : null;
+}
+
+/** Carries an authorization continuation from sign-in to register and back: `&next=…` (or `?next=…`), or ''. */
+export function nextParameter(query, separator = '&') {
+  const continuation = authorizeContinuation(query);
+  return continuation ? `${separator}next=${encodeURIComponent(continuation)}` : '';
+}

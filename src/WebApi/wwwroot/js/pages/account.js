@@ -1,9 +1,11 @@
-// The signed-in person's account: name (and a doctor's specialty), and the password.
+// The signed-in person's account: name (and a doctor's specialty), the password, and the connected apps.
 import * as api from '../medivault-api.js';
 import { h, replace } from '../dom.js';
 import { formatDateTime } from '../format.js';
 import { isDoctor, setUser } from '../session.js';
-import { busy, card, clearFieldErrors, field, input, messageSlot, pageHeader, setFieldError, showFormError, toast } from '../ui.js';
+import {
+  busy, card, clearFieldErrors, confirmThenRun, emptyState, field, input, loading, messageSlot, pageHeader, setFieldError, showFormError, toast,
+} from '../ui.js';
 
 function profileForm(user) {
   const slot = messageSlot();
@@ -78,10 +80,55 @@ function passwordForm() {
   return form;
 }
 
+/** Apps the person let act for them (OAuth consents): what each may do, since when, and a Revoke that ends it now. */
+function connectedApps() {
+  const list = h('div', { 'aria-live': 'polite' }, loading('Loading connected apps…'));
+
+  async function load() {
+    let apps;
+    try {
+      apps = await api.listConnectedApps();
+    } catch (error) {
+      replace(list, h('p', { class: 'alert alert-error', role: 'alert', text: 'Connected apps could not be loaded. Reload the page to try again.' }));
+      return;
+    }
+    if (apps.length === 0) {
+      replace(list, emptyState('No app is connected to your account. When a portal asks for access and you allow it, it appears here.'));
+      return;
+    }
+    replace(list, h('ul', { class: 'space-y-4', 'aria-label': 'Connected apps' },
+      apps.map((app) => h('li', { class: 'rounded-lg border border-slate-200 p-4' },
+        h('h3', { class: 'font-semibold', text: app.clientName }),
+        h('p', { class: 'text-sm text-slate-600', text: `Allowed ${formatDateTime(app.grantedAt)} · last used ${app.lastUsedAt ? formatDateTime(app.lastUsedAt) : 'never'}` }),
+        h('ul', { class: 'mt-2 space-y-1 text-sm', 'aria-label': `What ${app.clientName} may do` },
+          app.scopes.map((scope) => h('li', { text: scope.description }))),
+        h('button', {
+          type: 'button',
+          class: 'btn btn-danger-outline btn-small mt-3',
+          text: 'Revoke',
+          'aria-label': `Revoke ${app.clientName}`,
+          onClick: async () => {
+            const revoked = await confirmThenRun({
+              title: `Revoke ${app.clientName}?`,
+              message: `${app.clientName} loses access to your MediVault account now. It would have to ask you again.`,
+              confirmText: 'Revoke',
+            }, () => api.revokeConnectedApp(app.id), `${app.clientName} no longer has access.`);
+            if (revoked) load();
+          },
+        })))));
+  }
+
+  load();
+  return h('div', { class: 'space-y-3' },
+    h('p', { class: 'text-sm text-slate-600', text: 'Apps you allowed to use your MediVault account. Revoking one ends its access at once.' }),
+    list);
+}
+
 export function render(container, { user }) {
   replace(container,
-    pageHeader('Account', 'Your details and your password.'),
+    pageHeader('Account', 'Your details, your password and the apps you connected.'),
     h('div', { class: 'grid items-start gap-6 lg:grid-cols-2' },
       card('Your details', profileForm(user)),
-      card('Password', passwordForm())));
+      card('Password', passwordForm()),
+      card('Connected apps', connectedApps())));
 }

@@ -1,7 +1,7 @@
 // Create a patient or doctor account, then sign straight in.
 import * as api from '../medivault-api.js';
 import { h, replace, uid } from '../dom.js';
-import { homeRoute, setUser } from '../session.js';
+import { authorizeContinuation, homeRoute, nextParameter, setUser } from '../session.js';
 import { busy, card, clearFieldErrors, field, input, messageSlot, setFieldError, showFormError } from '../ui.js';
 
 function accountTypeChoice(value, label, description, checked) {
@@ -13,7 +13,7 @@ function accountTypeChoice(value, label, description, checked) {
       h('span', { class: 'block text-xs text-slate-600', text: description })));
 }
 
-export async function render(container, { navigate }) {
+export async function render(container, { navigate, query }) {
   const slot = messageSlot();
   const fullName = input({ name: 'fullName', autocomplete: 'name', required: true, maxlength: 200 });
   const email = input({ type: 'email', name: 'email', autocomplete: 'email', required: true });
@@ -97,10 +97,16 @@ export async function render(container, { navigate }) {
       }
       try {
         const user = await api.login(account.email, account.password);
+        const continuation = authorizeContinuation(query);
+        if (continuation) {
+          // Registered while an app was asking for access: back to its authorization request.
+          location.assign(continuation);
+          return;
+        }
         setUser(user);
         navigate(homeRoute(user));
       } catch {
-        navigate('#/sign-in?registered=1');
+        navigate(`#/sign-in?registered=1${nextParameter(query)}`);
       }
     });
   });
@@ -108,6 +114,6 @@ export async function render(container, { navigate }) {
   replace(container,
     h('div', { class: 'mx-auto max-w-lg' },
       h('h1', { class: 'mb-1 text-2xl font-bold tracking-tight', text: 'Create your MediVault account' }),
-      h('p', { class: 'mb-6 text-sm text-slate-600' }, 'Already registered? ', h('a', { href: '#/sign-in', text: 'Sign in' }), '.'),
+      h('p', { class: 'mb-6 text-sm text-slate-600' }, 'Already registered? ', h('a', { href: `#/sign-in${nextParameter(query, '?')}`, text: 'Sign in' }), '.'),
       card(null, slot.element, form)));
 }

@@ -2,7 +2,7 @@
 import * as api from '../medivault-api.js';
 import { h, replace } from '../dom.js';
 import { pluralize } from '../format.js';
-import { homeRoute, setUser } from '../session.js';
+import { authorizeContinuation, homeRoute, nextParameter, setUser } from '../session.js';
 import { busy, card, describeError, field, input, messageSlot } from '../ui.js';
 
 const LOCKED_OUT = 'This account is locked for a while after too many failed sign-in attempts. Wait 15 minutes, then try again.';
@@ -26,6 +26,7 @@ export async function render(container, { query, navigate }) {
   const slot = messageSlot();
   if (query.get('expired')) slot.show('info', 'Your session has ended. Please sign in again.');
   if (query.get('registered')) slot.show('success', 'Your account is ready. Sign in to continue.');
+  if (authorizeContinuation(query)) slot.show('info', 'An app is asking to use your MediVault account. Sign in to continue.');
 
   const email = input({ type: 'email', name: 'email', autocomplete: 'username', required: true });
   const password = input({ type: 'password', name: 'password', autocomplete: 'current-password', required: true });
@@ -72,6 +73,12 @@ export async function render(container, { query, navigate }) {
       try {
         const user = await api.login(email.value.trim(), password.value);
         stopCountdown();
+        const continuation = authorizeContinuation(query);
+        if (continuation) {
+          // An app asked for access: back to the authorization request, which asks for consent and answers the app.
+          location.assign(continuation);
+          return;
+        }
         setUser(user);
         navigate(safeNext(query) ?? homeRoute(user));
       } catch (error) {
@@ -91,7 +98,7 @@ export async function render(container, { query, navigate }) {
   replace(container,
     h('div', { class: 'mx-auto max-w-md' },
       h('h1', { class: 'mb-1 text-2xl font-bold tracking-tight', text: 'Sign in to MediVault' }),
-      h('p', { class: 'mb-6 text-sm text-slate-600' }, 'New here? ', h('a', { href: '#/register', text: 'Create an account' }), '.'),
+      h('p', { class: 'mb-6 text-sm text-slate-600' }, 'New here? ', h('a', { href: `#/register${nextParameter(query, '?')}`, text: 'Create an account' }), '.'),
       card(null, slot.element, form, googleSlot)));
 
   const providers = await api.getProviders();
