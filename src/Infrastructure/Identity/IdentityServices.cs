@@ -74,6 +74,7 @@ public static class IdentityServices
         services.AddScoped<IStartupStep, ClientRegistrar>();
         services.AddScoped<IStartupStep, SampleDataSeeder>();
         services.AddScoped<SessionRevoker>();
+        services.AddScoped<MediVault.Application.Common.Access.IPatientConsents, PatientConsents>();
         services.AddScoped<MediVault.Application.Identity.IAccountService, AccountService>();
         return services;
     }

@@ -15,6 +15,7 @@ internal sealed class MedicalFileConfiguration : IEntityTypeConfiguration<Medica
         builder.Property(f => f.Category).HasConversion<string>().HasMaxLength(32);
         builder.Property(f => f.Description).HasMaxLength(MedicalFile.MaxDescriptionLength);
         builder.Property(f => f.Sha256).HasMaxLength(64).IsRequired();
+        builder.Property(f => f.Sha1).HasMaxLength(40);
         builder.Property(f => f.StorageKey).HasMaxLength(64).IsRequired();
         builder.Property(f => f.LedgerHash).HasMaxLength(64);
         builder.Ignore(f => f.IsDeleted);
