@@ -245,6 +245,10 @@ namespace MediVault.Infrastructure.Persistence.Migrations
                     b.Property<DateOnly?>("RecordDate")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Sha1")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Sha256")
                         .IsRequired()
                         .HasMaxLength(64)
