@@ -71,7 +71,7 @@ public static class FhirCapabilities
             Publisher = "MediVault",
             Kind = CapabilityStatementKind.Instance,
             Software = new CapabilityStatement.SoftwareComponent { Name = "MediVault" },
-            Implementation = new CapabilityStatement.ImplementationComponent { Description = "MediVault medical records vault", Url = baseUrl },
+            Implementation = new CapabilityStatement.ImplementationComponent { DescriptionString = "MediVault medical records vault", Url = baseUrl },
             FhirVersion = FHIRVersion.N4_0_1,
             Format = ["application/fhir+json"],
             Rest = [rest],

@@ -17,13 +17,7 @@ internal static class FhirJson
 
     /// <summary>An OperationOutcome with one error issue.</summary>
     public static IResult Outcome(int status, OperationOutcome.IssueType type, string diagnostics) =>
-        new ResourceResult(new OperationOutcome
-        {
-            Issue =
-            [
-                new OperationOutcome.IssueComponent { Severity = OperationOutcome.IssueSeverity.Error, Code = type, Diagnostics = diagnostics },
-            ],
-        }, status);
+        new ResourceResult(Application.Fhir.FhirOutcomes.Error(type, diagnostics), status);
 
     /// <summary>The OperationOutcome for a failure; null when the failure is not ours to describe (an unknown exception: 500).</summary>
     public static IResult? OutcomeFor(Exception exception) => exception switch

@@ -75,13 +75,13 @@ public sealed class SearchResourcesHandler(IAppDbContext db, FhirAccess access, 
         return (all.Count, [.. all.Skip((search.Page - 1) * search.Count).Take(search.Count)]);
     }
 
-    private static Bundle Searchset(SearchResources query, int total, IReadOnlyList<Resource> resources)
+    internal static Bundle Searchset(SearchResources query, int total, IReadOnlyList<Resource> resources)
     {
         var search = query.Search;
         var bundle = new Bundle { Type = Bundle.BundleType.Searchset, Total = total, Id = Guid.NewGuid().ToString("D") };
-        bundle.Link.Add(new Bundle.LinkComponent { Relation = "self", Url = PageUrl(query, search.Page) });
+        bundle.Link.Add(new Bundle.LinkComponent { RelationString = "self", Url = PageUrl(query, search.Page) });
         if ((long)search.Page * search.Count < total)
-            bundle.Link.Add(new Bundle.LinkComponent { Relation = "next", Url = PageUrl(query, search.Page + 1) });
+            bundle.Link.Add(new Bundle.LinkComponent { RelationString = "next", Url = PageUrl(query, search.Page + 1) });
         foreach (var resource in resources)
         {
             bundle.Entry.Add(new Bundle.EntryComponent
