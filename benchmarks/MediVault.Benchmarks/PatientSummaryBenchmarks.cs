@@ -9,6 +9,7 @@ using MediVault.Application.Fhir.Ips;
 using MediVault.Domain.Emergency;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 
 namespace MediVault.Benchmarks;
 
@@ -19,6 +20,7 @@ namespace MediVault.Benchmarks;
 /// Also the builder and serializer alone. Target (issue 12): ≤ 20 ms p50 (the Median column).
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class PatientSummaryBenchmarks
 {
     private const string Password = "Correct-Horse-Battery-42";
@@ -36,6 +38,7 @@ public class PatientSummaryBenchmarks
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
             builder.UseEnvironment("Benchmark");
+            builder.UseSolutionRelativeContentRoot("src/WebApi");
             builder.UseSetting("MediVault:DataDirectory", _folder);
             builder.UseSetting("MediVault:RateLimits:AuthPerMinute", "0");
             builder.UseSetting("MediVault:SeedSampleData", "false");

@@ -1,10 +1,10 @@
 using System.Globalization;
+using Hl7.Fhir.Model;
 using MediVault.Application.Audit;
 using MediVault.Application.Emergency;
 using MediVault.Domain.Audit;
 using MediVault.Domain.Emergency;
 using MediVault.Domain.Records;
-using Hl7.Fhir.Model;
 using FhirAllergy = Hl7.Fhir.Model.AllergyIntolerance;
 using FhirCondition = Hl7.Fhir.Model.Condition;
 

@@ -1,5 +1,4 @@
 using Hl7.Fhir.Model;
-using Task = System.Threading.Tasks.Task;
 using Mediator;
 using MediVault.Application.Common.Access;
 using MediVault.Application.Fhir;
@@ -8,6 +7,7 @@ using MediVault.Application.Fhir.ReadBinary;
 using MediVault.Application.Fhir.ReadResource;
 using MediVault.Application.Fhir.SearchResources;
 using Microsoft.Net.Http.Headers;
+using Task = System.Threading.Tasks.Task;
 
 namespace MediVault.WebApi.Endpoints;
 
@@ -39,17 +39,25 @@ public static partial class FhirEndpoints
         var fhir = app.MapGroup("/fhir").WithTags("FHIR").AddEndpointFilter(FhirFilter);
         fhir.MapGet("/r4/metadata", Metadata).WithSummary("The CapabilityStatement, with the SMART security extension.")
             .Produces(StatusCodes.Status200OK, contentType: FhirJson.ContentType);
-        fhir.MapGet("/r4/Patient/{id}/$summary", Summary).WithSummary("The patient's International Patient Summary (a document Bundle).")
+        fhir.MapGet("/r4/Patient/{id}/$summary", Summary).WithFhirErrors().WithSummary("The patient's International Patient Summary (a document Bundle).")
             .Produces(StatusCodes.Status200OK, contentType: FhirJson.ContentType);
-        fhir.MapGet("/r4/Binary/{id}", Binary).WithSummary("A file's decrypted content, streamed in its own media type.")
+        fhir.MapGet("/r4/Binary/{id}", Binary).WithFhirErrors().WithSummary("A file's decrypted content, streamed in its own media type.")
             .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream");
-        fhir.MapGet("/r4/{type}/{id}", Read).WithSummary("Reads one resource.")
+        fhir.MapGet("/r4/{type}/{id}", Read).WithFhirErrors().WithSummary("Reads one resource.")
             .Produces(StatusCodes.Status200OK, contentType: FhirJson.ContentType);
-        fhir.MapGet("/r4/{type}", Search).WithSummary("Searches one patient's resources of a type; pages with _count and _page.")
+        fhir.MapGet("/r4/{type}", Search).WithFhirErrors().Produces(StatusCodes.Status400BadRequest, contentType: FhirJson.ContentType).WithSummary("Searches one patient's resources of a type; pages with _count and _page.")
             .Produces(StatusCodes.Status200OK, contentType: FhirJson.ContentType);
         fhir.MapMethods("/{**rest}", [HttpMethods.Get, HttpMethods.Head, HttpMethods.Post, HttpMethods.Put, HttpMethods.Patch, HttpMethods.Delete], Unknown)
             .ExcludeFromDescription();
         return app;
+    }
+
+    /// <summary>The OperationOutcome answers every protected FHIR route may give.</summary>
+    private static RouteHandlerBuilder WithFhirErrors(this RouteHandlerBuilder route)
+    {
+        foreach (var status in (int[])[StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status406NotAcceptable])
+            route.Produces(status, contentType: FhirJson.ContentType);
+        return route;
     }
 
     private static IResult SmartConfiguration(HttpContext context)

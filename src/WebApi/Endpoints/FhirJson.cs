@@ -1,9 +1,9 @@
 using System.Text.Json;
 using Hl7.Fhir.Model;
-using Task = System.Threading.Tasks.Task;
 using Hl7.Fhir.Serialization;
 using MediVault.Application.Common.Exceptions;
 using MediVault.Domain.Common;
+using Task = System.Threading.Tasks.Task;
 
 namespace MediVault.WebApi.Endpoints;
 
