@@ -10,6 +10,11 @@ public static class BenchmarkEntry
 {
     public static void Main(string[] args)
     {
+        if (args is ["summary-cpu", ..])
+        {
+            PatientSummaryBenchmarks.MeasureCpu(requests: 200);
+            return;
+        }
         // A short in-process job: the figures in docs/performance.md come from this configuration.
         var config = DefaultConfig.Instance
             .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance))
