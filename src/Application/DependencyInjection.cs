@@ -12,6 +12,8 @@ public static class DependencyInjection
         services.AddValidatorsFromAssembly(typeof(DependencyInjection).Assembly, includeInternalTypes: true);
         services.AddScoped<IAccessLog, AccessLog>();
         services.AddScoped<IRecordAccess, RecordAccess>();
+        services.AddScoped<Fhir.FhirAccess>();
+        services.AddScoped<Fhir.FhirRecords>();
         return services;
     }
 }

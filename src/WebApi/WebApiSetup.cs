@@ -21,6 +21,7 @@ internal static class WebApiSetup
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddHttpContextAccessor();
         services.AddScoped<MediVault.Application.Common.Abstractions.ICurrentUser, HttpCurrentUser>();
+        services.AddScoped<MediVault.Application.Common.Access.ISmartCaller, HttpSmartCaller>();
         services.AddMediVaultAuth(configuration);
         services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecuritySchemeTransformer>());
         services.AddScoped<MediVault.Application.Emergency.IEmergencyLinks, HttpEmergencyLinks>();
@@ -62,6 +63,7 @@ internal static class WebApiSetup
         app.MapAuditEndpoints();
         app.MapRecordsEndpoints();
         app.MapLedgerEndpoints();
+        app.MapFhirEndpoints();
         return app;
     }
 }

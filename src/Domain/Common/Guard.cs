@@ -22,4 +22,11 @@ public static class Guard
             throw new DomainRuleException($"{name} must be a lower-case hex SHA-256.");
         return value;
     }
+
+    public static string Sha1Hex(string? value, string name)
+    {
+        if (value is null || value.Length != 40 || !value.All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f'))
+            throw new DomainRuleException($"{name} must be a lower-case hex SHA-1.");
+        return value;
+    }
 }

@@ -20,6 +20,11 @@ public sealed class MedicalFile
     public string? Description { get; private set; }
     public DateOnly? RecordDate { get; private set; }
     public string Sha256 { get; private set; } = "";
+    /// <summary>
+    /// Lower-case hex SHA-1 of the content: FHIR's <c>Attachment.hash</c>. Recorded at upload; null for files uploaded
+    /// before it was, until the FHIR API first describes them (decisions #44).
+    /// </summary>
+    public string? Sha1 { get; private set; }
     /// <summary>Name of the blob in the file store; never the user's file name.</summary>
     public string StorageKey { get; private set; } = "";
     /// <summary>The per-file data key, wrapped by the master key. Cleared on delete so the content is unrecoverable.</summary>
@@ -68,6 +73,15 @@ public sealed class MedicalFile
             throw new DomainRuleException("A file is anchored by a block after the genesis block.");
         LedgerIndex = ledgerIndex;
         LedgerHash = Guard.Sha256Hex(ledgerHash, nameof(ledgerHash));
+    }
+
+    /// <summary>Records the content's SHA-1 (for FHIR); a file's content never changes, so neither does its hash.</summary>
+    public void RecordSha1(string sha1)
+    {
+        var hex = Guard.Sha1Hex(sha1, nameof(sha1));
+        if (Sha1 is not null && Sha1 != hex)
+            throw new DomainRuleException("The file's SHA-1 is already recorded and differs.");
+        Sha1 = hex;
     }
 
     /// <summary>Soft-deletes the file: the row stays for the audit trail, the data key is destroyed.</summary>

@@ -87,6 +87,7 @@ public static class IdentityServices
         services.AddScoped<IStartupStep, ClientRegistrar>();
         services.AddScoped<IStartupStep, SampleDataSeeder>();
         services.AddScoped<SessionRevoker>();
+        services.AddScoped<MediVault.Application.Common.Access.IPatientConsents, PatientConsents>();
         services.AddScoped<MediVault.Application.Identity.IAccountService, AccountService>();
         services.AddScoped<ClientConsents>();
         services.AddScoped<MediVault.Application.Identity.ConnectedApps.IConnectedApps>(sp => sp.GetRequiredService<ClientConsents>());

@@ -9,6 +9,11 @@ internal sealed class AccessLog(IAppDbContext db, ICurrentUser currentUser, Time
     public void Record(Guid patientId, AccessAction action, ActorRole role, string resourceType, Guid? resourceId) =>
         db.AccessLogEntries.Add(Entry(patientId, action, role, resourceType, resourceId, AccessOutcome.Success));
 
+    public void Record(Guid patientId, AccessAction action, AccessActor actor, string resourceType, Guid? resourceId) =>
+        db.AccessLogEntries.Add(AccessLogEntry.Create(
+            patientId, clock.GetUtcNow().UtcDateTime, action, actor.Id, actor.Name, actor.Role, resourceType, resourceId,
+            currentUser.IpAddress, currentUser.UserAgent, AccessOutcome.Success));
+
     public void RecordEmergencyAccess(Guid patientId, Guid qrCodeId) =>
         db.AccessLogEntries.Add(EmergencyEntry(patientId, qrCodeId, AccessOutcome.Success));
 

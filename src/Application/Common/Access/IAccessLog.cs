@@ -11,6 +11,9 @@ public interface IAccessLog
     /// </summary>
     void Record(Guid patientId, AccessAction action, ActorRole role, string resourceType, Guid? resourceId);
 
+    /// <summary>Stages an entry for an actor named by the caller, e.g. a doctor reading through an OAuth client ("Dr Lee via Portal").</summary>
+    void Record(Guid patientId, AccessAction action, AccessActor actor, string resourceType, Guid? resourceId);
+
     /// <summary>Stages an entry for an anonymous first responder who used an emergency code.</summary>
     void RecordEmergencyAccess(Guid patientId, Guid qrCodeId);
 

@@ -14,5 +14,7 @@ public static class FileCategories
     public static bool TryParse(string? name, out FileCategory category) =>
         ByName.TryGetValue(name ?? "", out category);
 
+    public static string NameOf(FileCategory category) => JsonNamingPolicy.KebabCaseLower.ConvertName(category.ToString());
+
     public static string Message => $"Must be one of: {string.Join(", ", ByName.Keys)}.";
 }

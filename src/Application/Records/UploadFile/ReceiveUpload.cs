@@ -13,7 +13,7 @@ namespace MediVault.Application.Records.UploadFile;
 public sealed record ReceiveUpload(Stream Content, string? FileName, long MaxBytes) : ICommand<ReceivedUpload>;
 
 /// <summary>An upload whose content is staged; disposing it before the upload is committed deletes the staged blob.</summary>
-public sealed record ReceivedUpload(IStagedBlob Blob, string FileName, string ContentType, long SizeBytes, string Sha256) : IAsyncDisposable
+public sealed record ReceivedUpload(IStagedBlob Blob, string FileName, string ContentType, long SizeBytes, string Sha256, string? Sha1 = null) : IAsyncDisposable
 {
     public ValueTask DisposeAsync() => Blob.DisposeAsync();
 }
@@ -44,7 +44,7 @@ public sealed class ReceiveUploadHandler(IFileStore store) : ICommandHandler<Rec
             if (!type.AgreesWith(fileName))
                 throw new UnsupportedMediaTypeException(
                     $"The content is {type.Name}, but the file name ends in .{FileNames.ExtensionOf(fileName)}.");
-            return new ReceivedUpload(blob, fileName, type.ContentType, limited.BytesRead, inspector.Sha256Hex());
+            return new ReceivedUpload(blob, fileName, type.ContentType, limited.BytesRead, inspector.Sha256Hex(), inspector.Sha1Hex());
         }
         catch
         {

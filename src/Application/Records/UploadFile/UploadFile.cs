@@ -37,6 +37,8 @@ public sealed class UploadFileHandler(
             string.IsNullOrWhiteSpace(command.Description) ? null : command.Description.Trim(),
             command.RecordDate is { Length: > 0 } date ? DateOnly.ParseExact(date, UploadFieldsValidator.DateFormat) : null,
             received.Sha256, received.Blob.StorageKey, received.Blob.WrappedKey, clock.GetUtcNow().UtcDateTime);
+        if (received.Sha1 is { } sha1)
+            file.RecordSha1(sha1);
         db.MedicalFiles.Add(file);
         accessLog.Record(patientId, AccessAction.FileUploaded, role, "file", file.Id);
 

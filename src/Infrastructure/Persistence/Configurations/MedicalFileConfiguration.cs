@@ -18,6 +18,7 @@ internal sealed class MedicalFileConfiguration : IEntityTypeConfiguration<Medica
         builder.Ignore(f => f.Description);
         builder.Property<byte[]?>(MedicalTextSealing.DescriptionColumn);
         builder.Property(f => f.Sha256).HasMaxLength(64).IsRequired();
+        builder.Property(f => f.Sha1).HasMaxLength(40);
         builder.Property(f => f.StorageKey).HasMaxLength(64).IsRequired();
         builder.Property(f => f.LedgerHash).HasMaxLength(64);
         builder.Ignore(f => f.IsDeleted);

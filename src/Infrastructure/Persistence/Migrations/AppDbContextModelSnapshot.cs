@@ -216,6 +216,9 @@ namespace MediVault.Infrastructure.Persistence.Migrations
 
                     b.Property<byte[]>("SealedDescription")
                         .HasColumnType("BLOB");
+                    b.Property<string>("Sha1")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Sha256")
                         .IsRequired()
