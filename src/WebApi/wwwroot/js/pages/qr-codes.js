@@ -21,8 +21,8 @@ const STATUS = {
 /** The card a patient carries: what it is, who it belongs to, the QR, until when. */
 function walletCard(user, code) {
   return h('div', { class: 'wallet-card', dataset: { testid: 'wallet-card' } },
-    h('img', { src: `data:image/png;base64,${code.qrCodePng}`, alt: 'Emergency QR code', width: 144, height: 144, class: 'h-36 w-36 shrink-0' }),
-    h('div', { class: 'min-w-0 space-y-1' },
+    h('img', { src: `data:image/png;base64,${code.qrCodePng}`, alt: 'Emergency QR code', width: 144, height: 144, class: 'h-28 w-28 shrink-0 min-[400px]:h-36 min-[400px]:w-36' }),
+    h('div', { class: 'min-w-0 space-y-1 break-words' },
       h('p', { class: 'text-xs font-bold tracking-wider text-red-700 uppercase', text: 'Medical emergency' }),
       h('p', { class: 'wallet-card-name text-base leading-tight font-bold text-slate-900', text: user.fullName }),
       h('p', { class: 'text-xs leading-snug text-slate-700', text: 'Scan for blood type, allergies, medication and emergency contacts.' }),
