@@ -3,16 +3,23 @@ using MediVault.Domain.Records;
 
 namespace MediVault.Application.Records.Common;
 
-/// <summary>A medical file's metadata, as the contract describes it.</summary>
+/// <summary>
+/// A medical file's metadata, as the contract describes it. Addition (issue 15): <c>UploadedByName</c>, the name of
+/// the person who added the file when it is not its owner (a doctor), so the list can say "Added by Dr. Sharma";
+/// null when the owner uploaded it.
+/// </summary>
 public sealed record FileDto(
     Guid Id, Guid OwnerId, Guid UploadedById, string FileName, string ContentType, long SizeBytes,
     FileCategory Category, string? Description, DateOnly? RecordDate, string Sha256, DateTime UploadedAt,
-    long LedgerIndex, string LedgerHash)
+    long LedgerIndex, string LedgerHash, string? UploadedByName = null)
 {
+    /// <summary>Someone other than the owner (a doctor with a grant) added this file.</summary>
+    public bool IsAddedByAnotherPerson() => UploadedById != OwnerId;
+
     /// <summary>The projection queries use, so lists are shaped in the database.</summary>
     public static readonly Expression<Func<MedicalFile, FileDto>> Projection = f => new FileDto(
         f.Id, f.OwnerId, f.UploadedById, f.FileName, f.ContentType, f.SizeBytes, f.Category, f.Description,
-        f.RecordDate, f.Sha256, f.UploadedAt, f.LedgerIndex, f.LedgerHash);
+        f.RecordDate, f.Sha256, f.UploadedAt, f.LedgerIndex, f.LedgerHash, null);
 
     private static readonly Func<MedicalFile, FileDto> Map = Projection.Compile();
 

@@ -11,7 +11,8 @@ namespace MediVault.Application.Records.ListFiles;
 /// <summary>A patient's files, newest first; <paramref name="Q"/> searches the file name and the description.</summary>
 public sealed record ListFiles(Guid UserId, string? Category, string? Q, int Page, int PageSize) : IQuery<Paged<FileDto>>;
 
-public sealed class ListFilesHandler(IAppDbContext db, IRecordAccess access, IAccessLog accessLog) : IQueryHandler<ListFiles, Paged<FileDto>>
+public sealed class ListFilesHandler(IAppDbContext db, IRecordAccess access, IAccessLog accessLog, IUserDirectory users)
+    : IQueryHandler<ListFiles, Paged<FileDto>>
 {
     public async ValueTask<Paged<FileDto>> Handle(ListFiles query, CancellationToken cancellationToken)
     {
@@ -33,9 +34,23 @@ public sealed class ListFilesHandler(IAppDbContext db, IRecordAccess access, IAc
                 || (f.Description != null && EF.Functions.Like(f.Description, pattern, @"\")));
         }
 
-        return await files.OrderByDescending(f => f.UploadedAt).ThenByDescending(f => f.Id)
+        var page = await files.OrderByDescending(f => f.UploadedAt).ThenByDescending(f => f.Id)
             .Select(FileDto.Projection)
             .ToPageAsync(query.Page, query.PageSize, cancellationToken);
+        return await NameUploadersAsync(page, cancellationToken);
+    }
+
+    /// <summary>Files a doctor added carry the doctor's name ("Added by Dr. Sharma").</summary>
+    private async Task<Paged<FileDto>> NameUploadersAsync(Paged<FileDto> page, CancellationToken cancellationToken)
+    {
+        var uploaderIds = page.Items.Where(f => f.IsAddedByAnotherPerson()).Select(f => f.UploadedById).Distinct().ToList();
+        if (uploaderIds.Count == 0)
+            return page;
+        var uploaders = await users.FindManyAsync(uploaderIds, cancellationToken);
+        var named = page.Items
+            .Select(f => f.IsAddedByAnotherPerson() && uploaders.TryGetValue(f.UploadedById, out var uploader) ? f with { UploadedByName = uploader.FullName } : f)
+            .ToList();
+        return page with { Items = named };
     }
 
     // "50%" searches for the text "50%", not for anything starting with "50".

@@ -97,6 +97,20 @@ export function todayIso() {
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
 
+/** 'Not scanned yet', 'Scanned once', 'Scanned twice of 5', 'Scanned 3 times of 5'. */
+export function scanCount(useCount, maxUses) {
+  const count = Number(useCount) || 0;
+  const limit = maxUses ? ` of ${maxUses}` : '';
+  if (count === 0) return maxUses ? `Not scanned yet (at most ${pluralize(maxUses, 'scan')})` : 'Not scanned yet';
+  const times = count === 1 ? 'once' : count === 2 ? 'twice' : `${count} times`;
+  return `Scanned ${times}${limit}`;
+}
+
+/** One word per outcome everywhere (dashboard, access log, CSV): 'Allowed' or 'Denied'. */
+export function outcomeLabel(outcome) {
+  return outcome === 'denied' ? 'Denied' : 'Allowed';
+}
+
 export function pluralize(count, one, many = `${one}s`) {
   return `${count} ${count === 1 ? one : many}`;
 }

@@ -1,7 +1,7 @@
 // Small, accessible building blocks shared by the pages.
 import { ApiError } from './medivault-api.js';
 import { append, h, replace, uid } from './dom.js';
-import { pluralize } from './format.js';
+import { outcomeLabel, pluralize } from './format.js';
 
 export function pageHeader(title, description, ...actions) {
   return h('div', { class: 'mb-6 flex flex-wrap items-end justify-between gap-4' },
@@ -44,6 +44,11 @@ const BADGE_CLASSES = { green: 'badge-green', red: 'badge-red', amber: 'badge-am
 
 export function badge(color, text) {
   return h('span', { class: `badge ${BADGE_CLASSES[color] ?? 'badge-slate'}`, text });
+}
+
+/** The outcome of an access, in the one vocabulary the app uses: a green "Allowed" or a red "Denied". */
+export function outcomeBadge(outcome) {
+  return badge(outcome === 'denied' ? 'red' : 'green', outcomeLabel(outcome));
 }
 
 export function loading(text = 'Loading…') {

@@ -130,7 +130,7 @@ export function fileList({ patientId, canDelete = false, emptyText = 'No files y
         h('div', { class: 'flex flex-wrap items-center gap-2' },
           h('h3', { id: headingId, class: 'text-sm font-semibold break-all text-slate-900', text: file.fileName }),
           badge('blue', categoryLabel(file.category)),
-          file.uploadedById && file.uploadedById !== file.ownerId ? badge('slate', 'Added by a doctor') : null),
+          file.uploadedById && file.uploadedById !== file.ownerId ? badge('slate', file.uploadedByName ? `Added by ${file.uploadedByName}` : 'Added by a doctor') : null),
         file.description ? h('p', { class: 'mt-1 text-sm text-slate-700 break-words', text: file.description }) : null,
         h('p', { class: 'mt-1 text-xs text-slate-600', text: details.join(' · ') }),
         h('p', { class: 'mt-2 flex flex-wrap items-center gap-2 text-xs text-slate-600' }, 'Integrity:', integrity,

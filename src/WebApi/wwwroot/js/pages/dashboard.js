@@ -2,7 +2,7 @@
 import * as api from '../medivault-api.js';
 import { h, replace } from '../dom.js';
 import { CATEGORIES, actionLabel, formatBytes, formatDateTime } from '../format.js';
-import { alertBox, badge, card, describeError, emptyState, loading, pageHeader } from '../ui.js';
+import { alertBox, card, describeError, emptyState, loading, outcomeBadge, pageHeader } from '../ui.js';
 
 function statCard(label, value, note, link) {
   return h('div', { class: 'card flex flex-col gap-1' },
@@ -72,7 +72,7 @@ function activityList(entries) {
       h('div', { class: 'min-w-0 flex-1' },
         h('p', { class: 'font-medium text-slate-900', text: actionLabel(entry.action) }),
         h('p', { class: 'text-xs text-slate-600', text: `${actorText(entry)} · ${formatDateTime(entry.timestamp)}` })),
-      h('div', { class: 'shrink-0' }, entry.outcome === 'denied' ? badge('red', 'Denied') : badge('green', 'Allowed')))));
+      h('div', { class: 'shrink-0' }, outcomeBadge(entry.outcome)))));
 }
 
 export async function render(container, { user }) {

@@ -1,7 +1,7 @@
 // Emergency QR codes: generate, show, download PNG/SVG, print a wallet card, list, revoke.
 import * as api from '../medivault-api.js';
 import { h, replace } from '../dom.js';
-import { formatDateTime, pluralize } from '../format.js';
+import { formatDateTime, pluralize, scanCount } from '../format.js';
 import { badge, busy, card, confirmThenRun, describeError, emptyState, field, input, loading, messageSlot, pageHeader, select, showFormError, toast } from '../ui.js';
 
 const VALIDITY = [
@@ -108,7 +108,7 @@ export async function render(container, { user }) {
       codes.map((code) => {
         const [color, text] = STATUS[code.status] ?? ['slate', code.status];
         const name = code.label || 'Untitled code';
-        const uses = code.maxUses ? `Scanned ${code.useCount} of ${code.maxUses} times` : `Scanned ${pluralize(code.useCount, 'time')}`;
+        const uses = scanCount(code.useCount, code.maxUses);
         return h('li', { class: 'flex flex-col gap-2 p-4 sm:flex-row sm:items-center sm:justify-between', dataset: { qrId: code.id } },
           h('div', { class: 'min-w-0' },
             h('div', { class: 'flex flex-wrap items-center gap-2' },
