@@ -173,4 +173,23 @@ public sealed class AccessLogForPeopleTests(MediVaultFactory factory) : IClassFi
         await response.ShouldBeProblem(HttpStatusCode.NotFound);
         body.Should().NotContain("thyroid").And.NotContain("Bike helmet");
     }
+
+    // ---- GET /api/ledger/blocks: resourceName (issue 15)
+
+    private sealed record NamedBlock(long Index, string Kind, Guid ResourceId, string? ResourceName);
+
+    [Fact]
+    public async Task LedgerBlocks_NameTheRecordForItsOwner_NotForTheDoctor()
+    {
+        var (patient, doctor, file, code) = await ArrangeNamedRecords();
+
+        var mine = await (await patient.Client.GetAsync("/api/ledger/blocks?limit=1000")).ReadAs<List<NamedBlock>>();
+        var doctors = await (await doctor.Client.GetAsync("/api/ledger/blocks?limit=1000")).ReadAs<List<NamedBlock>>();
+
+        mine.Single(b => b.ResourceId == file.Id).ResourceName.Should().Be("thyroid-panel.pdf");
+        mine.Single(b => b.ResourceId == code.Id).ResourceName.Should().Be("Bike helmet");
+        mine.Single(b => b.Kind == "access-granted").ResourceName.Should().Be("Dr. Kavya Rao");
+        doctors.Should().Contain(b => b.ResourceId == file.Id);
+        doctors.Select(b => b.ResourceName).Should().OnlyContain(name => name == null);
+    }
 }

@@ -28,8 +28,26 @@ const ACTION_LABELS = new Map([
   ['qr-accessed', 'QR code scanned'],
   ['access-granted', 'Access granted'],
   ['access-revoked', 'Access revoked'],
+  ['records-viewed', 'Records viewed'],
   ['genesis', 'Genesis block'],
 ]);
+
+/** The actions a person can filter the access log by, in the order they think of them. */
+export const ACCESS_ACTIONS = [...ACTION_LABELS].filter(([value]) => value !== 'genesis');
+
+export const ACTOR_ROLES = [
+  ['patient', 'You (patient)'],
+  ['doctor', 'Doctor'],
+  ['emergency', 'Emergency responder'],
+  ['system', 'MediVault'],
+];
+
+/** '::1' and '127.0.0.1' are the server's own machine: say so instead of showing a loopback address. */
+export function ipLabel(ip) {
+  if (!ip) return '';
+  if (ip === '::1' || ip === '::ffff:127.0.0.1' || ip.startsWith('127.')) return 'This computer';
+  return ip;
+}
 
 export function actionLabel(value) {
   return ACTION_LABELS.get(value) ?? humanize(value);

@@ -291,6 +291,11 @@ export function getDashboardStats(userId) {
   return request('GET', `/api/dashboard/stats/${id(userId)}`);
 }
 
-export function listAccessLogs(userId, { page = 1, pageSize = 20 } = {}) {
-  return request('GET', `/api/access-logs/${id(userId)}`, { query: { page, pageSize } });
+export function listAccessLogs(userId, { page = 1, pageSize = 20, action, actorRole, outcome, from, to } = {}) {
+  return request('GET', `/api/access-logs/${id(userId)}`, { query: { page, pageSize, action, actorRole, outcome, from, to } });
+}
+
+/** The CSV download of the (filtered) access log: a plain link the browser saves with the session cookie. */
+export function accessLogCsvUrl(userId, { action, actorRole, outcome, from, to } = {}) {
+  return buildUrl(`/api/access-logs/${id(userId)}/export.csv`, { action, actorRole, outcome, from, to });
 }
