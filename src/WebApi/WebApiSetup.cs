@@ -52,7 +52,9 @@ internal static class WebApiSetup
     public static WebApplication MapWebApiEndpoints(this WebApplication app)
     {
         app.MapOpenApi("/openapi/{documentName}.json");
-        app.MapScalarApiReference("/docs", options => options.WithTitle("MediVault API").WithOpenApiRoutePattern("/openapi/{documentName}.json").DisableDefaultFonts());
+        // The reference only: no vendor "Ask AI" chat (Agent Scalar), no "Deploy"/"Generate SDK" developer toolbar.
+        app.MapScalarApiReference("/docs", options => options.WithTitle("MediVault API").WithOpenApiRoutePattern("/openapi/{documentName}.json")
+            .DisableDefaultFonts().DisableAgent().HideDeveloperTools());
         app.MapHealthEndpoints();
         app.MapConnectEndpoints();
         app.MapAuthEndpoints(app.Configuration);
