@@ -25,6 +25,8 @@ internal static class WebApiSetup
         services.AddMediVaultAuth(configuration);
         services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecuritySchemeTransformer>());
         services.AddScoped<MediVault.Application.Emergency.IEmergencyLinks, HttpEmergencyLinks>();
+        // After the database initializer (registered earlier by AddInfrastructure): the sample patient's records.
+        services.AddHostedService<SampleRecordsSeeder>();
         services.Configure<LoggerFilterOptions>(options => options.AddFilter(RequestLogScope.HostingScopeCategory, LogLevel.None));
         RequestLogScope.KeepRequestActivities();
         return services;
