@@ -3,8 +3,8 @@ using MediVault.Application.Audit;
 using MediVault.Application.Audit.ExportAccessLog;
 using MediVault.Application.Audit.GetDashboardStats;
 using MediVault.Application.Audit.ListAccessLog;
-using MediVault.WebApi.Endpoints.Csv;
 using MediVault.Application.Common.Paging;
+using MediVault.WebApi.Endpoints.Csv;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MediVault.WebApi.Endpoints;
