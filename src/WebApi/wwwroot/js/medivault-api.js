@@ -181,6 +181,22 @@ export function downloadUrl(fileId) {
   return `/api/files/download/${id(fileId)}`;
 }
 
+/**
+ * A file's content as a Blob, for the in-app preview of small images and text (issue 15). Downloads stay plain
+ * links; only a preview reads the bytes into the page, and only for files the caller chose to look at.
+ */
+export async function fetchFileContent(fileId) {
+  let response;
+  try {
+    response = await fetch(downloadUrl(fileId), { credentials: 'same-origin' });
+  } catch {
+    throw networkError();
+  }
+  if (response.status === 401) unauthorizedHandler();
+  if (!response.ok) throw await toApiError(response);
+  return response.blob();
+}
+
 export function verifyFile(fileId) {
   return request('GET', `/api/files/${id(fileId)}/verify`);
 }
