@@ -7,14 +7,27 @@ using Microsoft.AspNetCore.Connections;
 
 var builder = WebApplication.CreateBuilder(args);
 
-// Structured (JSON) console logs; each line carries the request's scope (RequestId, TraceId).
+// Production: structured (JSON) console logs, each line carrying the request's scope (RequestId, TraceId), for a log
+// collector. Development: the human-readable one-line formatter, so "Now listening on" is easy to find.
 builder.Logging.ClearProviders();
-builder.Logging.AddJsonConsole(options =>
+if (builder.Environment.IsDevelopment())
 {
-    options.IncludeScopes = true;
-    options.UseUtcTimestamp = true;
-    options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-});
+    builder.Logging.AddSimpleConsole(options =>
+    {
+        options.SingleLine = true;
+        options.UseUtcTimestamp = true;
+        options.TimestampFormat = "HH:mm:ss ";
+    });
+}
+else
+{
+    builder.Logging.AddJsonConsole(options =>
+    {
+        options.IncludeScopes = true;
+        options.UseUtcTimestamp = true;
+        options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+    });
+}
 
 // Kestrel's sockets receive into 64 KiB blocks instead of 4 KiB ones: a sixteenth of the receive calls on a large upload.
 builder.Services.AddSingleton<IMemoryPoolFactory<byte>, LargeBlockMemoryPoolFactory>();

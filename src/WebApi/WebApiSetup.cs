@@ -25,6 +25,8 @@ internal static class WebApiSetup
         services.AddMediVaultAuth(configuration);
         services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecuritySchemeTransformer>());
         services.AddScoped<MediVault.Application.Emergency.IEmergencyLinks, HttpEmergencyLinks>();
+        // After the database initializer (registered earlier by AddInfrastructure): the sample patient's records.
+        services.AddHostedService<SampleRecordsSeeder>();
         services.Configure<LoggerFilterOptions>(options => options.AddFilter(RequestLogScope.HostingScopeCategory, LogLevel.None));
         RequestLogScope.KeepRequestActivities();
         return services;
@@ -53,7 +55,9 @@ internal static class WebApiSetup
     public static WebApplication MapWebApiEndpoints(this WebApplication app)
     {
         app.MapOpenApi("/openapi/{documentName}.json");
-        app.MapScalarApiReference("/docs", options => options.WithTitle("MediVault API").WithOpenApiRoutePattern("/openapi/{documentName}.json").DisableDefaultFonts());
+        // The reference only: no vendor "Ask AI" chat (Agent Scalar), no "Deploy"/"Generate SDK" developer toolbar.
+        app.MapScalarApiReference("/docs", options => options.WithTitle("MediVault API").WithOpenApiRoutePattern("/openapi/{documentName}.json")
+            .DisableDefaultFonts().DisableAgent().HideDeveloperTools());
         app.MapHealthEndpoints();
         app.MapConnectEndpoints();
         app.MapAuthEndpoints(app.Configuration);

@@ -78,4 +78,15 @@ public sealed class FrontendTests(MediVaultFactory factory) : IClassFixture<Medi
         var policy = response.Headers.GetValues("Content-Security-Policy").Single();
         policy.Should().Contain("script-src 'self' 'unsafe-inline'").And.Contain("frame-ancestors 'none'").And.Contain("connect-src 'self'");
     }
+
+    [Fact]
+    public async Task ApiReference_HidesTheVendorsAiChatAndDeveloperToolbar()
+    {
+        using var client = api.Anonymous();
+
+        var html = await (await client.GetAsync("/docs/")).Content.ReadAsStringAsync();
+
+        html.Should().MatchRegex(@"""showDeveloperTools""\s*:\s*""never""", "no Deploy / Generate SDK toolbar");
+        html.Should().MatchRegex(@"""agent""\s*:\s*\{\s*""disabled""\s*:\s*true", "no Ask AI chat");
+    }
 }

@@ -140,6 +140,21 @@ public sealed class SharingStoryTests(MediVaultFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public async Task DoctorsUpload_IsListedWithTheDoctorsName_TheOwnersWithout()
+    {
+        var patient = await api.RegisterPatient();
+        var doctor = await api.RegisterDoctor("Dr. Meera Iyer");
+        await patient.GrantAccessTo(doctor);
+        await patient.Upload(SampleFiles.Pdf(), "mine.pdf");
+        await doctor.Upload(SampleFiles.Pdf(), "rx.pdf", ("category", "prescription"), ("patientId", patient.Id.ToString()));
+
+        var files = (await (await patient.Client.GetAsync($"/api/files/{patient.Id}")).ReadAs<FilePage>()).Items;
+
+        files.Single(f => f.FileName == "rx.pdf").UploadedByName.Should().Be("Dr. Meera Iyer");
+        files.Single(f => f.FileName == "mine.pdf").UploadedByName.Should().BeNull();
+    }
+
+    [Fact]
     public async Task Patient_OnDoctorOnlyEndpoints_Gets403()
     {
         var patient = await api.RegisterPatient();

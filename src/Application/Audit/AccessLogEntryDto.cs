@@ -15,13 +15,20 @@ namespace MediVault.Application.Audit;
 /// <param name="IpAddress">The client's address.</param>
 /// <param name="UserAgent">The client's User-Agent header.</param>
 /// <param name="Outcome"><c>success</c>, or <c>denied</c> for a refused attempt.</param>
+/// <param name="ResourceName">
+/// Addition (issue 15): what the resource is called — the file's name, the QR code's label, the doctor of a grant.
+/// Resolved for the patient who owns the log only; null for anyone else and for resources without a name.
+/// </param>
+/// <param name="Device">Addition (issue 15): the user agent in words ("Chrome on Linux"), or null without one.</param>
 public sealed record AccessLogEntryDto(
     Guid Id, DateTime Timestamp, AccessAction Action, Guid? ActorId, string ActorName, ActorRole ActorRole,
-    string ResourceType, Guid? ResourceId, string? IpAddress, string? UserAgent, AccessOutcome Outcome)
+    string ResourceType, Guid? ResourceId, string? IpAddress, string? UserAgent, AccessOutcome Outcome,
+    string? ResourceName = null, string? Device = null)
 {
     /// <summary>The projection the database runs, so a page of entries is read without loading whole rows.</summary>
     public static Expression<Func<AccessLogEntry, AccessLogEntryDto>> Projection { get; } = e => new AccessLogEntryDto(
-        e.Id, e.Timestamp, e.Action, e.ActorId, e.ActorName, e.ActorRole, e.ResourceType, e.ResourceId, e.IpAddress, e.UserAgent, e.Outcome);
+        e.Id, e.Timestamp, e.Action, e.ActorId, e.ActorName, e.ActorRole, e.ResourceType, e.ResourceId, e.IpAddress, e.UserAgent, e.Outcome,
+        null, null);
 }
 
 /// <summary>The order the log is read in: newest first; ids (version 7, time-ordered) break ties.</summary>

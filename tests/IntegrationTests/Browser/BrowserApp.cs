@@ -116,10 +116,12 @@ public sealed class BrowserApp : IAsyncLifetime, IDisposable
     }
 }
 
-/// <summary>The two sizes every page is checked at.</summary>
+/// <summary>The sizes pages are checked at: every page at small phone, phone and desktop; the menu also at tablet.</summary>
 public sealed record Viewport(string Name, int Width, int Height, bool IsMobile)
 {
+    public static readonly Viewport SmallPhone = new("small-phone", 320, 640, true);
     public static readonly Viewport Phone = new("phone", 390, 844, true);
+    public static readonly Viewport Tablet = new("tablet", 768, 1024, true);
     public static readonly Viewport Desktop = new("desktop", 1280, 800, false);
 }
 

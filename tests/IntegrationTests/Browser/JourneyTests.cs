@@ -101,7 +101,7 @@ public sealed class JourneyTests(BrowserApp app)
 
         // The patient sees the prescription in the vault and the doctor's access in the log.
         await ui.GotoAsync("/records", "Records");
-        await Expect(FileItem(ui, "amoxicillin.pdf")).ToContainTextAsync("Added by a doctor");
+        await Expect(FileItem(ui, "amoxicillin.pdf")).ToContainTextAsync("Added by Dr. Arjun Sharma");
         await ui.GotoAsync("/access-log", "Access log");
         var doctorRows = ui.Main.GetByRole(AriaRole.Row).Filter(new() { HasText = "Dr. Arjun Sharma" });
         await Expect(doctorRows.Filter(new() { HasText = "File uploaded" }).First).ToContainTextAsync("Doctor");

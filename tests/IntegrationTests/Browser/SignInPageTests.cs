@@ -171,7 +171,7 @@ public sealed class SignInPageTests(BrowserApp app)
         await ui.Main.GetByRole(AriaRole.Button, new() { Name = "Change password" }).ClickAsync();
         await Expect(ui.Main.GetByText("Your password is changed.", new() { Exact = false })).ToBeVisibleAsync();
 
-        await ui.Page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await ui.SignOutAsync();
         await ui.SignInAsync(patient.Email, "Sunflower-Meadow-2026", "Welcome, Maria López García");
         ui.AssertNoScriptProblems();
     }

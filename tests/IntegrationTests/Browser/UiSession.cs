@@ -74,6 +74,51 @@ public sealed class UiSession : IAsyncDisposable
         blocking.Select(v => v.Id).Should().BeEmpty(report.ToString());
     }
 
+    /// <summary>
+    /// Fails when the page is wider than the viewport (something would scroll sideways), or when an element's content
+    /// spills out of its own box (text wider than its card) without the element choosing to scroll or clip it.
+    /// </summary>
+    public async Task AssertFitsViewportAsync(string pageName)
+    {
+        var problems = await Page.EvaluateAsync<string[]>(FitsViewportScript);
+        problems.Should().BeEmpty($"{pageName} must fit a {Viewport.Width} px wide viewport without sideways scrolling or overflowing text");
+    }
+
+    private const string FitsViewportScript = """
+        () => {
+          const problems = [];
+          const width = document.documentElement.clientWidth;
+          if (document.documentElement.scrollWidth > width + 1)
+            problems.push(`the page is ${document.documentElement.scrollWidth}px wide in a ${width}px viewport`);
+          const describe = (el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+            (typeof el.className === 'string' && el.className ? '.' + el.className.trim().split(/\s+/).slice(0, 3).join('.') : '') +
+            ' "' + (el.textContent || '').trim().slice(0, 40) + '"';
+          for (const el of document.querySelectorAll('body *')) {
+            if (el.closest('[hidden], dialog:not([open]), #print-root, svg')) continue;
+            const style = getComputedStyle(el);
+            if (style.display === 'none' || style.display === 'inline' || style.display === 'contents') continue;
+            if (style.position === 'fixed' || style.visibility === 'hidden') continue;
+            const rect = el.getBoundingClientRect();
+            if (rect.width === 0 || rect.height === 0) continue;
+            if (rect.right > width + 1 && !el.closest('.overflow-x-auto, .overflow-hidden, .truncate, .sr-only'))
+              problems.push(`${describe(el)} reaches ${Math.round(rect.right)}px`);
+            else if (style.overflowX === 'visible' && el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0 &&
+                     !el.closest('.overflow-x-auto, .sr-only'))
+              problems.push(`${describe(el)} overflows its box (${el.scrollWidth}px in ${el.clientWidth}px)`);
+          }
+          return problems.slice(0, 10);
+        }
+        """;
+
+    /// <summary>Signs out with the header's button, or on a phone with the one in the menu.</summary>
+    public async Task SignOutAsync()
+    {
+        var menu = Page.GetByRole(AriaRole.Button, new() { Name = "Menu" });
+        if (await menu.IsVisibleAsync())
+            await menu.ClickAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+    }
+
     /// <summary>No uncaught script error and nothing blocked by the Content-Security-Policy so far.</summary>
     public void AssertNoScriptProblems() =>
         scriptProblems.Should().BeEmpty("the page must run without script errors and within its Content-Security-Policy");

@@ -105,7 +105,7 @@ public sealed record EmergencyAccessAnswer(
 
 public sealed record AccessLogEntryAnswer(
     Guid Id, DateTime Timestamp, string Action, Guid? ActorId, string ActorName, string ActorRole, string ResourceType,
-    Guid? ResourceId, string? IpAddress, string? UserAgent, string Outcome);
+    Guid? ResourceId, string? IpAddress, string? UserAgent, string Outcome, string? ResourceName = null, string? Device = null);
 
 public sealed record StatsAnswer(
     int TotalFiles, long TotalSizeBytes, Dictionary<string, int> FilesByCategory, int ActiveQrCodes,

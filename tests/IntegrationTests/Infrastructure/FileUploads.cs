@@ -6,7 +6,8 @@ namespace MediVault.IntegrationTests.Infrastructure;
 /// <summary>The file answer of the contract (Medical files).</summary>
 public sealed record FileAnswer(
     Guid Id, Guid OwnerId, Guid UploadedById, string FileName, string ContentType, long SizeBytes, string Category,
-    string? Description, string? RecordDate, string Sha256, DateTime UploadedAt, long LedgerIndex, string LedgerHash);
+    string? Description, string? RecordDate, string Sha256, DateTime UploadedAt, long LedgerIndex, string LedgerHash,
+    string? UploadedByName = null);
 
 public sealed record FilePage(List<FileAnswer> Items, int Page, int PageSize, int TotalCount);
 

@@ -1,5 +1,6 @@
 using Mediator;
 using MediVault.Application.Common.Abstractions;
+using MediVault.Application.Common.Naming;
 using MediVault.Application.Ledger.Common;
 using MediVault.Domain.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -12,7 +13,7 @@ namespace MediVault.Application.Ledger.ListLedgerBlocks;
 /// </summary>
 public sealed record ListLedgerBlocks(long From, int Limit) : IQuery<IReadOnlyList<BlockDto>>;
 
-public sealed class ListLedgerBlocksHandler(IAppDbContext db, ICurrentUser currentUser, TimeProvider clock)
+public sealed class ListLedgerBlocksHandler(IAppDbContext db, ICurrentUser currentUser, IUserDirectory users, TimeProvider clock)
     : IQueryHandler<ListLedgerBlocks, IReadOnlyList<BlockDto>>
 {
     public async ValueTask<IReadOnlyList<BlockDto>> Handle(ListLedgerBlocks query, CancellationToken cancellationToken)
@@ -29,11 +30,26 @@ public sealed class ListLedgerBlocksHandler(IAppDbContext db, ICurrentUser curre
                 .ToListAsync(cancellationToken));
         }
 
-        return await db.LedgerBlocks.AsNoTracking()
+        var blocks = await db.LedgerBlocks.AsNoTracking()
             .Where(b => b.Index >= query.From && subjects.Contains(b.SubjectId))
             .OrderBy(b => b.Index)
             .Take(query.Limit)
             .Select(BlockDto.Projection)
             .ToListAsync(cancellationToken);
+        return await NameOwnRecordsAsync(callerId, blocks, cancellationToken);
     }
+
+    /// <summary>Names the caller's own records (issue 15); a doctor's blocks about patients stay unnamed.</summary>
+    private async Task<IReadOnlyList<BlockDto>> NameOwnRecordsAsync(Guid callerId, List<BlockDto> blocks, CancellationToken cancellationToken)
+    {
+        if (currentUser.AccountType != AccountType.Patient)
+            return blocks;
+        var ids = new RecordIds(
+            IdsOf(blocks, b => b.IsAboutAFile()), IdsOf(blocks, b => b.IsAboutAQrCode()), IdsOf(blocks, b => b.IsAboutAGrant()));
+        var names = await OwnedRecordNames.FindAsync(db, users, callerId, ids, cancellationToken);
+        return [.. blocks.Select(b => names.TryGetValue(b.ResourceId, out var name) ? b with { ResourceName = name } : b)];
+    }
+
+    private static List<Guid> IdsOf(List<BlockDto> blocks, Func<BlockDto, bool> about) =>
+        [.. blocks.Where(about).Select(b => b.ResourceId).Distinct()];
 }

@@ -2,12 +2,19 @@ using MediVault.Domain.Records;
 
 namespace MediVault.Application.Records.Common;
 
-/// <summary>A medical file's metadata, as the contract describes it.</summary>
+/// <summary>
+/// A medical file's metadata, as the contract describes it. Addition (issue 15): <c>UploadedByName</c>, the name of
+/// the person who added the file when it is not its owner (a doctor), so the list can say "Added by Dr. Sharma";
+/// null when the owner uploaded it.
+/// </summary>
 public sealed record FileDto(
     Guid Id, Guid OwnerId, Guid UploadedById, string FileName, string ContentType, long SizeBytes,
     FileCategory Category, string? Description, DateOnly? RecordDate, string Sha256, DateTime UploadedAt,
-    long LedgerIndex, string LedgerHash)
+    long LedgerIndex, string LedgerHash, string? UploadedByName = null)
 {
+    /// <summary>Someone other than the owner (a doctor with a grant) added this file.</summary>
+    public bool IsAddedByAnotherPerson() => UploadedById != OwnerId;
+
     /// <summary>
     /// From a materialized file: the description is stored sealed and is opened as the row is read, so it cannot be
     /// projected in the database.

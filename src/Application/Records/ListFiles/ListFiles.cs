@@ -12,7 +12,8 @@ namespace MediVault.Application.Records.ListFiles;
 /// <summary>A patient's files, newest first; <paramref name="Q"/> searches the file name and the description.</summary>
 public sealed record ListFiles(Guid UserId, string? Category, string? Q, int Page, int PageSize) : IQuery<Paged<FileDto>>;
 
-public sealed class ListFilesHandler(IAppDbContext db, IRecordAccess access, IAccessLog accessLog) : IQueryHandler<ListFiles, Paged<FileDto>>
+public sealed class ListFilesHandler(IAppDbContext db, IRecordAccess access, IAccessLog accessLog, IUserDirectory users)
+    : IQueryHandler<ListFiles, Paged<FileDto>>
 {
     public async ValueTask<Paged<FileDto>> Handle(ListFiles query, CancellationToken cancellationToken)
     {
@@ -32,15 +33,29 @@ public sealed class ListFilesHandler(IAppDbContext db, IRecordAccess access, IAc
         if (string.IsNullOrWhiteSpace(query.Q))
         {
             var page = await files.ToPageAsync(query.Page, query.PageSize, cancellationToken);
-            return new Paged<FileDto>(page.Items.Select(FileDto.From).ToList(), page.Page, page.PageSize, page.TotalCount);
+            return await NameUploadersAsync(
+                new Paged<FileDto>(page.Items.Select(FileDto.From).ToList(), page.Page, page.PageSize, page.TotalCount), cancellationToken);
         }
 
         // Descriptions are stored sealed (docs/storage.md), so the search runs over the patient's opened rows, not in SQL.
         var text = query.Q.Trim();
         var matches = (await files.ToListAsync(cancellationToken)).Where(f => Mentions(f, text)).ToList();
-        return new Paged<FileDto>(
+        return await NameUploadersAsync(new Paged<FileDto>(
             matches.Skip((query.Page - 1) * query.PageSize).Take(query.PageSize).Select(FileDto.From).ToList(),
-            query.Page, query.PageSize, matches.Count);
+            query.Page, query.PageSize, matches.Count), cancellationToken);
+    }
+
+    /// <summary>Files a doctor added carry the doctor's name ("Added by Dr. Sharma").</summary>
+    private async Task<Paged<FileDto>> NameUploadersAsync(Paged<FileDto> page, CancellationToken cancellationToken)
+    {
+        var uploaderIds = page.Items.Where(f => f.IsAddedByAnotherPerson()).Select(f => f.UploadedById).Distinct().ToList();
+        if (uploaderIds.Count == 0)
+            return page;
+        var uploaders = await users.FindManyAsync(uploaderIds, cancellationToken);
+        var named = page.Items
+            .Select(f => f.IsAddedByAnotherPerson() && uploaders.TryGetValue(f.UploadedById, out var uploader) ? f with { UploadedByName = uploader.FullName } : f)
+            .ToList();
+        return page with { Items = named };
     }
 
     /// <summary>The text appears in the file name or the description, ignoring case; <c>%</c> and <c>_</c> are plain characters.</summary>

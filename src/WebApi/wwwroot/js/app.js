@@ -41,19 +41,44 @@ const NAV = {
 };
 
 const nav = document.getElementById('app-nav');
+const menuButton = document.getElementById('menu-button');
 const accountArea = document.getElementById('account-area');
 const main = document.getElementById('main');
+
+// Below 768px the menu is a panel under the header, opened by the "Menu" button: every destination is one tap
+// away and nothing scrolls sideways. From 768px it is the side bar and the button is hidden.
+function setMenuOpen(open) {
+  menuButton.setAttribute('aria-expanded', open ? 'true' : 'false');
+  nav.classList.toggle('max-md:hidden', !open);
+}
+
+menuButton.addEventListener('click', () => setMenuOpen(menuButton.getAttribute('aria-expanded') !== 'true'));
+// A tap on a destination closes the menu, even when it is the page already shown (no route change follows).
+nav.addEventListener('click', (event) => {
+  if (event.target instanceof Element && event.target.closest('a')) setMenuOpen(false);
+});
+document.addEventListener('keydown', (event) => {
+  if (event.key === 'Escape' && menuButton.getAttribute('aria-expanded') === 'true') {
+    setMenuOpen(false);
+    menuButton.focus();
+  }
+});
 
 function drawNav(route) {
   const user = getUser();
   const items = user ? NAV[user.accountType] ?? [] : [];
   nav.hidden = items.length === 0;
+  menuButton.hidden = items.length === 0;
+  setMenuOpen(false);
   const current = route?.navAs ?? route?.path ?? parseHash().path;
-  replace(nav, h('ul', { class: 'flex gap-1 overflow-x-auto md:flex-col md:overflow-visible' },
-    items.map(([path, label]) => h('li', { class: 'shrink-0' },
-      h('a', { href: `#${path}`, class: 'nav-link', 'aria-current': path === current ? 'page' : null, text: label })))));
-  // On a phone the menu scrolls sideways: keep the current page's link in view.
-  nav.querySelector('[aria-current="page"]')?.scrollIntoView({ block: 'nearest', inline: 'center' });
+  replace(nav,
+    h('ul', { class: 'flex flex-col gap-1' },
+      items.map(([path, label]) => h('li', {},
+        h('a', { href: `#${path}`, class: 'nav-link', 'aria-current': path === current ? 'page' : null, text: label })))),
+    user ? h('div', { class: 'mt-2 border-t border-slate-200 px-3 pt-3 pb-1 md:hidden' },
+      h('p', { class: 'truncate text-sm font-semibold text-slate-900', text: user.fullName }),
+      h('p', { class: 'mb-3 truncate text-xs text-slate-600', text: user.email }),
+      h('button', { type: 'button', class: 'btn btn-secondary btn-small', text: 'Sign out', onClick: signOut })) : null);
 }
 
 async function signOut() {
@@ -71,16 +96,16 @@ function drawAccount() {
   const user = getUser();
   if (!user) {
     replace(accountArea,
-      h('a', { href: '#/sign-in', class: 'btn btn-secondary btn-small', text: 'Sign in' }),
-      h('a', { href: '#/register', class: 'btn btn-primary btn-small', text: 'Create account' }));
+      h('a', { href: '#/sign-in', class: 'btn btn-secondary btn-small whitespace-nowrap', text: 'Sign in' }),
+      h('a', { href: '#/register', class: 'btn btn-primary btn-small whitespace-nowrap', text: 'Create account' }));
     return;
   }
   replace(accountArea,
-    h('div', { class: 'hidden text-right sm:block' },
-      h('p', { class: 'text-sm font-semibold text-slate-900', text: user.fullName }),
-      h('p', { class: 'text-xs text-slate-600', text: user.email })),
+    h('div', { class: 'hidden min-w-0 text-right lg:block' },
+      h('p', { class: 'truncate text-sm font-semibold text-slate-900', text: user.fullName }),
+      h('p', { class: 'truncate text-xs text-slate-600', text: user.email })),
     badge(user.accountType === 'doctor' ? 'blue' : 'green', user.accountType === 'doctor' ? 'Doctor' : 'Patient'),
-    h('button', { type: 'button', class: 'btn btn-secondary btn-small', text: 'Sign out', onClick: signOut }));
+    h('button', { type: 'button', class: 'btn btn-secondary btn-small max-md:hidden', text: 'Sign out', onClick: signOut }));
 }
 
 // The skip link jumps to the page content without touching the route (the hash belongs to the router).

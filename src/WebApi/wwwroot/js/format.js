@@ -28,8 +28,26 @@ const ACTION_LABELS = new Map([
   ['qr-accessed', 'QR code scanned'],
   ['access-granted', 'Access granted'],
   ['access-revoked', 'Access revoked'],
+  ['records-viewed', 'Records viewed'],
   ['genesis', 'Genesis block'],
 ]);
+
+/** The actions a person can filter the access log by, in the order they think of them. */
+export const ACCESS_ACTIONS = [...ACTION_LABELS].filter(([value]) => value !== 'genesis');
+
+export const ACTOR_ROLES = [
+  ['patient', 'You (patient)'],
+  ['doctor', 'Doctor'],
+  ['emergency', 'Emergency responder'],
+  ['system', 'MediVault'],
+];
+
+/** '::1' and '127.0.0.1' are the server's own machine: say so instead of showing a loopback address. */
+export function ipLabel(ip) {
+  if (!ip) return '';
+  if (ip === '::1' || ip === '::ffff:127.0.0.1' || ip.startsWith('127.')) return 'This computer';
+  return ip;
+}
 
 export function actionLabel(value) {
   return ACTION_LABELS.get(value) ?? humanize(value);
@@ -95,6 +113,20 @@ export function todayIso() {
   const now = new Date();
   const pad = (n) => String(n).padStart(2, '0');
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+/** 'Not scanned yet', 'Scanned once', 'Scanned twice of 5', 'Scanned 3 times of 5'. */
+export function scanCount(useCount, maxUses) {
+  const count = Number(useCount) || 0;
+  const limit = maxUses ? ` of ${maxUses}` : '';
+  if (count === 0) return maxUses ? `Not scanned yet (at most ${pluralize(maxUses, 'scan')})` : 'Not scanned yet';
+  const times = count === 1 ? 'once' : count === 2 ? 'twice' : `${count} times`;
+  return `Scanned ${times}${limit}`;
+}
+
+/** One word per outcome everywhere (dashboard, access log, CSV): 'Allowed' or 'Denied'. */
+export function outcomeLabel(outcome) {
+  return outcome === 'denied' ? 'Denied' : 'Allowed';
 }
 
 export function pluralize(count, one, many = `${one}s`) {

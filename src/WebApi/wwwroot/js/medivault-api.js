@@ -181,6 +181,22 @@ export function downloadUrl(fileId) {
   return `/api/files/download/${id(fileId)}`;
 }
 
+/**
+ * A file's content as a Blob, for the in-app preview of small images and text (issue 15). Downloads stay plain
+ * links; only a preview reads the bytes into the page, and only for files the caller chose to look at.
+ */
+export async function fetchFileContent(fileId) {
+  let response;
+  try {
+    response = await fetch(downloadUrl(fileId), { credentials: 'same-origin' });
+  } catch {
+    throw networkError();
+  }
+  if (response.status === 401) unauthorizedHandler();
+  if (!response.ok) throw await toApiError(response);
+  return response.blob();
+}
+
 export function verifyFile(fileId) {
   return request('GET', `/api/files/${id(fileId)}/verify`);
 }
@@ -301,6 +317,11 @@ export function getDashboardStats(userId) {
   return request('GET', `/api/dashboard/stats/${id(userId)}`);
 }
 
-export function listAccessLogs(userId, { page = 1, pageSize = 20 } = {}) {
-  return request('GET', `/api/access-logs/${id(userId)}`, { query: { page, pageSize } });
+export function listAccessLogs(userId, { page = 1, pageSize = 20, action, actorRole, outcome, from, to } = {}) {
+  return request('GET', `/api/access-logs/${id(userId)}`, { query: { page, pageSize, action, actorRole, outcome, from, to } });
+}
+
+/** The CSV download of the (filtered) access log: a plain link the browser saves with the session cookie. */
+export function accessLogCsvUrl(userId, { action, actorRole, outcome, from, to } = {}) {
+  return buildUrl(`/api/access-logs/${id(userId)}/export.csv`, { action, actorRole, outcome, from, to });
 }

@@ -1,7 +1,8 @@
 // Small, accessible building blocks shared by the pages.
 import { ApiError } from './medivault-api.js';
 import { append, h, replace, uid } from './dom.js';
-import { pluralize } from './format.js';
+import { outcomeLabel, pluralize } from './format.js';
+import { plainWords } from './validation.js';
 
 export function pageHeader(title, description, ...actions) {
   return h('div', { class: 'mb-6 flex flex-wrap items-end justify-between gap-4' },
@@ -26,12 +27,18 @@ export function alertBox(kind, message, ...extra) {
     typeof message === 'string' ? h('p', { text: message }) : message, extra);
 }
 
-/** A slot that shows one alert at a time. */
+/**
+ * A slot that shows one alert at a time. Showing a message also clears every other slot on the page and any toast
+ * still on screen, so a success and an error are never shown at once (a page with two forms, a toast from an
+ * earlier save).
+ */
 export function messageSlot() {
-  const slot = h('div', { class: 'empty:hidden mb-4' });
+  const slot = h('div', { class: 'empty:hidden mb-4', dataset: { messageSlot: '' } });
   return {
     element: slot,
     show(kind, message, ...extra) {
+      for (const other of document.querySelectorAll('[data-message-slot]')) if (other !== slot) other.replaceChildren();
+      clearToasts();
       replace(slot, alertBox(kind, message, ...extra));
     },
     clear() {
@@ -44,6 +51,11 @@ const BADGE_CLASSES = { green: 'badge-green', red: 'badge-red', amber: 'badge-am
 
 export function badge(color, text) {
   return h('span', { class: `badge ${BADGE_CLASSES[color] ?? 'badge-slate'}`, text });
+}
+
+/** The outcome of an access, in the one vocabulary the app uses: a green "Allowed" or a red "Denied". */
+export function outcomeBadge(outcome) {
+  return badge(outcome === 'denied' ? 'red' : 'green', outcomeLabel(outcome));
 }
 
 export function loading(text = 'Loading…') {
@@ -130,13 +142,12 @@ export function showFieldErrors(form, errors) {
   const unclaimed = [];
   let first = null;
   for (const [key, messages] of Object.entries(errors ?? {})) {
-    const text = [].concat(messages).join(' ');
     const control = controls.get(normalizeFieldKey(key));
     if (control) {
-      setFieldError(control, text);
+      setFieldError(control, [].concat(messages).map((m) => plainWords(m, key)).join(' '));
       first ??= control;
     } else {
-      unclaimed.push(text);
+      unclaimed.push([].concat(messages).join(' '));
     }
   }
   first?.focus();
@@ -245,6 +256,24 @@ export async function confirmThenRun(question, action, doneMessage) {
     toast(describeError(error), 'error');
     return false;
   }
+}
+
+/** Removes the toasts still on screen (a new message replaces what they said). */
+export function clearToasts() {
+  document.getElementById('toast-region')?.replaceChildren();
+}
+
+/**
+ * Shows the client-side check failures ([[control, message], …]) at their fields and a summary in the slot; focuses
+ * the first. Returns true when there were failures.
+ */
+export function showCheckFailures(form, slot, failures) {
+  clearFieldErrors(form);
+  if (!failures.length) return false;
+  for (const [control, message] of failures) setFieldError(control, message);
+  slot.show('error', failures.length === 1 ? 'Please correct the field marked below.' : 'Please correct the fields marked below.');
+  failures[0][0].focus();
+  return true;
 }
 
 /** A short message in the corner, announced by the polite live region it sits in. */

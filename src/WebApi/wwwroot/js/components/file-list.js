@@ -3,6 +3,7 @@ import * as api from '../medivault-api.js';
 import { h, replace, uid } from '../dom.js';
 import { CATEGORIES, categoryLabel, formatBytes, formatDate, formatDateTime } from '../format.js';
 import { badge, confirmDialog, describeError, emptyState, loading, messageSlot, pager, toast } from '../ui.js';
+import { canPreview, openPreview } from './preview.js';
 
 const PAGE_SIZE = 10;
 /** Files up to this size are verified as soon as they are listed; bigger ones on request (verify re-reads them whole). */
@@ -108,7 +109,10 @@ export function fileList({ patientId, canDelete = false, emptyText = 'No files y
       'aria-describedby': headingId,
       text: 'Download',
     });
-    const actions = h('div', { class: 'flex flex-wrap items-center gap-2' }, download);
+    const preview = canPreview(file)
+      ? h('button', { type: 'button', class: 'btn btn-secondary btn-small', 'aria-describedby': headingId, text: 'Preview', onClick: () => openPreview(file) })
+      : null;
+    const actions = h('div', { class: 'flex flex-wrap items-center gap-2' }, preview, download);
     if (canDelete) {
       actions.append(h('button', {
         type: 'button',
@@ -130,7 +134,7 @@ export function fileList({ patientId, canDelete = false, emptyText = 'No files y
         h('div', { class: 'flex flex-wrap items-center gap-2' },
           h('h3', { id: headingId, class: 'text-sm font-semibold break-all text-slate-900', text: file.fileName }),
           badge('blue', categoryLabel(file.category)),
-          file.uploadedById && file.uploadedById !== file.ownerId ? badge('slate', 'Added by a doctor') : null),
+          file.uploadedById && file.uploadedById !== file.ownerId ? badge('slate', file.uploadedByName ? `Added by ${file.uploadedByName}` : 'Added by a doctor') : null),
         file.description ? h('p', { class: 'mt-1 text-sm text-slate-700 break-words', text: file.description }) : null,
         h('p', { class: 'mt-1 text-xs text-slate-600', text: details.join(' · ') }),
         h('p', { class: 'mt-2 flex flex-wrap items-center gap-2 text-xs text-slate-600' }, 'Integrity:', integrity,

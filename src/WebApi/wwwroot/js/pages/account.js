@@ -4,8 +4,11 @@ import { h, replace } from '../dom.js';
 import { formatDateTime } from '../format.js';
 import { isDoctor, setUser } from '../session.js';
 import {
-  busy, card, clearFieldErrors, confirmThenRun, emptyState, field, input, loading, messageSlot, pageHeader, setFieldError, showFormError, toast,
+  busy, card, clearFieldErrors, confirmThenRun, emptyState, field, input, loading, messageSlot, pageHeader, setFieldError, showCheckFailures,
+  showFormError, toast,
 } from '../ui.js';
+// issue 15: client-side checks mirroring the server's rules
+import { checks, validate } from '../validation.js';
 
 function profileForm(user) {
   const slot = messageSlot();
@@ -26,12 +29,13 @@ function profileForm(user) {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     slot.clear();
-    clearFieldErrors(form);
-    if (!fullName.value.trim()) {
-      setFieldError(fullName, 'Enter your full name.');
-      fullName.focus();
-      return;
-    }
+    // issue 15 (begin): the server's rules, checked first, at the fields
+    const failures = validate([
+      [fullName, checks.required('your full name'), checks.maxLength(200)],
+      ...(specialty ? [[specialty, checks.maxLength(100)]] : []),
+    ]);
+    if (showCheckFailures(form, slot, failures)) return;
+    // issue 15 (end)
     await busy(submit, 'Saving…', async () => {
       try {
         const updated = await api.updateMe({ fullName: fullName.value.trim(), specialty: specialty ? specialty.value.trim() || undefined : undefined });
@@ -59,13 +63,13 @@ function passwordForm() {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     slot.clear();
-    clearFieldErrors(form);
-    if (!current.value || next.value.length < 8) {
-      if (!current.value) setFieldError(current, 'Enter your current password.');
-      if (next.value.length < 8) setFieldError(next, 'Use at least 8 characters.');
-      (current.value ? next : current).focus();
-      return;
-    }
+    // issue 15 (begin): the server's rules, checked first, at the fields
+    const failures = validate([
+      [current, checks.required('your current password')],
+      [next, checks.required('a new password'), checks.minLength(8), checks.maxLength(128)],
+    ]);
+    if (showCheckFailures(form, slot, failures)) return;
+    // issue 15 (end)
     await busy(submit, 'Changing…', async () => {
       try {
         await api.changePassword(current.value, next.value);

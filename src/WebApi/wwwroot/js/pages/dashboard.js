@@ -2,12 +2,12 @@
 import * as api from '../medivault-api.js';
 import { h, replace } from '../dom.js';
 import { CATEGORIES, actionLabel, formatBytes, formatDateTime } from '../format.js';
-import { alertBox, badge, card, describeError, emptyState, loading, pageHeader } from '../ui.js';
+import { alertBox, card, describeError, emptyState, loading, outcomeBadge, pageHeader } from '../ui.js';
 
 function statCard(label, value, note, link) {
   return h('div', { class: 'card flex flex-col gap-1' },
     h('p', { class: 'text-sm font-medium text-slate-600', text: label }),
-    h('p', { class: 'text-2xl font-bold tracking-tight text-slate-900', text: value }),
+    h('p', { class: 'text-xl font-bold tracking-tight break-words text-slate-900 sm:text-2xl', text: value }),
     note ? h('p', { class: 'text-xs text-slate-600', text: note }) : null,
     link ? h('a', { href: link[0], class: 'mt-auto pt-2 text-sm font-semibold', text: link[1] }) : null);
 }
@@ -25,8 +25,8 @@ function categoryChart(filesByCategory) {
 
   const summary = counts.filter(([, n]) => n > 0).map(([label, n]) => `${label}: ${n}`).join(', ');
   const canvas = h('canvas', { role: 'img', 'aria-label': `Bar chart of files by category. ${summary}.` }, summary);
-  const element = h('div', { class: 'grid gap-6 lg:grid-cols-[1fr_14rem]' },
-    h('div', { class: 'relative h-64' }, canvas),
+  const element = h('div', { class: 'grid gap-6 lg:grid-cols-[minmax(0,1fr)_14rem]' },
+    h('div', { class: 'relative h-64 min-w-0' }, canvas),
     h('table', { class: 'data-table self-start' },
       h('caption', { class: 'sr-only', text: 'Files by category' }),
       h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: 'Category' }), h('th', { scope: 'col', class: 'text-right', text: 'Files' }))),
@@ -72,7 +72,7 @@ function activityList(entries) {
       h('div', { class: 'min-w-0 flex-1' },
         h('p', { class: 'font-medium text-slate-900', text: actionLabel(entry.action) }),
         h('p', { class: 'text-xs text-slate-600', text: `${actorText(entry)} · ${formatDateTime(entry.timestamp)}` })),
-      h('div', { class: 'shrink-0' }, entry.outcome === 'denied' ? badge('red', 'Denied') : badge('green', 'Allowed')))));
+      h('div', { class: 'shrink-0' }, outcomeBadge(entry.outcome)))));
 }
 
 export async function render(container, { user }) {
@@ -90,7 +90,7 @@ export async function render(container, { user }) {
   replace(container,
     pageHeader(`Welcome, ${user.fullName}`, 'Your vault at a glance.',
       h('a', { href: '#/records', class: 'btn btn-primary', text: 'Upload a file' })),
-    h('div', { class: 'grid grid-cols-2 gap-3 sm:gap-4 xl:grid-cols-4' },
+    h('div', { class: 'grid grid-cols-1 gap-3 min-[360px]:grid-cols-2 sm:gap-4 xl:grid-cols-4' },
       statCard('Files', String(stats.totalFiles), stats.lastUploadAt ? `Last upload ${formatDateTime(stats.lastUploadAt)}` : 'Nothing uploaded yet', ['#/records', 'View records']),
       statCard('Storage used', formatBytes(stats.totalSizeBytes), 'Encrypted at rest'),
       statCard('Active QR codes', String(stats.activeQrCodes), 'Emergency access codes in force', ['#/qr-codes', 'Manage QR codes']),

@@ -2,7 +2,8 @@
 import * as api from '../medivault-api.js';
 import { h, replace } from '../dom.js';
 import { formatDateTime, todayIso } from '../format.js';
-import { alertBox, busy, card, clearFieldErrors, describeError, field, input, loading, messageSlot, pageHeader, select, showFormError, textarea, toast } from '../ui.js';
+import { alertBox, busy, card, describeError, field, input, loading, messageSlot, pageHeader, select, showCheckFailures, showFormError, textarea, toast } from '../ui.js';
+import { checks, validate } from '../validation.js';
 
 const BLOOD_TYPES = [['unknown', 'Unknown'], ...['A+', 'A-', 'B+', 'B-', 'AB+', 'AB-', 'O+', 'O-'].map((t) => [t, t])];
 const SEVERITIES = [['mild', 'Mild'], ['moderate', 'Moderate'], ['severe', 'Severe']];
@@ -104,6 +105,15 @@ function listEditor(spec, items) {
         add),
       empty,
       rows),
+    /** The server's rules for each row's fields: required ones filled, lengths, phone numbers. */
+    rules() {
+      return [...rows.children].flatMap((row) => spec.columns.filter((column) => !column.options).map((column) => [
+        row.querySelector(`[data-column="${column.name}"]`),
+        ...(column.required ? [checks.required(`the ${column.label.toLowerCase()}`)] : []),
+        checks.maxLength(column.maxlength),
+        ...(column.type === 'tel' ? [checks.phone()] : []),
+      ]));
+    },
     values() {
       return [...rows.children].map((row) => Object.fromEntries(spec.columns.map((column) => {
         const value = row.querySelector(`[data-column="${column.name}"]`).value.trim();
@@ -151,7 +161,12 @@ export async function render(container, { user }) {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     slot.clear();
-    clearFieldErrors(form);
+    const failures = validate([
+      [dateOfBirth, checks.dateBetween('1900-01-01', todayIso(), 'Enter a date of birth from 1900 on.', 'The date of birth cannot be in the future.')],
+      ...lists.flatMap((list) => list.rules()),
+      [medicalNotes, checks.maxLength(2000)],
+    ]);
+    if (showCheckFailures(form, slot, failures)) return;
     const body = {
       dateOfBirth: dateOfBirth.value || null,
       bloodType: bloodType.value,

@@ -66,7 +66,11 @@ export async function render(container) {
       cell(h('span', { class: 'font-semibold tabular-nums', text: `#${block.index}` })),
       cell(h('span', { class: 'whitespace-nowrap', text: formatDateTime(block.timestamp) })),
       cell(actionLabel(block.kind)),
-      cell(block.resourceId ? h('code', { class: 'whitespace-nowrap', title: block.resourceId, text: shortId(block.resourceId) }) : '—'),
+      // issue 15 (begin): the record's name when the server gives it (its owner only), else the short id
+      cell(block.resourceName
+        ? h('span', { class: 'break-words font-medium', title: block.resourceId, text: block.resourceName })
+        : block.resourceId ? h('code', { class: 'whitespace-nowrap', title: block.resourceId, text: shortId(block.resourceId) }) : '—'),
+      // issue 15 (end)
       cell(h('div', {},
         h('code', { class: 'block whitespace-nowrap', title: block.hash, text: shortHash(block.hash) }),
         h('span', { class: 'block text-xs whitespace-nowrap text-slate-600' }, 'prev ', h('code', { title: block.previousHash, text: shortHash(block.previousHash) })))),

@@ -1,7 +1,7 @@
 // Emergency QR codes: generate, show, download PNG/SVG, print a wallet card, list, revoke.
 import * as api from '../medivault-api.js';
 import { h, replace } from '../dom.js';
-import { formatDateTime, pluralize } from '../format.js';
+import { formatDateTime, pluralize, scanCount } from '../format.js';
 import { badge, busy, card, confirmThenRun, describeError, emptyState, field, input, loading, messageSlot, pageHeader, select, showFormError, toast } from '../ui.js';
 
 const VALIDITY = [
@@ -21,8 +21,8 @@ const STATUS = {
 /** The card a patient carries: what it is, who it belongs to, the QR, until when. */
 function walletCard(user, code) {
   return h('div', { class: 'wallet-card', dataset: { testid: 'wallet-card' } },
-    h('img', { src: `data:image/png;base64,${code.qrCodePng}`, alt: 'Emergency QR code', width: 144, height: 144, class: 'h-36 w-36 shrink-0' }),
-    h('div', { class: 'min-w-0 space-y-1' },
+    h('img', { src: `data:image/png;base64,${code.qrCodePng}`, alt: 'Emergency QR code', width: 144, height: 144, class: 'h-28 w-28 shrink-0 min-[400px]:h-36 min-[400px]:w-36' }),
+    h('div', { class: 'min-w-0 space-y-1 break-words' },
       h('p', { class: 'text-xs font-bold tracking-wider text-red-700 uppercase', text: 'Medical emergency' }),
       h('p', { class: 'wallet-card-name text-base leading-tight font-bold text-slate-900', text: user.fullName }),
       h('p', { class: 'text-xs leading-snug text-slate-700', text: 'Scan for blood type, allergies, medication and emergency contacts.' }),
@@ -108,7 +108,7 @@ export async function render(container, { user }) {
       codes.map((code) => {
         const [color, text] = STATUS[code.status] ?? ['slate', code.status];
         const name = code.label || 'Untitled code';
-        const uses = code.maxUses ? `Scanned ${code.useCount} of ${code.maxUses} times` : `Scanned ${pluralize(code.useCount, 'time')}`;
+        const uses = scanCount(code.useCount, code.maxUses);
         return h('li', { class: 'flex flex-col gap-2 p-4 sm:flex-row sm:items-center sm:justify-between', dataset: { qrId: code.id } },
           h('div', { class: 'min-w-0' },
             h('div', { class: 'flex flex-wrap items-center gap-2' },

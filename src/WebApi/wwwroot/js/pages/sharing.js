@@ -2,7 +2,8 @@
 import * as api from '../medivault-api.js';
 import { h, replace } from '../dom.js';
 import { formatDateTime, todayIso } from '../format.js';
-import { badge, busy, card, confirmThenRun, describeError, emptyState, field, input, loading, messageSlot, pageHeader, showFormError } from '../ui.js';
+import { badge, busy, card, confirmThenRun, describeError, emptyState, field, input, loading, messageSlot, pageHeader, showCheckFailures, showFormError } from '../ui.js';
+import { checks, validate } from '../validation.js';
 
 function grantStatus(grant, now = Date.now()) {
   if (grant.revokedAt) return ['red', 'Revoked'];
@@ -73,6 +74,11 @@ export async function render(container) {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     slot.clear();
+    const failures = validate([
+      [doctorEmail, checks.required('your doctor\'s email'), checks.email()],
+      [endDate, checks.dateBetween(todayIso(), '9999-12-31', 'Choose today or a later day, or leave it empty.', '')],
+    ]);
+    if (showCheckFailures(form, slot, failures)) return;
     await busy(submit, 'Granting…', async () => {
       try {
         const grant = await api.grantAccess({
