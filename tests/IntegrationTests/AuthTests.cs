@@ -231,7 +231,9 @@ public sealed class AuthTests(MediVaultFactory factory) : IClassFixture<MediVaul
 
         var response = await client.GetAsync("/api/auth/me");
 
-        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        var problem = await response.ShouldBeProblem(HttpStatusCode.Unauthorized);
+        problem.Detail.Should().NotBeNullOrWhiteSpace();
+        response.Headers.WwwAuthenticate.Should().NotBeEmpty();
     }
 
     [Fact]

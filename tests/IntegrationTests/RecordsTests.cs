@@ -133,18 +133,21 @@ public sealed class RecordsTests(MediVaultFactory factory) : IClassFixture<MediV
         { "PDF named .png", SampleFiles.Pdf(), "scan.png" },
         { "PNG named .pdf", SampleFiles.Png(), "scan.pdf" },
         { "text named .exe", SampleFiles.Text(), "run.exe" },
+        { "executable named .pdf: unknown content under a known extension", [0x4D, 0x5A, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00, 0x04, 0x00], "report.pdf" },
+        { "ELF binary named .png", [0x7F, 0x45, 0x4C, 0x46, 0x02, 0x01, 0x01, 0x00], "scan.png" },
     };
 
     [Theory]
     [MemberData(nameof(RefusedContent))]
-    public async Task Upload_RefusedContentOrDisagreeingExtension_Returns415(string why, byte[] content, string fileName)
+    public async Task Upload_RefusedContentOrDisagreeingExtension_Returns415AndStoresNothing(string why, byte[] content, string fileName)
     {
         var patient = await api.RegisterPatient();
 
         var response = await patient.PostUpload(content, fileName);
 
-        await response.ShouldBeProblem(HttpStatusCode.UnsupportedMediaType);
-        why.Should().NotBeEmpty();
+        var problem = await response.ShouldBeProblem(HttpStatusCode.UnsupportedMediaType);
+        problem.Detail.Should().NotBeNullOrWhiteSpace(why);
+        (await InDatabase(db => db.MedicalFiles.CountAsync(f => f.OwnerId == patient.Id))).Should().Be(0, why);
     }
 
     [Fact]
@@ -439,14 +442,23 @@ public sealed class RecordsTests(MediVaultFactory factory) : IClassFixture<MediV
         entry.Should().BeEquivalentTo(new { PatientId = patient.Id, ActorId = (Guid?)doctor.Id, ActorRole = ActorRole.Doctor });
     }
 
-    [Fact]
-    public async Task Download_UnknownFile_Returns404()
+    [Theory]
+    [InlineData("download")]
+    [InlineData("verify")]
+    [InlineData("delete")]
+    public async Task FileRoute_UnknownFileId_Returns404_WhileTheSameRouteServesTheOwnersFile(string route)
     {
         var patient = await api.RegisterPatient();
+        var file = await patient.Upload(SampleFiles.Pdf());
 
-        var response = await patient.Client.GetAsync($"/api/files/download/{Guid.NewGuid()}");
+        var unknown = await Call(patient.Client, route, patient.Id, Guid.NewGuid());
+        var own = await Call(patient.Client, route, patient.Id, file.Id);
 
-        await response.ShouldBeProblem(HttpStatusCode.NotFound);
+        var problem = await unknown.ShouldBeProblem(HttpStatusCode.NotFound);
+        problem.Detail.Should().NotBeNullOrWhiteSpace();
+        own.IsSuccessStatusCode.Should().BeTrue($"the {route} route exists: the 404 above is the app's answer, not a missing route");
+        (await InDatabase(db => db.AccessLogEntries.CountAsync(e => e.PatientId == patient.Id && e.Outcome == AccessOutcome.Denied)))
+            .Should().Be(0, "an unknown id has no patient to log a refusal for");
     }
 
     // ---- storage at rest ----
@@ -704,7 +716,7 @@ public sealed class RecordsTests(MediVaultFactory factory) : IClassFixture<MediV
 
     [Theory]
     [MemberData(nameof(Routes))]
-    public async Task AnyRoute_DoctorWithoutActiveGrant_Returns404(string route)
+    public async Task AnyRoute_DoctorWithRevokedGrant_Returns404AndLogsTheRefusal(string route)
     {
         var owner = await api.RegisterPatient();
         var file = await owner.Upload(SampleFiles.Pdf());
@@ -714,6 +726,9 @@ public sealed class RecordsTests(MediVaultFactory factory) : IClassFixture<MediV
         var response = await Call(doctor.Client, route, owner.Id, file.Id);
 
         await response.ShouldBeProblem(HttpStatusCode.NotFound);
+        (await InDatabase(db => db.AccessLogEntries.CountAsync(e => e.PatientId == owner.Id && e.ActorId == doctor.Id && e.Outcome == AccessOutcome.Denied)))
+            .Should().Be(1, "the refusal is the access rule's, and the patient can see it");
+        (await owner.Client.GetAsync($"/api/files/download/{file.Id}")).StatusCode.Should().Be(HttpStatusCode.OK);
     }
 
     [Theory]
