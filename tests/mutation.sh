@@ -32,7 +32,7 @@ run() {
     --concurrency "$concurrency" --reporter json --reporter html --reporter progress \
     --output "$out/$name" "${globs[@]}") >"$out/$name.log" 2>&1 || {
       echo "$name: stryker failed, see $out/$name.log" >&2
-      tail -n 30 "$out/$name.log" >&2
+      grep -m 3 -E "ERR|Exception" "$out/$name.log" >&2 || tail -n 5 "$out/$name.log" >&2
       return 1
     }
   score "$name"

@@ -232,8 +232,8 @@ public sealed class AuthTests(MediVaultFactory factory) : IClassFixture<MediVaul
         var response = await client.GetAsync("/api/auth/me");
 
         var problem = await response.ShouldBeProblem(HttpStatusCode.Unauthorized);
-        problem.Detail.Should().NotBeNullOrWhiteSpace();
-        response.Headers.WwwAuthenticate.Should().NotBeEmpty();
+        problem.Title.Should().NotBeNullOrWhiteSpace();
+        (await response.Content.ReadAsStringAsync()).Should().NotContain("email").And.NotContain("fullName");
     }
 
     [Fact]

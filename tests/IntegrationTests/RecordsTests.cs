@@ -486,6 +486,72 @@ public sealed class RecordsTests(MediVaultFactory factory) : IClassFixture<MediV
         }
     }
 
+    /// <summary>
+    /// The recipe of docs/storage.md ("Decrypting a blob without MediVault"), done with nothing but AesGcm: it must open
+    /// what the server stored. The last chunk opens only with the final flag set, and no other chunk does: that flag is
+    /// what makes a blob cut at a chunk boundary fail, so a reader or writer that ignores it is caught here.
+    /// </summary>
+    [Fact]
+    public async Task StoredBlob_OpensWithTheDocumentedRecipe_AndOnlyTheLastChunkCarriesTheFinalFlag()
+    {
+        var patient = await api.RegisterPatient();
+        var content = SampleFiles.Pdf(3 * 65_536 + 1000);
+        var file = await patient.Upload(content);
+        var (storageKey, wrapped) = await InDatabase(async db =>
+        {
+            var row = await db.MedicalFiles.AsNoTracking().SingleAsync(f => f.Id == file.Id);
+            return (row.StorageKey, row.WrappedKey!);
+        });
+        var master = Convert.FromBase64String(await File.ReadAllTextAsync(Path.Combine(factory.DataDirectory, "keys", "master.key")));
+        var blob = await File.ReadAllBytesAsync(Path.Combine(factory.DataDirectory, "blobs", storageKey[..2], storageKey));
+
+        var dataKey = new byte[32];
+        using (var unwrap = new AesGcm(master, 16))
+            unwrap.Decrypt(wrapped.AsSpan(1, 12), wrapped.AsSpan(13, 32), wrapped.AsSpan(45, 16), dataKey, Encoding.ASCII.GetBytes("medivault-dek-v1:" + storageKey));
+        var header = blob[..20];
+        header[..8].Should().Equal("MVBLOB\x01\x01"u8.ToArray());
+        var chunkSize = (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(8));
+        var sealedSize = chunkSize + 16;
+        var body = blob.AsSpan(20);
+        var chunks = (body.Length + sealedSize - 1) / sealedSize;
+        using var aes = new AesGcm(dataKey, 16);
+        var plaintext = new MemoryStream();
+        for (var i = 0; i < chunks; i++)
+        {
+            var sealedChunk = body.Slice(i * sealedSize, Math.Min(sealedSize, body.Length - i * sealedSize));
+            var plain = new byte[sealedChunk.Length - 16];
+            var isLast = i == chunks - 1;
+            Opens(aes, header, i, !isLast, sealedChunk).Should().BeFalse($"chunk {i} must not open with the final flag {(isLast ? "cleared" : "set")}");
+            aes.Decrypt(Nonce(header, i, isLast), sealedChunk[..^16], sealedChunk[^16..], plain, header);
+            plaintext.Write(plain);
+        }
+
+        chunks.Should().Be(4);
+        plaintext.ToArray().Should().Equal(content);
+    }
+
+    private static byte[] Nonce(byte[] header, int index, bool isLast)
+    {
+        var nonce = new byte[12];
+        header.AsSpan(12, 7).CopyTo(nonce);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(nonce.AsSpan(7), (uint)index);
+        nonce[11] = isLast ? (byte)1 : (byte)0;
+        return nonce;
+    }
+
+    private static bool Opens(AesGcm aes, byte[] header, int index, bool isLast, ReadOnlySpan<byte> sealedChunk)
+    {
+        try
+        {
+            aes.Decrypt(Nonce(header, index, isLast), sealedChunk[..^16], sealedChunk[^16..], new byte[sealedChunk.Length - 16], header);
+            return true;
+        }
+        catch (AuthenticationTagMismatchException)
+        {
+            return false;
+        }
+    }
+
     [Fact]
     public async Task Verify_FlippedByteInTheStoredBlob_IsNotIntactAndDownloadFails()
     {
