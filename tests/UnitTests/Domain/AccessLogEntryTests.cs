@@ -34,8 +34,14 @@ public sealed class AccessLogEntryTests
 
         entry.Should().BeEquivalentTo(new
         {
-            PatientId = patient, Timestamp = Now, Action = AccessAction.FileDownloaded, ActorName = "Dr. D",
-            ActorRole = ActorRole.Doctor, ResourceType = "file", IpAddress = "10.0.0.1", Outcome = AccessOutcome.Denied,
+            PatientId = patient,
+            Timestamp = Now,
+            Action = AccessAction.FileDownloaded,
+            ActorName = "Dr. D",
+            ActorRole = ActorRole.Doctor,
+            ResourceType = "file",
+            IpAddress = "10.0.0.1",
+            Outcome = AccessOutcome.Denied,
         });
         entry.Id.Should().NotBeEmpty();
     }

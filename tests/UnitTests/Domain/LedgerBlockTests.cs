@@ -22,8 +22,14 @@ public sealed class LedgerBlockTests
 
         block.Should().BeEquivalentTo(new
         {
-            Index = index, Timestamp = Now, Kind = LedgerBlockKind.FileUploaded, ResourceId = resource, SubjectId = subject,
-            PayloadHash = A, PreviousHash = B, Hash = C,
+            Index = index,
+            Timestamp = Now,
+            Kind = LedgerBlockKind.FileUploaded,
+            ResourceId = resource,
+            SubjectId = subject,
+            PayloadHash = A,
+            PreviousHash = B,
+            Hash = C,
         });
     }
 

@@ -85,9 +85,18 @@ public sealed class MedicalFileTests
 
         file.Should().BeEquivalentTo(new
         {
-            OwnerId = owner, UploadedById = owner, FileName = "a.pdf", ContentType = "application/pdf", SizeBytes = 42L,
-            Category = FileCategory.Imaging, Description = "chest", RecordDate = (DateOnly?)new DateOnly(2026, 11, 1), Sha256 = Hash,
-            StorageKey = "key-1", UploadedAt = Now, IsDeleted = false,
+            OwnerId = owner,
+            UploadedById = owner,
+            FileName = "a.pdf",
+            ContentType = "application/pdf",
+            SizeBytes = 42L,
+            Category = FileCategory.Imaging,
+            Description = "chest",
+            RecordDate = (DateOnly?)new DateOnly(2026, 11, 1),
+            Sha256 = Hash,
+            StorageKey = "key-1",
+            UploadedAt = Now,
+            IsDeleted = false,
         });
     }
 

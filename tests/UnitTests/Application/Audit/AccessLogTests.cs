@@ -51,8 +51,16 @@ public sealed class AccessLogTests : IAsyncLifetime
 
         (await OnlyEntry()).Should().BeEquivalentTo(new
         {
-            PatientId = Patient, Timestamp = Now, Action = AccessAction.FileDownloaded, ActorId = (Guid?)Caller, ActorName = "Dr. Dana",
-            ActorRole = ActorRole.Doctor, ResourceType = "file", ResourceId = (Guid?)Patient, IpAddress = "10.0.0.7", UserAgent = "Firefox",
+            PatientId = Patient,
+            Timestamp = Now,
+            Action = AccessAction.FileDownloaded,
+            ActorId = (Guid?)Caller,
+            ActorName = "Dr. Dana",
+            ActorRole = ActorRole.Doctor,
+            ResourceType = "file",
+            ResourceId = (Guid?)Patient,
+            IpAddress = "10.0.0.7",
+            UserAgent = "Firefox",
             Outcome = AccessOutcome.Success,
         });
     }
@@ -68,8 +76,13 @@ public sealed class AccessLogTests : IAsyncLifetime
 
         (await OnlyEntry()).Should().BeEquivalentTo(new
         {
-            PatientId = Patient, Action = AccessAction.ProfileViewed, ActorId = (Guid?)Caller, ActorRole = role,
-            ResourceType = "emergency-profile", ResourceId = (Guid?)null, Outcome = AccessOutcome.Denied,
+            PatientId = Patient,
+            Action = AccessAction.ProfileViewed,
+            ActorId = (Guid?)Caller,
+            ActorRole = role,
+            ResourceType = "emergency-profile",
+            ResourceId = (Guid?)null,
+            Outcome = AccessOutcome.Denied,
         });
     }
 
@@ -92,8 +105,14 @@ public sealed class AccessLogTests : IAsyncLifetime
         entries.Select(e => e.Outcome).Should().BeEquivalentTo([AccessOutcome.Success, AccessOutcome.Denied]);
         entries.Should().AllSatisfy(e => e.Should().BeEquivalentTo(new
         {
-            PatientId = Patient, Action = AccessAction.QrAccessed, ActorId = (Guid?)null, ActorName = "Emergency responder",
-            ActorRole = ActorRole.Emergency, ResourceType = "qr-code", ResourceId = (Guid?)code, IpAddress = "10.0.0.7",
+            PatientId = Patient,
+            Action = AccessAction.QrAccessed,
+            ActorId = (Guid?)null,
+            ActorName = "Emergency responder",
+            ActorRole = ActorRole.Emergency,
+            ResourceType = "qr-code",
+            ResourceId = (Guid?)code,
+            IpAddress = "10.0.0.7",
         }));
     }
 }

@@ -99,8 +99,15 @@ public sealed class SharingHandlersTests : IAsyncLifetime
         result.Created.Should().BeTrue();
         result.Grant.Should().BeEquivalentTo(new
         {
-            PatientId = Patient.Id, PatientName = "Pat Patient", DoctorId = Doctor.Id, DoctorName = "Dr. Dana", DoctorEmail = Doctor.Email,
-            GrantedAt = Now, ExpiresAt = (DateTime?)Now.AddDays(30), RevokedAt = (DateTime?)null, Active = true,
+            PatientId = Patient.Id,
+            PatientName = "Pat Patient",
+            DoctorId = Doctor.Id,
+            DoctorName = "Dr. Dana",
+            DoctorEmail = Doctor.Email,
+            GrantedAt = Now,
+            ExpiresAt = (DateTime?)Now.AddDays(30),
+            RevokedAt = (DateTime?)null,
+            Active = true,
         });
         var stored = (await Grants()).Should().ContainSingle().Subject;
         _committed.Should().Equal(new LedgerEvent(LedgerBlockKind.AccessGranted, stored.Id, Patient.Id, stored.PayloadHash()));
