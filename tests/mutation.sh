@@ -27,14 +27,21 @@ run() {
   rm -rf "${out:?}/$name"
   mkdir -p "$out/$name"
   echo "== $name: mutating $project ($*)" >&2
-  (cd "$root/tests/UnitTests" && nice -n "$niceness" dotnet stryker \
+  local attempt=1
+  # On a busy machine Stryker's project analysis can time out ("Could not find build environment"): try again.
+  until (cd "$root/tests/UnitTests" && nice -n "$niceness" dotnet stryker \
     --project "$project" --test-project "$tests" \
     --concurrency "$concurrency" --reporter json --reporter html --reporter progress \
-    --output "$out/$name" "${globs[@]}") >"$out/$name.log" 2>&1 || {
-      echo "$name: stryker failed, see $out/$name.log" >&2
-      grep -m 3 -E "ERR|Exception" "$out/$name.log" >&2 || tail -n 5 "$out/$name.log" >&2
-      return 1
-    }
+    --output "$out/$name" "${globs[@]}") >"$out/$name.log" 2>&1; do
+    if [ "$attempt" -lt 3 ] && grep -q "Could not find build environment" "$out/$name.log"; then
+      attempt=$((attempt + 1))
+      echo "$name: analysis timed out, attempt $attempt" >&2
+      continue
+    fi
+    echo "$name: stryker failed, see $out/$name.log" >&2
+    grep -m 3 -E "ERR|Exception" "$out/$name.log" >&2 || tail -n 5 "$out/$name.log" >&2
+    return 1
+  done
   score "$name"
 }
 
