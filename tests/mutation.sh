@@ -9,6 +9,8 @@ cd "$(dirname "$0")/.."
 root="$(pwd)"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+# Stryker's project analysis (Buildalyzer) gives `dotnet --info` 10 s by default; at nice 19 on a busy machine that is too short.
+export DOTNET_INFO_WAIT_TIME="${DOTNET_INFO_WAIT_TIME:-120000}"
 concurrency="${STRYKER_CONCURRENCY:-2}"
 niceness="${STRYKER_NICE:-19}"
 out="${STRYKER_OUT:-$root/artifacts/mutation}"
