@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Mutation testing with Stryker.NET over the unit tests: a measurement, like a benchmark, not part of CI.
 # Usage: tests/mutation.sh [domain|application|infrastructure ...]   (default: all three)
+#        tests/mutation.sh score <target>...       the score of the last run again
+#        tests/mutation.sh survivors <target>...   its surviving and uncovered mutants, one line each
 # Environment: STRYKER_CONCURRENCY (default 2), STRYKER_NICE (default 19), STRYKER_OUT (default artifacts/mutation).
 # Prints one line per target: "<target>: <score> % (killed K, timeout T, survived S, no coverage N)"
 # and leaves the HTML and JSON reports in $STRYKER_OUT/<target>/reports/.
@@ -59,6 +61,12 @@ score() {
     | (($k + $t + $sv + $n) as $valid | if $valid == 0 then 0 else (($k + $t) * 1000 / $valid | floor) / 10 end) as $pct
     | "\($name): \($pct) % (killed \($k), timeout \($t), survived \($sv), no coverage \($n))"' "$report"
 }
+
+# The score of a finished run again: tests/mutation.sh score <target>...
+if [ "${targets[0]}" = score ]; then
+  for name in "${targets[@]:1}"; do score "$name"; done
+  exit 0
+fi
 
 # The survivors, one line each, to read after a run: tests/mutation.sh survivors <target>
 if [ "${targets[0]}" = survivors ]; then
