@@ -21,7 +21,8 @@ public sealed class EmergencyProfileTests(MediVaultFactory factory) : IClassFixt
 
         var response = await patient.Client.GetAsync($"/api/emergency-profile/{patient.Id}");
 
-        await response.ShouldBeProblem(HttpStatusCode.NotFound);
+        var problem = await response.ShouldBeProblem(HttpStatusCode.NotFound);
+        problem.Detail.Should().Be("No emergency profile has been saved yet.", "the refusal is the handler's, not a missing route's");
     }
 
     [Fact]
@@ -203,6 +204,8 @@ public sealed class EmergencyProfileTests(MediVaultFactory factory) : IClassFixt
         var nobodyProblem = await nobody.ShouldBeProblem(HttpStatusCode.NotFound);
         problem.Detail.Should().Be(nobodyProblem.Detail);
         (await response.Content.ReadAsStringAsync()).Should().NotContain("Penicillin");
+        (await owner.AccessLog(owner.Id)).Items.Should().ContainSingle(e => e.Action == "profile-viewed" && e.Outcome == "denied")
+            .Which.ActorId.Should().Be(stranger.Id);
     }
 
     [Fact]

@@ -747,6 +747,8 @@ public sealed class RecordsTests(MediVaultFactory factory) : IClassFixture<MediV
         var response = await doctor.Client.DeleteAsync($"/api/files/{file.Id}");
 
         await response.ShouldBeProblem(HttpStatusCode.NotFound);
+        (await InDatabase(db => db.AccessLogEntries.CountAsync(e => e.PatientId == patient.Id && e.ActorId == doctor.Id
+            && e.Action == AccessAction.FileDeleted && e.Outcome == AccessOutcome.Denied))).Should().Be(1, "the access rule refused it");
         (await patient.Client.GetAsync($"/api/files/download/{file.Id}")).StatusCode.Should().Be(HttpStatusCode.OK);
     }
 
