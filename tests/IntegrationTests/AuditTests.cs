@@ -125,14 +125,51 @@ public sealed class AuditTests(MediVaultFactory factory) : IClassFixture<MediVau
     }
 
     [Fact]
-    public async Task Stats_OtherPatient_Returns404()
+    public async Task Stats_OtherPatient_Returns404AndTheAttemptIsInTheOwnersLog()
     {
         var owner = await api.RegisterPatient();
         var stranger = await api.RegisterPatient();
 
         var response = await stranger.Client.GetAsync($"/api/dashboard/stats/{owner.Id}");
 
+        var problem = await response.ShouldBeProblem(HttpStatusCode.NotFound);
+        (await response.Content.ReadAsStringAsync()).Should().NotContain("totalFiles");
+        problem.Detail.Should().NotContain(owner.Id.ToString());
+        (await owner.AccessLog(owner.Id)).Items.Should().ContainSingle(e => e.ResourceType == "dashboard")
+            .Which.Should().BeEquivalentTo(new { Action = "records-viewed", ActorId = (Guid?)stranger.Id, Outcome = "denied" });
+    }
+
+    [Fact]
+    public async Task Stats_UnknownId_Returns404LikeAForeignOne_WhileTheOwnStatsAnswer()
+    {
+        var owner = await api.RegisterPatient();
+        var stranger = await api.RegisterPatient();
+
+        var unknown = await stranger.Client.GetAsync($"/api/dashboard/stats/{Guid.CreateVersion7()}");
+        var foreign = await stranger.Client.GetAsync($"/api/dashboard/stats/{owner.Id}");
+        var own = await Stats(stranger, stranger.Id);
+
+        var unknownProblem = await unknown.ShouldBeProblem(HttpStatusCode.NotFound);
+        var foreignProblem = await foreign.ShouldBeProblem(HttpStatusCode.NotFound);
+        unknownProblem.Should().BeEquivalentTo(foreignProblem, "an unknown id and another patient's id must look the same");
+        own.TotalFiles.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Stats_DoctorWithRevokedGrant_Returns404AndIsLoggedAsDenied()
+    {
+        var patient = await api.RegisterPatient();
+        var doctor = await api.RegisterDoctor();
+        await patient.GrantAccessTo(doctor);
+        (await doctor.Client.GetAsync($"/api/dashboard/stats/{patient.Id}")).StatusCode.Should().Be(HttpStatusCode.OK);
+        var grant = (await (await patient.Client.GetAsync("/api/access-grants")).ReadAs<PageAnswer<GrantAnswer>>()).Items.Single();
+        (await patient.Client.DeleteAsync($"/api/access-grants/{grant.Id}")).StatusCode.Should().Be(HttpStatusCode.NoContent);
+
+        var response = await doctor.Client.GetAsync($"/api/dashboard/stats/{patient.Id}");
+
         await response.ShouldBeProblem(HttpStatusCode.NotFound);
+        (await patient.AccessLog(patient.Id)).Items.Where(e => e.ResourceType == "dashboard").Select(e => e.Outcome)
+            .Should().Equal("denied", "success");
     }
 
     [Fact]

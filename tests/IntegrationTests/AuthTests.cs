@@ -231,7 +231,9 @@ public sealed class AuthTests(MediVaultFactory factory) : IClassFixture<MediVaul
 
         var response = await client.GetAsync("/api/auth/me");
 
-        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        var problem = await response.ShouldBeProblem(HttpStatusCode.Unauthorized);
+        problem.Title.Should().NotBeNullOrWhiteSpace();
+        (await response.Content.ReadAsStringAsync()).Should().NotContain("email").And.NotContain("fullName");
     }
 
     [Fact]

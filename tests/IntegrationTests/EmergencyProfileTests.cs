@@ -21,7 +21,8 @@ public sealed class EmergencyProfileTests(MediVaultFactory factory) : IClassFixt
 
         var response = await patient.Client.GetAsync($"/api/emergency-profile/{patient.Id}");
 
-        await response.ShouldBeProblem(HttpStatusCode.NotFound);
+        var problem = await response.ShouldBeProblem(HttpStatusCode.NotFound);
+        problem.Detail.Should().Be("No emergency profile has been saved yet.", "the refusal is the handler's, not a missing route's");
     }
 
     [Fact]
@@ -82,6 +83,81 @@ public sealed class EmergencyProfileTests(MediVaultFactory factory) : IClassFixt
     }
 
     [Fact]
+    public async Task Put_Anonymous_Returns401AndChangesNothing()
+    {
+        var patient = await api.RegisterPatient();
+        var saved = await patient.SaveProfile();
+        using var anonymous = api.Anonymous();
+
+        var response = await anonymous.PutAsJsonAsync($"/api/emergency-profile/{patient.Id}", new { bloodType = "B-" });
+
+        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        (await (await patient.Client.GetAsync($"/api/emergency-profile/{patient.Id}")).ReadAs<ProfileAnswer>()).Should().BeEquivalentTo(saved);
+    }
+
+    [Fact]
+    public async Task Put_OtherPatientsProfile_Returns404LogsTheRefusalAndChangesNothing()
+    {
+        var owner = await api.RegisterPatient();
+        var saved = await owner.SaveProfile();
+        var stranger = await api.RegisterPatient();
+
+        var response = await stranger.Client.PutAsJsonAsync($"/api/emergency-profile/{owner.Id}", new { bloodType = "B-" });
+        var nobody = await stranger.Client.PutAsJsonAsync($"/api/emergency-profile/{Guid.CreateVersion7()}", new { bloodType = "B-" });
+
+        var problem = await response.ShouldBeProblem(HttpStatusCode.NotFound);
+        problem.Detail.Should().Be((await nobody.ShouldBeProblem(HttpStatusCode.NotFound)).Detail, "a foreign profile looks like a missing one");
+        (await (await owner.Client.GetAsync($"/api/emergency-profile/{owner.Id}")).ReadAs<ProfileAnswer>()).Should().BeEquivalentTo(saved);
+        (await owner.AccessLog(owner.Id)).Items.Should().ContainSingle(e => e.Action == "profile-updated" && e.Outcome == "denied")
+            .Which.ActorId.Should().Be(stranger.Id);
+    }
+
+    [Fact]
+    public async Task Put_DoctorWithGrant_Returns404BecauseOnlyThePatientWrites()
+    {
+        var patient = await api.RegisterPatient();
+        var saved = await patient.SaveProfile();
+        var doctor = await api.RegisterDoctor();
+        await patient.GrantAccessTo(doctor);
+
+        var response = await doctor.Client.PutAsJsonAsync($"/api/emergency-profile/{patient.Id}", new { bloodType = "B-" });
+
+        await response.ShouldBeProblem(HttpStatusCode.NotFound);
+        (await (await doctor.Client.GetAsync($"/api/emergency-profile/{patient.Id}")).ReadAs<ProfileAnswer>()).Should().BeEquivalentTo(saved);
+    }
+
+    [Theory]
+    [MemberData(nameof(BadProfiles))]
+    public async Task Put_BadInput_Returns400NamingTheFieldAndKeepsTheSavedProfile(string field, string json)
+    {
+        var patient = await api.RegisterPatient();
+        var saved = await patient.SaveProfile();
+
+        var response = await patient.Client.PutAsync(
+            $"/api/emergency-profile/{patient.Id}", new StringContent(json, Encoding.UTF8, "application/json"));
+
+        await response.ShouldBeValidationProblemFor(field);
+        (await (await patient.Client.GetAsync($"/api/emergency-profile/{patient.Id}")).ReadAs<ProfileAnswer>()).Should().BeEquivalentTo(saved);
+    }
+
+    [Theory]
+    [InlineData("not json at all")]
+    [InlineData("""{ "bloodType": "O+", """)]
+    [InlineData("""{ "organDonor": "maybe" }""")]
+    public async Task Put_MalformedBody_Returns400AndKeepsTheSavedProfile(string body)
+    {
+        var patient = await api.RegisterPatient();
+        var saved = await patient.SaveProfile();
+
+        var response = await patient.Client.PutAsync(
+            $"/api/emergency-profile/{patient.Id}", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        var problem = await response.ShouldBeProblem(HttpStatusCode.BadRequest);
+        problem.Detail.Should().NotBeNullOrWhiteSpace();
+        (await (await patient.Client.GetAsync($"/api/emergency-profile/{patient.Id}")).ReadAs<ProfileAnswer>()).Should().BeEquivalentTo(saved);
+    }
+
+    [Fact]
     public async Task Post_WithoutBloodType_SavesUnknown()
     {
         var patient = await api.RegisterPatient();
@@ -128,6 +204,8 @@ public sealed class EmergencyProfileTests(MediVaultFactory factory) : IClassFixt
         var nobodyProblem = await nobody.ShouldBeProblem(HttpStatusCode.NotFound);
         problem.Detail.Should().Be(nobodyProblem.Detail);
         (await response.Content.ReadAsStringAsync()).Should().NotContain("Penicillin");
+        (await owner.AccessLog(owner.Id)).Items.Should().ContainSingle(e => e.Action == "profile-viewed" && e.Outcome == "denied")
+            .Which.ActorId.Should().Be(stranger.Id);
     }
 
     [Fact]

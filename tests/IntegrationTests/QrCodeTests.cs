@@ -236,19 +236,27 @@ public sealed class QrCodeTests(MediVaultFactory factory) : IClassFixture<MediVa
 
         var response = await stranger.Client.DeleteAsync($"/api/qr/{code.Id}");
 
-        await response.ShouldBeProblem(HttpStatusCode.NotFound);
+        var problem = await response.ShouldBeProblem(HttpStatusCode.NotFound);
+        problem.Detail.Should().Be("No such emergency code.", "the refusal comes from the revoke handler, not from a missing route");
         using var responder = api.Anonymous();
         (await Access(responder, code.Token)).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await owner.Client.DeleteAsync($"/api/qr/{code.Id}")).StatusCode.Should().Be(HttpStatusCode.NoContent, "the owner's request on the same route succeeds");
+        (await Access(responder, code.Token)).StatusCode.Should().Be(HttpStatusCode.Gone);
     }
 
     [Fact]
-    public async Task Revoke_UnknownId_Returns404()
+    public async Task Revoke_UnknownId_Returns404_WhileTheSameRouteRevokesARealCode()
     {
         var patient = await api.RegisterPatient();
+        var code = await patient.GenerateQr();
 
-        var response = await patient.Client.DeleteAsync($"/api/qr/{Guid.CreateVersion7()}");
+        var unknown = await patient.Client.DeleteAsync($"/api/qr/{Guid.CreateVersion7()}");
+        var real = await patient.Client.DeleteAsync($"/api/qr/{code.Id}");
 
-        await response.ShouldBeProblem(HttpStatusCode.NotFound);
+        var problem = await unknown.ShouldBeProblem(HttpStatusCode.NotFound);
+        problem.Detail.Should().Be("No such emergency code.");
+        real.StatusCode.Should().Be(HttpStatusCode.NoContent);
+        (await patient.ListQrCodes()).Single().Status.Should().Be("revoked");
     }
 
     [Fact]

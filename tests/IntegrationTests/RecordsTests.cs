@@ -133,18 +133,21 @@ public sealed class RecordsTests(MediVaultFactory factory) : IClassFixture<MediV
         { "PDF named .png", SampleFiles.Pdf(), "scan.png" },
         { "PNG named .pdf", SampleFiles.Png(), "scan.pdf" },
         { "text named .exe", SampleFiles.Text(), "run.exe" },
+        { "executable named .pdf: unknown content under a known extension", [0x4D, 0x5A, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00, 0x04, 0x00], "report.pdf" },
+        { "ELF binary named .png", [0x7F, 0x45, 0x4C, 0x46, 0x02, 0x01, 0x01, 0x00], "scan.png" },
     };
 
     [Theory]
     [MemberData(nameof(RefusedContent))]
-    public async Task Upload_RefusedContentOrDisagreeingExtension_Returns415(string why, byte[] content, string fileName)
+    public async Task Upload_RefusedContentOrDisagreeingExtension_Returns415AndStoresNothing(string why, byte[] content, string fileName)
     {
         var patient = await api.RegisterPatient();
 
         var response = await patient.PostUpload(content, fileName);
 
-        await response.ShouldBeProblem(HttpStatusCode.UnsupportedMediaType);
-        why.Should().NotBeEmpty();
+        var problem = await response.ShouldBeProblem(HttpStatusCode.UnsupportedMediaType);
+        problem.Detail.Should().NotBeNullOrWhiteSpace(why);
+        (await InDatabase(db => db.MedicalFiles.CountAsync(f => f.OwnerId == patient.Id))).Should().Be(0, why);
     }
 
     [Fact]
@@ -439,14 +442,23 @@ public sealed class RecordsTests(MediVaultFactory factory) : IClassFixture<MediV
         entry.Should().BeEquivalentTo(new { PatientId = patient.Id, ActorId = (Guid?)doctor.Id, ActorRole = ActorRole.Doctor });
     }
 
-    [Fact]
-    public async Task Download_UnknownFile_Returns404()
+    [Theory]
+    [InlineData("download")]
+    [InlineData("verify")]
+    [InlineData("delete")]
+    public async Task FileRoute_UnknownFileId_Returns404_WhileTheSameRouteServesTheOwnersFile(string route)
     {
         var patient = await api.RegisterPatient();
+        var file = await patient.Upload(SampleFiles.Pdf());
 
-        var response = await patient.Client.GetAsync($"/api/files/download/{Guid.NewGuid()}");
+        var unknown = await Call(patient.Client, route, patient.Id, Guid.NewGuid());
+        var own = await Call(patient.Client, route, patient.Id, file.Id);
 
-        await response.ShouldBeProblem(HttpStatusCode.NotFound);
+        var problem = await unknown.ShouldBeProblem(HttpStatusCode.NotFound);
+        problem.Detail.Should().NotBeNullOrWhiteSpace();
+        own.IsSuccessStatusCode.Should().BeTrue($"the {route} route exists: the 404 above is the app's answer, not a missing route");
+        (await InDatabase(db => db.AccessLogEntries.CountAsync(e => e.PatientId == patient.Id && e.Outcome == AccessOutcome.Denied)))
+            .Should().Be(0, "an unknown id has no patient to log a refusal for");
     }
 
     // ---- storage at rest ----
@@ -471,6 +483,72 @@ public sealed class RecordsTests(MediVaultFactory factory) : IClassFixture<MediV
                 await stream.ReadExactlyAsync(bytes);
             }
             bytes.AsSpan().IndexOf(needle).Should().Be(-1, $"{Path.GetRelativePath(factory.DataDirectory, path)} must not hold the plaintext");
+        }
+    }
+
+    /// <summary>
+    /// The recipe of docs/storage.md ("Decrypting a blob without MediVault"), done with nothing but AesGcm: it must open
+    /// what the server stored. The last chunk opens only with the final flag set, and no other chunk does: that flag is
+    /// what makes a blob cut at a chunk boundary fail, so a reader or writer that ignores it is caught here.
+    /// </summary>
+    [Fact]
+    public async Task StoredBlob_OpensWithTheDocumentedRecipe_AndOnlyTheLastChunkCarriesTheFinalFlag()
+    {
+        var patient = await api.RegisterPatient();
+        var content = SampleFiles.Pdf(3 * 65_536 + 1000);
+        var file = await patient.Upload(content);
+        var (storageKey, wrapped) = await InDatabase(async db =>
+        {
+            var row = await db.MedicalFiles.AsNoTracking().SingleAsync(f => f.Id == file.Id);
+            return (row.StorageKey, row.WrappedKey!);
+        });
+        var master = Convert.FromBase64String(await File.ReadAllTextAsync(Path.Combine(factory.DataDirectory, "keys", "master.key")));
+        var blob = await File.ReadAllBytesAsync(Path.Combine(factory.DataDirectory, "blobs", storageKey[..2], storageKey));
+
+        var dataKey = new byte[32];
+        using (var unwrap = new AesGcm(master, 16))
+            unwrap.Decrypt(wrapped.AsSpan(1, 12), wrapped.AsSpan(13, 32), wrapped.AsSpan(45, 16), dataKey, Encoding.ASCII.GetBytes("medivault-dek-v1:" + storageKey));
+        var header = blob[..20];
+        header[..8].Should().Equal("MVBLOB\x01\x01"u8.ToArray());
+        var chunkSize = (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(8));
+        var sealedSize = chunkSize + 16;
+        var body = blob.AsSpan(20);
+        var chunks = (body.Length + sealedSize - 1) / sealedSize;
+        using var aes = new AesGcm(dataKey, 16);
+        var plaintext = new MemoryStream();
+        for (var i = 0; i < chunks; i++)
+        {
+            var sealedChunk = body.Slice(i * sealedSize, Math.Min(sealedSize, body.Length - i * sealedSize));
+            var plain = new byte[sealedChunk.Length - 16];
+            var isLast = i == chunks - 1;
+            Opens(aes, header, i, !isLast, sealedChunk).Should().BeFalse($"chunk {i} must not open with the final flag {(isLast ? "cleared" : "set")}");
+            aes.Decrypt(Nonce(header, i, isLast), sealedChunk[..^16], sealedChunk[^16..], plain, header);
+            plaintext.Write(plain);
+        }
+
+        chunks.Should().Be(4);
+        plaintext.ToArray().Should().Equal(content);
+    }
+
+    private static byte[] Nonce(byte[] header, int index, bool isLast)
+    {
+        var nonce = new byte[12];
+        header.AsSpan(12, 7).CopyTo(nonce);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(nonce.AsSpan(7), (uint)index);
+        nonce[11] = isLast ? (byte)1 : (byte)0;
+        return nonce;
+    }
+
+    private static bool Opens(AesGcm aes, byte[] header, int index, bool isLast, ReadOnlySpan<byte> sealedChunk)
+    {
+        try
+        {
+            aes.Decrypt(Nonce(header, index, isLast), sealedChunk[..^16], sealedChunk[^16..], new byte[sealedChunk.Length - 16], header);
+            return true;
+        }
+        catch (AuthenticationTagMismatchException)
+        {
+            return false;
         }
     }
 
@@ -669,6 +747,8 @@ public sealed class RecordsTests(MediVaultFactory factory) : IClassFixture<MediV
         var response = await doctor.Client.DeleteAsync($"/api/files/{file.Id}");
 
         await response.ShouldBeProblem(HttpStatusCode.NotFound);
+        (await InDatabase(db => db.AccessLogEntries.CountAsync(e => e.PatientId == patient.Id && e.ActorId == doctor.Id
+            && e.Action == AccessAction.FileDeleted && e.Outcome == AccessOutcome.Denied))).Should().Be(1, "the access rule refused it");
         (await patient.Client.GetAsync($"/api/files/download/{file.Id}")).StatusCode.Should().Be(HttpStatusCode.OK);
     }
 
@@ -704,7 +784,7 @@ public sealed class RecordsTests(MediVaultFactory factory) : IClassFixture<MediV
 
     [Theory]
     [MemberData(nameof(Routes))]
-    public async Task AnyRoute_DoctorWithoutActiveGrant_Returns404(string route)
+    public async Task AnyRoute_DoctorWithRevokedGrant_Returns404AndLogsTheRefusal(string route)
     {
         var owner = await api.RegisterPatient();
         var file = await owner.Upload(SampleFiles.Pdf());
@@ -714,6 +794,9 @@ public sealed class RecordsTests(MediVaultFactory factory) : IClassFixture<MediV
         var response = await Call(doctor.Client, route, owner.Id, file.Id);
 
         await response.ShouldBeProblem(HttpStatusCode.NotFound);
+        (await InDatabase(db => db.AccessLogEntries.CountAsync(e => e.PatientId == owner.Id && e.ActorId == doctor.Id && e.Outcome == AccessOutcome.Denied)))
+            .Should().Be(1, "the refusal is the access rule's, and the patient can see it");
+        (await owner.Client.GetAsync($"/api/files/download/{file.Id}")).StatusCode.Should().Be(HttpStatusCode.OK);
     }
 
     [Theory]

@@ -152,12 +152,21 @@ public sealed class SharingTests(MediVaultFactory factory) : IClassFixture<MediV
         var patient = await api.RegisterPatient();
         var doctor = await api.RegisterDoctor();
         var grant = await (await patient.Client.PostAsJsonAsync("/api/access-grants", new { doctorEmail = doctor.Email })).ReadAs<GrantAnswer>(HttpStatusCode.Created);
+        var file = await patient.Upload(SampleFiles.Pdf());
         (await (await doctor.Client.GetAsync("/api/doctor/patients")).ReadAs<List<DoctorPatientAnswer>>()).Should().ContainSingle();
+        (await doctor.Client.GetAsync($"/api/files/download/{file.Id}")).StatusCode.Should().Be(HttpStatusCode.OK);
 
         var revoke = await patient.Client.DeleteAsync($"/api/access-grants/{grant.Id}");
 
         revoke.StatusCode.Should().Be(HttpStatusCode.NoContent);
+        // The same token, the same requests: every record route now refuses, and the refusal is in the patient's log.
+        await (await doctor.Client.GetAsync($"/api/files/download/{file.Id}")).ShouldBeProblem(HttpStatusCode.NotFound);
+        await (await doctor.Client.GetAsync($"/api/files/{patient.Id}")).ShouldBeProblem(HttpStatusCode.NotFound);
+        await (await doctor.Client.GetAsync($"/api/emergency-profile/{patient.Id}")).ShouldBeProblem(HttpStatusCode.NotFound);
+        await (await doctor.Client.GetAsync($"/api/dashboard/stats/{patient.Id}")).ShouldBeProblem(HttpStatusCode.NotFound);
         (await (await doctor.Client.GetAsync("/api/doctor/patients")).ReadAs<List<DoctorPatientAnswer>>()).Should().BeEmpty();
+        var log = await patient.AccessLog(patient.Id);
+        log.Items.Where(e => e.ActorId == doctor.Id && e.Outcome == "denied").Should().HaveCount(4);
         var listed = await (await patient.Client.GetAsync("/api/access-grants")).ReadAs<PageAnswer<GrantAnswer>>();
         listed.Items.Single().RevokedAt.Should().NotBeNull();
         (await patient.Client.DeleteAsync($"/api/access-grants/{grant.Id}")).StatusCode.Should().Be(HttpStatusCode.NoContent);
@@ -177,15 +186,25 @@ public sealed class SharingTests(MediVaultFactory factory) : IClassFixture<MediV
         await response.ShouldBeProblem(HttpStatusCode.NotFound);
         await byDoctor.ShouldBeProblem(HttpStatusCode.Forbidden);
         (await (await doctor.Client.GetAsync("/api/doctor/patients")).ReadAs<List<DoctorPatientAnswer>>()).Should().ContainSingle();
+        (await patient.Client.DeleteAsync($"/api/access-grants/{grant.Id}")).StatusCode.Should().Be(HttpStatusCode.NoContent, "the owner's request on the same route succeeds");
+        (await (await doctor.Client.GetAsync("/api/doctor/patients")).ReadAs<List<DoctorPatientAnswer>>()).Should().BeEmpty();
     }
 
     [Fact]
-    public async Task Revoke_UnknownOrMalformedId_Returns404()
+    public async Task Revoke_UnknownOrMalformedId_Returns404_WhileTheSameRouteRevokesARealGrant()
     {
         var patient = await api.RegisterPatient();
+        var doctor = await api.RegisterDoctor();
+        var grant = await (await patient.Client.PostAsJsonAsync("/api/access-grants", new { doctorEmail = doctor.Email })).ReadAs<GrantAnswer>(HttpStatusCode.Created);
 
-        (await patient.Client.DeleteAsync($"/api/access-grants/{Guid.NewGuid()}")).StatusCode.Should().Be(HttpStatusCode.NotFound);
-        (await patient.Client.DeleteAsync("/api/access-grants/not-a-guid")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        var unknown = await patient.Client.DeleteAsync($"/api/access-grants/{Guid.NewGuid()}");
+        var malformed = await patient.Client.DeleteAsync("/api/access-grants/not-a-guid");
+        var real = await patient.Client.DeleteAsync($"/api/access-grants/{grant.Id}");
+
+        await unknown.ShouldBeProblem(HttpStatusCode.NotFound);
+        malformed.StatusCode.Should().Be(HttpStatusCode.NotFound);
+        real.StatusCode.Should().Be(HttpStatusCode.NoContent, "the route exists: the 404 above is the app's refusal, not a missing route");
+        (await (await doctor.Client.GetAsync("/api/doctor/patients")).ReadAs<List<DoctorPatientAnswer>>()).Should().BeEmpty();
     }
 
     [Fact]

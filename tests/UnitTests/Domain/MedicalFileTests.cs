@@ -38,4 +38,92 @@ public sealed class MedicalFileTests
         file.WrappedKey.Should().BeNull();
         file.Invoking(f => f.MarkDeleted(Guid.NewGuid(), Now)).Should().Throw<DomainRuleException>();
     }
+    [Fact]
+    public void Create_OneByte_IsAllowed() =>
+        Create(size: 1).SizeBytes.Should().Be(1);
+
+    [Theory]
+    [InlineData(MedicalFile.MaxFileNameLength, true)]
+    [InlineData(MedicalFile.MaxFileNameLength + 1, false)]
+    public void Create_FileNameLength_UpToTheLimit(int length, bool accepted)
+    {
+        var act = () => MedicalFile.Create(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), new string('n', length), "application/pdf", 1,
+            FileCategory.Other, null, null, Hash, "key-1", [1], Now);
+
+        if (accepted)
+            act.Should().NotThrow().Which.FileName.Should().HaveLength(length);
+        else
+            act.Should().Throw<DomainRuleException>();
+    }
+
+    [Theory]
+    [InlineData(MedicalFile.MaxDescriptionLength, true)]
+    [InlineData(MedicalFile.MaxDescriptionLength + 1, false)]
+    public void Create_DescriptionLength_UpToTheLimit(int length, bool accepted)
+    {
+        var act = () => MedicalFile.Create(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), "a.pdf", "application/pdf", 1,
+            FileCategory.Other, new string('d', length), null, Hash, "key-1", [1], Now);
+
+        if (accepted)
+            act.Should().NotThrow().Which.Description.Should().HaveLength(length);
+        else
+            act.Should().Throw<DomainRuleException>();
+    }
+
+    [Fact]
+    public void Create_WithoutAWrappedKey_Throws() =>
+        FluentActions.Invoking(() => MedicalFile.Create(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), "a.pdf", "application/pdf", 1,
+            FileCategory.Other, null, null, Hash, "key-1", [], Now)).Should().Throw<DomainRuleException>();
+
+    [Fact]
+    public void Create_KeepsEveryField()
+    {
+        var owner = Guid.NewGuid();
+
+        var file = MedicalFile.Create(Guid.NewGuid(), owner, owner, "a.pdf", "application/pdf", 42, FileCategory.Imaging, "chest",
+            new DateOnly(2026, 11, 1), Hash, "key-1", [9], Now);
+
+        file.Should().BeEquivalentTo(new
+        {
+            OwnerId = owner,
+            UploadedById = owner,
+            FileName = "a.pdf",
+            ContentType = "application/pdf",
+            SizeBytes = 42L,
+            Category = FileCategory.Imaging,
+            Description = "chest",
+            RecordDate = (DateOnly?)new DateOnly(2026, 11, 1),
+            Sha256 = Hash,
+            StorageKey = "key-1",
+            UploadedAt = Now,
+            IsDeleted = false,
+        });
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    public void AnchorTo_GenesisOrBefore_Throws(long index) =>
+        Create().Invoking(f => f.AnchorTo(index, Hash)).Should().Throw<DomainRuleException>();
+
+    [Fact]
+    public void AnchorTo_BlockOne_RecordsIndexAndHash()
+    {
+        var file = Create();
+
+        file.AnchorTo(1, Hash);
+
+        (file.LedgerIndex, file.LedgerHash).Should().Be((1L, Hash));
+    }
+
+    [Fact]
+    public void MarkDeleted_RecordsWhoAndWhen()
+    {
+        var file = Create();
+        var by = Guid.NewGuid();
+
+        file.MarkDeleted(by, Now.AddHours(1));
+
+        (file.DeletedById, file.DeletedAt).Should().Be(((Guid?)by, (DateTime?)Now.AddHours(1)));
+    }
 }

@@ -27,10 +27,12 @@ internal sealed class SqliteTestDatabase : IAsyncDisposable
         return database;
     }
 
-    public AppDbContext NewContext()
+    /// <summary>A context on the file; <paramref name="interceptors"/> can step in between the app's commands.</summary>
+    public AppDbContext NewContext(params Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor[] interceptors)
     {
         var options = new DbContextOptionsBuilder<AppDbContext>().UseSqlite(DependencyInjection.ConnectionString(Path));
         options.UseOpenIddict<Guid>();
+        options.AddInterceptors(interceptors);
         return new AppDbContext(options.Options);
     }
 

@@ -28,6 +28,56 @@ public class UploadLimitStreamTests
         source.Produced.Should().BeLessThan(100_000 + 128 * 1024, "reading stops with the read that passed the limit");
     }
 
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(4096, 1000)]
+    [InlineData(100_000, 65_536)]
+    [InlineData(100_000, 100_000)]
+    public async Task Read_ExactlyTheLimitInAnyPieces_PassesEveryByte(int limit, int piece)
+    {
+        var limited = new UploadLimitStream(new MemoryStream(new byte[limit]), maxBytes: limit);
+        var buffer = new byte[piece];
+        long total = 0;
+        int read;
+
+        while ((read = await limited.ReadAsync(buffer)) > 0)
+            total += read;
+
+        total.Should().Be(limit);
+        limited.BytesRead.Should().Be(limit);
+    }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(4096, 1000)]
+    [InlineData(100_000, 65_536)]
+    [InlineData(100_000, 100_001)]
+    public async Task Read_OneByteOverTheLimit_Throws(int limit, int piece)
+    {
+        var limited = new UploadLimitStream(new MemoryStream(new byte[limit + 1]), maxBytes: limit);
+        var buffer = new byte[piece];
+
+        var act = async () =>
+        {
+            while (await limited.ReadAsync(buffer) > 0)
+            {
+            }
+        };
+
+        await act.Should().ThrowAsync<PayloadTooLargeException>();
+    }
+
+    [Fact]
+    public void Read_Synchronously_CountsLikeTheAsyncPath()
+    {
+        var limited = new UploadLimitStream(new MemoryStream(new byte[11]), maxBytes: 10);
+        var buffer = new byte[10];
+
+        limited.Read(buffer, 0, 10).Should().Be(10);
+        limited.Invoking(l => l.Read(buffer, 0, 10)).Should().Throw<PayloadTooLargeException>();
+        limited.BytesRead.Should().Be(11);
+    }
+
     private sealed class EndlessStream : Stream
     {
         public long Produced { get; private set; }

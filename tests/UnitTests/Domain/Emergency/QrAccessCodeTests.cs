@@ -33,6 +33,36 @@ public sealed class QrAccessCodeTests
     public void StatusAt_NoUseLimit_StaysActiveUntilExpiry() =>
         Code(maxUses: null).StatusAt(Created.AddMinutes(30)).Should().Be(QrCodeStatus.Active);
 
+    /// <summary>The use count as the database would hold it: only the claim in the access handler ever raises it.</summary>
+    private static QrAccessCode Used(QrAccessCode code, int uses)
+    {
+        typeof(QrAccessCode).GetProperty(nameof(QrAccessCode.UseCount))!.SetValue(code, uses);
+        return code;
+    }
+
+    [Theory]
+    [InlineData(1, 0, QrCodeStatus.Active)]
+    [InlineData(1, 1, QrCodeStatus.Exhausted)]
+    [InlineData(3, 2, QrCodeStatus.Active)]
+    [InlineData(3, 3, QrCodeStatus.Exhausted)]
+    [InlineData(3, 4, QrCodeStatus.Exhausted)]
+    public void StatusAt_UseLimit_ExhaustedFromMaxUsesOn(int maxUses, int uses, QrCodeStatus expected) =>
+        Used(Code(maxUses: maxUses), uses).StatusAt(Created.AddMinutes(1)).Should().Be(expected);
+
+    [Fact]
+    public void StatusAt_UsedUpAndExpired_ReadsExhausted() =>
+        Used(Code(maxUses: 2), 2).StatusAt(Created.AddDays(1)).Should().Be(QrCodeStatus.Exhausted);
+
+    [Fact]
+    public void StatusAt_NoUseLimit_ManyUsesStayActive() =>
+        Used(Code(maxUses: null), 50_000).StatusAt(Created.AddMinutes(1)).Should().Be(QrCodeStatus.Active);
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(QrAccessCode.MaxMaxUses)]
+    public void Create_UseLimitOnTheBounds_Allowed(int maxUses) =>
+        Code(maxUses: maxUses).MaxUses.Should().Be(maxUses);
+
     [Fact]
     public void Create_NewCode_HasNoUsesAndIsNotRevoked()
     {

@@ -123,6 +123,49 @@ public sealed class HashChainLedgerTests : IAsyncLifetime, IDisposable
         result.FirstInvalidIndex.Should().Be(2);
     }
 
+    /// <summary>
+    /// A forger who rewrites a block and recomputes its hash: every block is sound on its own, and only the
+    /// previousHash link shows where the chain was cut. Without the link check the ledger would read as valid.
+    /// </summary>
+    [Fact]
+    public async Task Verify_BlockRewrittenWithAConsistentHashButAnotherPredecessor_ReportsThatBlock()
+    {
+        var ledger = NewLedger(out var db);
+        using var _ = db;
+        for (var i = 0; i < 4; i++)
+            await ledger.CommitAsync(Upload(), null, CancellationToken.None);
+        var block = await db.Context.LedgerBlocks.AsNoTracking().SingleAsync(b => b.Index == 2);
+        var forgedPrevious = new string('e', 64);
+        var forgedHash = LedgerEncoding.ComputeHash(block.Index, block.Timestamp, block.Kind, block.ResourceId, block.PayloadHash, forgedPrevious);
+        await db.Context.LedgerBlocks.Where(b => b.Index == 2)
+            .ExecuteUpdateAsync(set => set.SetProperty(b => b.PreviousHash, forgedPrevious).SetProperty(b => b.Hash, forgedHash));
+
+        var result = await ledger.VerifyAsync(CancellationToken.None);
+
+        result.Valid.Should().BeFalse();
+        result.FirstInvalidIndex.Should().Be(2);
+        (await ledger.VerifyBlockAsync(2, CancellationToken.None)).Should().BeFalse();
+        (await ledger.VerifyBlockAsync(1, CancellationToken.None)).Should().BeTrue("the blocks before the cut are untouched");
+    }
+
+    [Fact]
+    public async Task Verify_GenesisWithANonZeroPredecessor_ReportsIndexZero()
+    {
+        var ledger = NewLedger(out var db);
+        using var _ = db;
+        await ledger.CommitAsync(Upload(), null, CancellationToken.None);
+        var genesis = await db.Context.LedgerBlocks.AsNoTracking().SingleAsync(b => b.Index == 0);
+        var forgedPrevious = new string('1', 64);
+        var forgedHash = LedgerEncoding.ComputeHash(0, genesis.Timestamp, genesis.Kind, genesis.ResourceId, genesis.PayloadHash, forgedPrevious);
+        await db.Context.LedgerBlocks.Where(b => b.Index == 0)
+            .ExecuteUpdateAsync(set => set.SetProperty(b => b.PreviousHash, forgedPrevious).SetProperty(b => b.Hash, forgedHash));
+
+        var result = await ledger.VerifyAsync(CancellationToken.None);
+
+        result.FirstInvalidIndex.Should().Be(0);
+        (await ledger.VerifyBlockAsync(0, CancellationToken.None)).Should().BeFalse();
+    }
+
     [Fact]
     public async Task Verify_UntouchedChain_IsValidWithTheHeadHash()
     {

@@ -1,0 +1,145 @@
+using System.Data.Common;
+using MediVault.Application.Common.Abstractions;
+using MediVault.Application.Common.Access;
+using MediVault.Application.Common.Exceptions;
+using MediVault.Application.Emergency;
+using MediVault.Application.Emergency.AccessEmergencyProfile;
+using MediVault.Domain.Emergency;
+using MediVault.Domain.Identity;
+using MediVault.Domain.Ledger;
+using MediVault.UnitTests.TestSupport;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Time.Testing;
+using NSubstitute;
+
+namespace MediVault.UnitTests.Application.Emergency;
+
+/// <summary>
+/// The use limit against the real table: the status read first, and the conditional UPDATE that claims a use. The
+/// claim is what holds when two responders race for the last use, so one test takes the last use between the two.
+/// </summary>
+public sealed class AccessEmergencyProfileHandlerTests : IAsyncLifetime
+{
+    private static readonly DateTime Now = new(2026, 11, 24, 12, 0, 0, DateTimeKind.Utc);
+    private static readonly Guid Patient = Guid.CreateVersion7();
+
+    private readonly IAccessLog _accessLog = Substitute.For<IAccessLog>();
+    private readonly ILedger _ledger = Substitute.For<ILedger>();
+    private readonly IUserDirectory _users = Substitute.For<IUserDirectory>();
+    private SqliteTestDatabase _database = null!;
+
+    public async Task InitializeAsync()
+    {
+        _database = await SqliteTestDatabase.CreateAsync();
+        _users.FindByIdAsync(Patient, Arg.Any<CancellationToken>())
+            .Returns(new UserInfo(Patient, "p@example.com", "Pat Patient", AccountType.Patient, null, null, Now));
+    }
+
+    public async Task DisposeAsync() => await _database.DisposeAsync();
+
+    private async Task<(string Token, Guid Id)> SaveCode(int? maxUses, int alreadyUsed = 0)
+    {
+        var token = QrToken.Create();
+        var code = QrAccessCode.Create(Patient, QrToken.Hash(token), null, Now.AddMinutes(-10), Now.AddHours(1), maxUses);
+        await using var db = _database.NewContext();
+        db.QrAccessCodes.Add(code);
+        await db.SaveChangesAsync();
+        await db.QrAccessCodes.Where(c => c.Id == code.Id).ExecuteUpdateAsync(set => set.SetProperty(c => c.UseCount, alreadyUsed));
+        return (token, code.Id);
+    }
+
+    private async Task<EmergencyAccess> Access(string token, params IInterceptor[] interceptors)
+    {
+        await using var db = _database.NewContext(interceptors);
+        var handler = new AccessEmergencyProfileHandler(db, _accessLog, _ledger, _users, new FakeTimeProvider(Now));
+        return await handler.Handle(new AccessEmergencyProfile(token), CancellationToken.None);
+    }
+
+    private async Task<int> UseCount(Guid id)
+    {
+        await using var db = _database.NewContext();
+        return await db.QrAccessCodes.Where(c => c.Id == id).Select(c => c.UseCount).SingleAsync();
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public async Task Handle_UpToMaxUses_OpensTheProfileAndTheNextIsGone(int maxUses)
+    {
+        var (token, id) = await SaveCode(maxUses);
+
+        for (var use = 1; use <= maxUses; use++)
+            (await Access(token)).PatientName.Should().Be("Pat Patient");
+        var oneMore = () => Access(token);
+
+        (await oneMore.Should().ThrowAsync<GoneException>()).WithMessage("*used as many times*");
+        (await UseCount(id)).Should().Be(maxUses);
+        await _ledger.Received(maxUses).CommitAsync(
+            Arg.Is<LedgerEvent>(e => e.Kind == LedgerBlockKind.QrAccessed && e.ResourceId == id), Arg.Any<Action<LedgerBlock>?>(), Arg.Any<CancellationToken>());
+        await _accessLog.Received(1).RecordRefusedEmergencyAccessAsync(Patient, id, Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
+    public async Task Handle_LastUseTakenBetweenTheReadAndTheClaim_IsGoneAndCountsNothingMore()
+    {
+        // The first read sees one use left; a concurrent responder takes it just before this request's claim.
+        var (token, id) = await SaveCode(maxUses: 2, alreadyUsed: 1);
+        var race = new TakeTheLastUseBeforeTheClaim(id);
+
+        var act = () => Access(token, race);
+
+        (await act.Should().ThrowAsync<GoneException>()).WithMessage("*used as many times*");
+        race.Fired.Should().BeTrue("the claim ran after the other use was counted");
+        (await UseCount(id)).Should().Be(2, "the claim must not count a use past the limit");
+        await _ledger.DidNotReceiveWithAnyArgs().CommitAsync(default!, default, default);
+        await _accessLog.Received(1).RecordRefusedEmergencyAccessAsync(Patient, id, Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
+    public async Task Handle_NoUseLimit_KeepsCounting()
+    {
+        var (token, id) = await SaveCode(maxUses: null, alreadyUsed: 10_000);
+
+        await Access(token);
+
+        (await UseCount(id)).Should().Be(10_001);
+    }
+
+    [Fact]
+    public async Task Handle_UnknownOrMalformedToken_IsNotFound()
+    {
+        await SaveCode(maxUses: 1);
+
+        var unknown = () => Access(QrToken.Create());
+        var malformed = () => Access("not a token");
+
+        await unknown.Should().ThrowAsync<NotFoundException>();
+        await malformed.Should().ThrowAsync<NotFoundException>();
+        await _accessLog.DidNotReceiveWithAnyArgs().RecordRefusedEmergencyAccessAsync(default, default, default);
+    }
+
+    /// <summary>Just before the UPDATE that claims a use, counts one more use of the code on the same connection.</summary>
+    private sealed class TakeTheLastUseBeforeTheClaim(Guid codeId) : DbCommandInterceptor
+    {
+        public bool Fired { get; private set; }
+
+        public override async ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(
+            DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            if (!Fired && command.CommandText.Contains("UPDATE \"QrAccessCodes\"", StringComparison.Ordinal))
+            {
+                Fired = true;
+                await using var other = command.Connection!.CreateCommand();
+                other.Transaction = command.Transaction;
+                other.CommandText = "UPDATE \"QrAccessCodes\" SET \"UseCount\" = \"UseCount\" + 1 WHERE \"Id\" = $id";
+                var id = other.CreateParameter();
+                id.ParameterName = "$id";
+                id.Value = codeId.ToString().ToUpperInvariant();
+                other.Parameters.Add(id);
+                (await other.ExecuteNonQueryAsync(cancellationToken)).Should().Be(1);
+            }
+            return result;
+        }
+    }
+}
