@@ -61,6 +61,7 @@ internal static class WebApiSetup
         app.MapAuditEndpoints();
         app.MapRecordsEndpoints();
         app.MapLedgerEndpoints();
+        app.MapDataRightsEndpoints();
         return app;
     }
 }

@@ -1,11 +1,13 @@
 using MediVault.Application.Common.Exceptions;
 using MediVault.Application.Identity;
 using Microsoft.AspNetCore.Identity;
+using MediVault.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
+using OpenIddict.EntityFrameworkCore.Models;
 
 namespace MediVault.Infrastructure.Identity;
 
-internal sealed class AccountService(UserManager<ApplicationUser> users, SessionRevoker sessions, TimeProvider clock) : IAccountService
+internal sealed class AccountService(UserManager<ApplicationUser> users, SessionRevoker sessions, AppDbContext db, TimeProvider clock) : IAccountService
 {
     public async Task<UserDto> CreateAsync(NewAccount account, CancellationToken cancellationToken)
     {
@@ -55,6 +57,29 @@ internal sealed class AccountService(UserManager<ApplicationUser> users, Session
         var result = await users.ChangePasswordAsync(user, currentPassword, newPassword);
         ThrowIfFailed(result, "newPassword");
         await sessions.RevokeAllAsync(userId, keepSessionId, cancellationToken);
+    }
+
+    public async Task EnsurePasswordAsync(Guid userId, string password, CancellationToken cancellationToken)
+    {
+        var user = await users.FindByIdAsync(userId.ToString()) ?? throw new UnauthorizedException("The account no longer exists.");
+        if (!await users.CheckPasswordAsync(user, password))
+            throw new ValidationFailedException("password", "The password is not correct.");
+    }
+
+    public Task EndAllSessionsAsync(Guid userId, CancellationToken cancellationToken) =>
+        sessions.RevokeAllAsync(userId, keepSessionId: null, cancellationToken);
+
+    public async Task RemoveAccountAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        var subject = userId.ToString();
+        // The rows themselves go, not only their status: a token's payload names its user.
+        db.Set<OpenIddictEntityFrameworkCoreToken<Guid>>().RemoveRange(
+            await db.Set<OpenIddictEntityFrameworkCoreToken<Guid>>().Where(t => t.Subject == subject).ToListAsync(cancellationToken));
+        db.Set<OpenIddictEntityFrameworkCoreAuthorization<Guid>>().RemoveRange(
+            await db.Set<OpenIddictEntityFrameworkCoreAuthorization<Guid>>().Where(a => a.Subject == subject).ToListAsync(cancellationToken));
+        // Claims, external logins and user tokens go with the account (ON DELETE CASCADE).
+        if (await db.Users.SingleOrDefaultAsync(u => u.Id == userId, cancellationToken) is { } user)
+            db.Users.Remove(user);
     }
 
     private static void ThrowIfFailed(IdentityResult result, string passwordField)

@@ -75,6 +75,7 @@ public static class IdentityServices
         services.AddScoped<IStartupStep, SampleDataSeeder>();
         services.AddScoped<SessionRevoker>();
         services.AddScoped<MediVault.Application.Identity.IAccountService, AccountService>();
+        services.AddSingleton<MediVault.Application.Common.Abstractions.IRecentAuthentication, RecentAuthentication>();
         return services;
     }
 }
