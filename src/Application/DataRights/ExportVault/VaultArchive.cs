@@ -15,12 +15,16 @@ public sealed class VaultArchive : IAsyncDisposable
     public static readonly JsonSerializerOptions Json = CreateJson();
 
     private readonly ZipArchive _zip;
+    private readonly AsyncWrites _body;
     private readonly HashSet<string> _names = new(StringComparer.OrdinalIgnoreCase);
 
-    private VaultArchive(ZipArchive zip) => _zip = zip;
+    private VaultArchive(ZipArchive zip, AsyncWrites body) => (_zip, _body) = (zip, body);
 
-    public static async Task<VaultArchive> CreateAsync(Stream body, CancellationToken cancellationToken) =>
-        new(await ZipArchive.CreateAsync(body, ZipArchiveMode.Create, leaveOpen: true, Encoding.UTF8, cancellationToken));
+    public static async Task<VaultArchive> CreateAsync(Stream body, CancellationToken cancellationToken)
+    {
+        var writes = new AsyncWrites(body);
+        return new(await ZipArchive.CreateAsync(writes, ZipArchiveMode.Create, leaveOpen: true, Encoding.UTF8, cancellationToken), writes);
+    }
 
     /// <summary>
     /// Opens a new entry for writing under a unique form of <paramref name="name"/> (returned). Already-compressed
@@ -66,7 +70,12 @@ public sealed class VaultArchive : IAsyncDisposable
         }
     }
 
-    public ValueTask DisposeAsync() => _zip.DisposeAsync();
+    /// <summary>Writes the central directory and sends what is still held back.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _zip.DisposeAsync();
+        await _body.FlushAsync(CancellationToken.None);
+    }
 
     private string Unique(string name)
     {
@@ -88,5 +97,59 @@ public sealed class VaultArchive : IAsyncDisposable
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true };
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));
         return options;
+    }
+
+    /// <summary>
+    /// ZipArchive closes an entry with a few small synchronous writes (the deflate tail, the data descriptor), which
+    /// a response body refuses. They are held here and sent ahead of the next asynchronous write: a few bytes to a few
+    /// KiB, never content.
+    /// </summary>
+    private sealed class AsyncWrites(Stream inner) : Stream
+    {
+        private readonly MemoryStream _held = new();
+
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Write(byte[] buffer, int offset, int count) => _held.Write(buffer, offset, count);
+        public override void Write(ReadOnlySpan<byte> buffer) => _held.Write(buffer);
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            await SendHeldAsync(cancellationToken);
+            await inner.WriteAsync(buffer, cancellationToken);
+        }
+
+        public override void Flush() { } // held bytes go out with the next asynchronous write or flush
+        public override async Task FlushAsync(CancellationToken cancellationToken)
+        {
+            await SendHeldAsync(cancellationToken);
+            await inner.FlushAsync(cancellationToken);
+        }
+
+        private async ValueTask SendHeldAsync(CancellationToken cancellationToken)
+        {
+            if (_held.Length == 0)
+                return;
+            await inner.WriteAsync(_held.GetBuffer().AsMemory(0, (int)_held.Length), cancellationToken);
+            _held.SetLength(0);
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+                _held.Dispose();
+            base.Dispose(disposing);
+        }
     }
 }
