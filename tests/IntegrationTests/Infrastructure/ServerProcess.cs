@@ -82,6 +82,27 @@ public sealed partial class ServerProcess : IAsyncDisposable
             "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information",
         }.Concat(settings.Select(s => "--" + s));
 
+    /// <summary>Runs a verb of the executable (backup, restore) to its end: exit code and everything it printed.</summary>
+    public static async Task<(int ExitCode, string Output)> RunVerbAsync(IDictionary<string, string>? environment, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.ArgumentList.Add(WebApiDll);
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            start.Environment[name] = value;
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
     public static string WebApiDll => Path.Combine(AppContext.BaseDirectory, "MediVault.WebApi.dll");
 
     /// <summary>SIGKILL: no shutdown, no flush, no finally block runs in the app.</summary>
