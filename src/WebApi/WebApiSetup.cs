@@ -18,7 +18,11 @@ internal static class WebApiSetup
         // which answers 400 naming the field.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
-            context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier);
+        {
+            context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
+            // Answers the framework writes itself (routing's 415, status-code pages) get the detail the contract asks for.
+            context.ProblemDetails.Detail ??= DefaultDetail(context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode);
+        });
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddHttpContextAccessor();
         services.AddScoped<MediVault.Application.Common.Abstractions.ICurrentUser, HttpCurrentUser>();
@@ -29,6 +33,16 @@ internal static class WebApiSetup
         RequestLogScope.KeepRequestActivities();
         return services;
     }
+
+    private static string DefaultDetail(int status) => status switch
+    {
+        StatusCodes.Status401Unauthorized => "Sign in first: send a bearer token or the session cookie.",
+        StatusCodes.Status403Forbidden => "You are not allowed to do this.",
+        StatusCodes.Status404NotFound => "Nothing is found at this address.",
+        StatusCodes.Status405MethodNotAllowed => "This address does not accept this method.",
+        StatusCodes.Status415UnsupportedMediaType => "The request body is not of a type this endpoint accepts (JSON, or multipart/form-data for uploads).",
+        _ => "The request could not be processed.",
+    };
 
     public static void ConfigureJson(JsonSerializerOptions options)
     {
