@@ -1,7 +1,7 @@
 using MediVault.Application.Common.Exceptions;
 using MediVault.Application.Identity;
-using Microsoft.AspNetCore.Identity;
 using MediVault.Infrastructure.Persistence;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.EntityFrameworkCore.Models;
 
