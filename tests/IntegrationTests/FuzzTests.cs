@@ -62,7 +62,7 @@ public sealed class FuzzTests(MediVaultFactory factory) : IClassFixture<MediVaul
         (6, Object(Value).Select(node => node!.ToJsonString())),
         (2, Value.Select(node => node?.ToJsonString() ?? "null")),
         (1, Gen.String.Select(s => s)),
-        (1, Gen.OneOf("", "{", "[", "{\"email\":", "\"\\u0000\"", "{\"password\":\"\\u0000\"}", "{}{}", "{\"a\":1,\"a\":2}")));
+        (1, Gen.OneOf("", "{", "[", "{\"email\":", "\"\\u0000\"", "{\"password\":\"\\u0000\"}", "{\"refreshToken\":\"a\\u0000b\"}", "{\"email\":\"a\\u0000@example.com\",\"password\":\"x\"}", "{}{}", "{\"a\":1,\"a\":2}")));
 
     public static TheoryData<string, string> JsonEndpoints => new()
     {

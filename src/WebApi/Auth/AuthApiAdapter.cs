@@ -160,7 +160,8 @@ internal sealed class AuthApiAdapter(RequestDelegate next)
     private static string? StringField(JsonObject body, string name, Dictionary<string, string[]> errors)
     {
         var node = body[name];
-        if (node is JsonValue value && value.TryGetValue<string>(out var text) && !string.IsNullOrWhiteSpace(text))
+        // A NUL cannot travel in the form the token endpoint reads (it answered 500): refuse it here as bad input.
+        if (node is JsonValue value && value.TryGetValue<string>(out var text) && !string.IsNullOrWhiteSpace(text) && !text.Contains('\0', StringComparison.Ordinal))
             return text;
         errors[name] = [node is null ? $"{name} is required." : $"{name} must be a non-empty string."];
         return null;
