@@ -1,5 +1,6 @@
 using FluentValidation;
 using MediVault.Application.Common.Access;
+using MediVault.Application.DataRights.ExportVault;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MediVault.Application;
@@ -14,6 +15,11 @@ public static class DependencyInjection
         services.AddScoped<IRecordAccess, RecordAccess>();
         services.AddScoped<Fhir.FhirAccess>();
         services.AddScoped<Fhir.FhirRecords>();
+        // The parts of the vault export, in the order they are written.
+        services.AddScoped<IVaultExportPart, FilesExportPart>();
+        services.AddScoped<IVaultExportPart, EmergencyProfileExportPart>();
+        services.AddScoped<IVaultExportPart, AccessLogExportPart>();
+        services.AddScoped<IVaultExportPart, LedgerExportPart>();
         return services;
     }
 }

@@ -3,7 +3,14 @@ using MediVault.Application.Common.Behaviours;
 using MediVault.Infrastructure;
 using MediVault.WebApi;
 using MediVault.WebApi.Infrastructure;
+using MediVault.WebApi.Maintenance;
 using Microsoft.AspNetCore.Connections;
+
+if (MaintenanceVerbs.IsVerb(args))
+{
+    Environment.ExitCode = await MaintenanceVerbs.RunAsync(args, Console.Out, Console.Error);
+    return;
+}
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -44,7 +51,7 @@ builder.Services.AddWebApi(builder.Configuration);
 var app = builder.Build();
 app.UseWebApi();
 app.MapWebApiEndpoints();
-app.Run();
+await app.RunAsync();
 
 /// <summary>The entry point, visible to the integration tests' WebApplicationFactory.</summary>
 public partial class Program;

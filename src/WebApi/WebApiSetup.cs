@@ -68,6 +68,7 @@ internal static class WebApiSetup
         app.MapRecordsEndpoints();
         app.MapLedgerEndpoints();
         app.MapFhirEndpoints();
+        app.MapDataRightsEndpoints();
         return app;
     }
 }

@@ -14,6 +14,18 @@ public interface IAccountService
 
     /// <summary>Changes the password and ends every other session of the user (tokens, refresh tokens, cookies).</summary>
     Task ChangePasswordAsync(Guid userId, string currentPassword, string newPassword, string? keepSessionId, CancellationToken cancellationToken);
+
+    /// <summary>Throws ValidationFailedException on <c>password</c> when it is not the user's current password.</summary>
+    Task EnsurePasswordAsync(Guid userId, string password, CancellationToken cancellationToken);
+
+    /// <summary>Ends every session of the user (tokens, refresh tokens, cookies) through the one revocation path.</summary>
+    Task EndAllSessionsAsync(Guid userId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Marks the account, its external logins and its OAuth authorizations and tokens for removal in the unit of work
+    /// shared with IAppDbContext: nothing is saved until the caller's next save, so the removal commits with it.
+    /// </summary>
+    Task RemoveAccountAsync(Guid userId, CancellationToken cancellationToken);
 }
 
 public sealed record NewAccount(string Email, string Password, string FullName, AccountType AccountType, string? LicenseNumber, string? Specialty);

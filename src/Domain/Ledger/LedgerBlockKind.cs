@@ -12,4 +12,6 @@ public static class LedgerBlockKind
     public const string QrAccessed = "qr-accessed";
     public const string AccessGranted = "access-granted";
     public const string AccessRevoked = "access-revoked";
+    /// <summary>An account was deleted: an anonymised tombstone (fresh id, no subject).</summary>
+    public const string AccountDeleted = "account-deleted";
 }

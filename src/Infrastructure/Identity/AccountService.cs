@@ -1,12 +1,15 @@
 using MediVault.Application.Common.Exceptions;
 using MediVault.Application.Identity;
+using MediVault.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
+using OpenIddict.EntityFrameworkCore.Models;
 
 namespace MediVault.Infrastructure.Identity;
 
-internal sealed class AccountService(UserManager<ApplicationUser> users, SessionRevoker sessions, TimeProvider clock, IMemoryCache cache)
+internal sealed class AccountService(
+    UserManager<ApplicationUser> users, SessionRevoker sessions, AppDbContext db, TimeProvider clock, IMemoryCache cache)
     : IAccountService
 {
     /// <summary>How long a user's profile is served from memory; a change through this service replaces it at once.</summary>
@@ -80,6 +83,28 @@ internal sealed class AccountService(UserManager<ApplicationUser> users, Session
 
     /// <summary>The memory-cache key of a user's profile.</summary>
     private readonly record struct ProfileKey(Guid UserId);
+    public async Task EnsurePasswordAsync(Guid userId, string password, CancellationToken cancellationToken)
+    {
+        var user = await users.FindByIdAsync(userId.ToString()) ?? throw new UnauthorizedException("The account no longer exists.");
+        if (!await users.CheckPasswordAsync(user, password))
+            throw new ValidationFailedException("password", "The password is not correct.");
+    }
+
+    public Task EndAllSessionsAsync(Guid userId, CancellationToken cancellationToken) =>
+        sessions.RevokeAllAsync(userId, keepSessionId: null, cancellationToken);
+
+    public async Task RemoveAccountAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        var subject = userId.ToString();
+        // The rows themselves go, not only their status: a token's payload names its user.
+        db.Set<OpenIddictEntityFrameworkCoreToken<Guid>>().RemoveRange(
+            await db.Set<OpenIddictEntityFrameworkCoreToken<Guid>>().Where(t => t.Subject == subject).ToListAsync(cancellationToken));
+        db.Set<OpenIddictEntityFrameworkCoreAuthorization<Guid>>().RemoveRange(
+            await db.Set<OpenIddictEntityFrameworkCoreAuthorization<Guid>>().Where(a => a.Subject == subject).ToListAsync(cancellationToken));
+        // Claims, external logins and user tokens go with the account (ON DELETE CASCADE).
+        if (await db.Users.SingleOrDefaultAsync(u => u.Id == userId, cancellationToken) is { } user)
+            db.Users.Remove(user);
+    }
 
     private static void ThrowIfFailed(IdentityResult result, string passwordField)
     {

@@ -91,6 +91,7 @@ public static class IdentityServices
         services.AddScoped<MediVault.Application.Identity.IAccountService, AccountService>();
         services.AddScoped<ClientConsents>();
         services.AddScoped<MediVault.Application.Identity.ConnectedApps.IConnectedApps>(sp => sp.GetRequiredService<ClientConsents>());
+        services.AddSingleton<MediVault.Application.Common.Abstractions.IRecentAuthentication, RecentAuthentication>();
         return services;
     }
 }

@@ -70,6 +70,9 @@ internal sealed partial class MasterKey : IDisposable
         return dataKey;
     }
 
+    /// <summary>A copy of the key itself, for a backup that wraps it; the caller zeroes it.</summary>
+    internal byte[] Export() => (byte[])_key.Clone();
+
     public void Dispose() => CryptographicOperations.ZeroMemory(_key);
 
     // Binding the wrapping to its blob means a wrapped key copied onto another row does not open that row's blob.

@@ -101,6 +101,9 @@ internal sealed class AuthApiAdapter(RequestDelegate next)
         await captured.CopyToAsync(originalBody, context.RequestAborted);
     }
 
+    /// <summary>A property given twice is a malformed body (400), not a failure when the object is first read (500).</summary>
+    private static readonly JsonDocumentOptions SingleProperties = new() { AllowDuplicateProperties = false };
+
     private sealed record Grant(Dictionary<string, string>? Fields, Dictionary<string, string[]>? Errors);
 
     private static async Task<Grant> ReadGrantAsync(HttpContext context, bool isLogin)
@@ -115,7 +118,8 @@ internal sealed class AuthApiAdapter(RequestDelegate next)
             if (limited.Length > MaxBodyBytes)
                 return Invalid("body", "The request body is too large.");
             limited.Position = 0;
-            body = limited.Length == 0 ? null : await JsonNode.ParseAsync(limited, cancellationToken: context.RequestAborted) as JsonObject;
+            body = limited.Length == 0 ? null
+                : await JsonNode.ParseAsync(limited, documentOptions: SingleProperties, cancellationToken: context.RequestAborted) as JsonObject;
         }
         catch (JsonException)
         {

@@ -50,12 +50,22 @@ internal sealed class MultipartUploadForm : IAsyncDisposable
                 mediator, maxFileBytes, cancellationToken);
             return form;
         }
+        catch (Exception ex) when (IsMalformedMultipart(ex))
+        {
+            await form.DisposeAsync();
+            throw new BadRequestException("The multipart body is malformed: a line is too long or a part is not closed by its boundary.");
+        }
         catch
         {
             await form.DisposeAsync();
             throw;
         }
     }
+
+    /// <summary>What the multipart reader throws for a body that breaks the format (not a failure of ours).</summary>
+    private static bool IsMalformedMultipart(Exception ex) =>
+        ex is InvalidDataException
+        || (ex is IOException && ex.GetType() == typeof(IOException) && ex.Message.StartsWith("Unexpected end of Stream", StringComparison.Ordinal));
 
     private async Task ReadSectionsAsync(MultipartReader reader, ISender mediator, long maxFileBytes, CancellationToken cancellationToken)
     {

@@ -40,6 +40,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
                 Problem(StatusCodes.Status409Conflict, "Conflict", "Another change to the same record was saved at the same moment. Send the request again."),
             StoredContentCorruptException e => IntegrityFailure(httpContext, e),
             OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested => null,
+            _ when MediVault.Infrastructure.Persistence.StorageFaults.IsStorageUnavailable(exception) => StorageUnavailable(httpContext, exception),
             _ => null,
         };
 
@@ -109,6 +110,15 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
     [System.Text.RegularExpressions.GeneratedRegex("Failed to bind parameter \"(?<type>[^\"]+) (?<name>[A-Za-z0-9_]+)\" from \"(?<value>[^\"]*)\"")]
     private static partial System.Text.RegularExpressions.Regex BindParameter();
 
+    /// <summary>A full or read-only disk: nothing was saved; the same request works once space returns.</summary>
+    private ProblemDetails StorageUnavailable(HttpContext httpContext, Exception exception)
+    {
+        LogStorageUnavailable(logger, exception.GetType().Name, httpContext.TraceIdentifier, exception);
+        httpContext.Response.Headers.RetryAfter = "60";
+        return Problem(StatusCodes.Status503ServiceUnavailable, "Storage unavailable",
+            "The server cannot store data right now (its disk is full or read-only). Nothing was saved; try again later.");
+    }
+
     private static ProblemDetails Problem(int status, string title, string detail) =>
         new() { Status = status, Title = title, Detail = detail };
 
@@ -118,4 +128,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled {ExceptionType} in request {TraceId}")]
     private static partial void LogUnhandled(ILogger logger, string exceptionType, string traceId, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Storage unavailable ({ExceptionType}) in request {TraceId}: the disk is full or read-only")]
+    private static partial void LogStorageUnavailable(ILogger logger, string exceptionType, string traceId, Exception exception);
 }

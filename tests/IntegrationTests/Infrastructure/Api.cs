@@ -8,20 +8,29 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace MediVault.IntegrationTests.Infrastructure;
 
 /// <summary>A small client over the real HTTP API that keeps tests short without hiding the requests.</summary>
-public sealed class Api(WebApplicationFactory<Program> factory)
+public sealed class Api
 {
+    private readonly Func<bool, HttpClient> _createClient;
+
+    public Api(WebApplicationFactory<Program> factory) =>
+        _createClient = handleCookies => factory.CreateClient(Options(factory, handleCookies));
+
+    /// <summary>A client of an app served elsewhere, e.g. a <see cref="ServerProcess"/>.</summary>
+    public Api(Uri baseAddress) =>
+        _createClient = handleCookies => new HttpClient(new HttpClientHandler { UseCookies = handleCookies }) { BaseAddress = baseAddress };
+
     public const string StrongPassword = "Correct-Horse-Battery-42";
 
     public static readonly JsonSerializerOptions Json = CreateJson();
 
     /// <summary>A client with no credentials and no cookie jar.</summary>
-    public HttpClient Anonymous() => factory.CreateClient(Options(handleCookies: false));
+    public HttpClient Anonymous() => _createClient(false);
 
     /// <summary>A client that keeps cookies, like a browser.</summary>
-    public HttpClient Browser() => factory.CreateClient(Options(handleCookies: true));
+    public HttpClient Browser() => _createClient(true);
 
     /// <summary>Clients talk to the in-memory test server, or to Kestrel once the factory serves on a loopback port.</summary>
-    private WebApplicationFactoryClientOptions Options(bool handleCookies) => new()
+    private static WebApplicationFactoryClientOptions Options(WebApplicationFactory<Program> factory, bool handleCookies) => new()
     {
         HandleCookies = handleCookies,
         BaseAddress = (factory as MediVaultFactory)?.LoopbackAddress ?? new WebApplicationFactoryClientOptions().BaseAddress,

@@ -167,6 +167,19 @@ export function changePassword(currentPassword, newPassword) {
   return request('POST', '/api/auth/change-password', { body: { currentPassword, newPassword } });
 }
 
+/** Confirms the password again; the answer also sets the short-lived cookie that lets `exportUrl` download. */
+export function reauthenticate(password) {
+  return request('POST', '/api/auth/reauthenticate', { body: { password } });
+}
+
+/** The whole vault as a ZIP; a plain link, so the browser streams it to disk (needs `reauthenticate` first). */
+export const exportUrl = '/api/export';
+
+/** Deletes the account for good. */
+export function deleteAccount(password) {
+  return request('DELETE', '/api/auth/me', { body: { password } });
+}
+
 /** Where the browser goes to sign in with Google (a navigation, not a call). */
 export const googleSignInUrl = '/api/auth/google';
 

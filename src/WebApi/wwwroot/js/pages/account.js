@@ -4,8 +4,8 @@ import { h, replace } from '../dom.js';
 import { formatDateTime } from '../format.js';
 import { isDoctor, setUser } from '../session.js';
 import {
-  busy, card, clearFieldErrors, confirmThenRun, emptyState, field, input, loading, messageSlot, pageHeader, setFieldError, showCheckFailures,
-  showFormError, toast,
+  busy, card, clearFieldErrors, confirmDialog, confirmThenRun, emptyState, field, input, loading, messageSlot, pageHeader, setFieldError,
+  showCheckFailures, showFormError, toast,
 } from '../ui.js';
 // issue 15: client-side checks mirroring the server's rules
 import { checks, validate } from '../validation.js';
@@ -128,11 +128,91 @@ function connectedApps() {
     list);
 }
 
-export function render(container, { user }) {
+// Taking everything out: the password again, then the browser downloads the ZIP by following a link.
+function exportForm() {
+  const slot = messageSlot();
+  const password = input({ type: 'password', name: 'password', autocomplete: 'current-password', required: true });
+  const submit = h('button', { type: 'submit', class: 'btn btn-secondary', text: 'Download my data' });
+  const form = h('form', { class: 'space-y-4', novalidate: true, 'aria-label': 'Download my data' },
+    slot.element,
+    h('p', { class: 'text-sm text-slate-700', text: 'One ZIP file with every record (decrypted), your emergency profile, your access log and your ledger entries. Keep it safe: it is not encrypted.' }),
+    field({ label: 'Password to download', control: password, name: 'password' }),
+    submit);
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    slot.clear();
+    clearFieldErrors(form);
+    if (!password.value) {
+      setFieldError(password, 'Enter your password to confirm it is you.');
+      password.focus();
+      return;
+    }
+    await busy(submit, 'Checking…', async () => {
+      try {
+        await api.reauthenticate(password.value);
+        form.reset();
+        const link = h('a', { href: api.exportUrl, download: '', class: 'hidden' });
+        document.body.append(link);
+        link.click();
+        link.remove();
+        slot.show('success', 'Your download has started. Large vaults take a while.');
+      } catch (error) {
+        showFormError(form, slot, error);
+      }
+    });
+  });
+  return form;
+}
+
+// Deleting the account: the password, then a confirmation that says what is lost.
+function deleteForm(navigate) {
+  const slot = messageSlot();
+  const password = input({ type: 'password', name: 'password', autocomplete: 'current-password', required: true });
+  const submit = h('button', { type: 'submit', class: 'btn btn-danger', text: 'Delete my account' });
+  const form = h('form', { class: 'space-y-4', novalidate: true, 'aria-label': 'Delete my account' },
+    slot.element,
+    h('p', { class: 'text-sm text-slate-700', text: 'Your files are erased for good, with your emergency profile, QR codes, grants and sessions. The ledger keeps only anonymous hashes. This cannot be undone.' }),
+    field({ label: 'Password to delete', control: password, name: 'password' }),
+    submit);
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    slot.clear();
+    clearFieldErrors(form);
+    if (!password.value) {
+      setFieldError(password, 'Enter your password to confirm it is you.');
+      password.focus();
+      return;
+    }
+    const sure = await confirmDialog({
+      title: 'Delete your account for good?',
+      message: 'Every file, your emergency profile, QR codes and grants are erased now. Download your data first if you want to keep it.',
+      confirmText: 'Delete for good',
+      danger: true,
+    });
+    if (!sure) return;
+    await busy(submit, 'Deleting…', async () => {
+      try {
+        await api.deleteAccount(password.value);
+        setUser(null);
+        toast('Your account is deleted.', 'info');
+        navigate('#/sign-in');
+      } catch (error) {
+        showFormError(form, slot, error);
+      }
+    });
+  });
+  return form;
+}
+
+export function render(container, { user, navigate }) {
   replace(container,
-    pageHeader('Account', 'Your details, your password and the apps you connected.'),
+    pageHeader('Account', 'Your details, your password, the apps you connected and your data.'),
     h('div', { class: 'grid items-start gap-6 lg:grid-cols-2' },
       card('Your details', profileForm(user)),
       card('Password', passwordForm()),
-      card('Connected apps', connectedApps())));
+      card('Connected apps', connectedApps()),
+      isDoctor(user) ? null : card('Your data', exportForm()),
+      card('Delete account', deleteForm(navigate))));
 }

@@ -1,0 +1,65 @@
+using Microsoft.Data.Sqlite;
+
+namespace MediVault.Infrastructure.Maintenance;
+
+/// <summary>The layout a backup shares with a data directory (medivault.db, blobs/xx/key, keys/), and careful copying.</summary>
+internal sealed class DataDirectoryLayout
+{
+    private DataDirectoryLayout(string root) => Root = root;
+
+    public string Root { get; }
+    public string DatabasePath => Path.Combine(Root, VaultBackup.DatabaseFile);
+    public string BlobsPath => Path.Combine(Root, "blobs");
+    public string KeysPath => Path.Combine(Root, "keys");
+
+    /// <summary>Creates the folders, readable by the owner only.</summary>
+    public static DataDirectoryLayout Create(string root)
+    {
+        var layout = new DataDirectoryLayout(Path.GetFullPath(root));
+        foreach (var folder in new[] { layout.Root, layout.BlobsPath, layout.KeysPath })
+        {
+            Directory.CreateDirectory(folder);
+            if (!OperatingSystem.IsWindows())
+                File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        return layout;
+    }
+
+    public static DataDirectoryLayout Of(string root) => new(Path.GetFullPath(root));
+
+    /// <summary>Published blobs: blobs/&lt;two hex digits&gt;/&lt;storage key&gt;, never the staging folder.</summary>
+    public static IEnumerable<string> Blobs(string blobsPath) =>
+        Directory.Exists(blobsPath)
+            ? Directory.EnumerateDirectories(blobsPath).Where(d => Path.GetFileName(d).Length == 2).SelectMany(Directory.EnumerateFiles).ToList()
+            : [];
+
+    /// <summary>Copies a file, flushed to disk and owner-only; false when the source is gone.</summary>
+    public static bool TryCopy(string source, string destination)
+    {
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+            using var from = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 20);
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, BufferSize = 1 << 20 };
+            if (!OperatingSystem.IsWindows())
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            using var to = new FileStream(destination, options);
+            from.CopyTo(to);
+            to.Flush(flushToDisk: true);
+            return true;
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    public static void MakeOwnerOnly(string path)
+    {
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+    }
+
+    public static string ConnectionString(string path, SqliteOpenMode mode) =>
+        new SqliteConnectionStringBuilder { DataSource = path, Mode = mode, Pooling = false, DefaultTimeout = 30 }.ToString();
+}

@@ -1,0 +1,320 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using MediVault.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
+
+namespace MediVault.IntegrationTests;
+
+/// <summary>Exporting a vault (GET /api/export) and the password check it needs (POST /api/auth/reauthenticate).</summary>
+public sealed class ExportTests(MediVaultFactory factory) : IClassFixture<MediVaultFactory>
+{
+    private readonly Api _api = new(factory);
+
+    [Fact]
+    public async Task Export_AfterReauthentication_HoldsEveryPart()
+    {
+        var patient = await _api.RegisterPatient("Export Patient");
+        var first = SampleFiles.Pdf(50_000);
+        var second = SampleFiles.Pdf(7_000);
+        await patient.Upload(first, "report.pdf", ("category", "lab-report"), ("description", "Lipids"));
+        await patient.Upload(second, "report.pdf");
+        await patient.SaveProfile();
+
+        using var archive = await patient.Export();
+
+        archive.Entries.Select(e => e.FullName).Should().BeEquivalentTo(
+            "README.txt", "files/report.pdf", "files/report (2).pdf", "files.json", "emergency-profile.json",
+            "access-log.csv", "access-log.json", "ledger.json");
+        (await archive.ReadBytes("files/report.pdf")).Should().Equal(first);
+        (await archive.ReadBytes("files/report (2).pdf")).Should().Equal(second);
+        (await archive.ReadText("files.json")).Should().Contain("Lipids").And.Contain("files/report (2).pdf");
+        (await archive.ReadText("emergency-profile.json")).Should().Contain("Penicillin");
+        (await archive.ReadText("README.txt")).Should().Contain("access-log.csv").And.Contain("ledger.json");
+        var ledger = JsonDocument.Parse(await archive.ReadText("ledger.json")).RootElement;
+        ledger.GetProperty("chain").GetProperty("valid").GetBoolean().Should().BeTrue();
+        ledger.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("kind").GetString())
+            .Should().Equal("file-uploaded", "file-uploaded", "profile-updated");
+    }
+
+    [Fact]
+    public async Task Export_AccessLog_IsCsvAndJsonWithFormulasDefused()
+    {
+        var patient = await _api.RegisterPatient();
+        var doctor = await _api.RegisterDoctor("=HYPERLINK(\"http://evil\")");
+        await patient.SaveProfile();
+        await patient.GrantAccessTo(doctor);
+        (await doctor.Client.GetAsync($"/api/emergency-profile/{patient.Id}")).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        using var archive = await patient.Export();
+
+        var csv = (await archive.ReadText("access-log.csv")).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        csv[0].Should().Be("timestamp,action,actorId,actorName,actorRole,resourceType,resourceId,ipAddress,userAgent,outcome");
+        csv.Should().Contain(line => line.Contains("profile-viewed") && line.Contains("\"'=HYPERLINK(\"\"http://evil\"\")\""));
+        var json = JsonDocument.Parse(await archive.ReadText("access-log.json")).RootElement;
+        json.GetArrayLength().Should().Be(csv.Length - 1);
+    }
+
+    [Fact]
+    public async Task Export_Response_IsANoStoreZipAttachment()
+    {
+        var patient = await _api.RegisterPatient();
+
+        var response = await patient.Client.GetExport(await patient.Reauthenticate());
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/zip");
+        response.Content.Headers.ContentDisposition!.DispositionType.Should().Be("attachment");
+        response.Content.Headers.ContentDisposition.FileName.Should().StartWith("medivault-export-");
+        response.Headers.CacheControl!.NoStore.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Export_InABrowser_UsesTheProofCookieSetByReauthentication()
+    {
+        var patient = await _api.RegisterPatient();
+        using var client = _api.Anonymous();
+        var login = await client.PostAsJsonAsync("/api/auth/login", new { email = patient.Email, password = patient.Password });
+        var cookies = login.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).ToList();
+        var session = string.Join("; ", cookies);
+        var xsrf = cookies.Single(c => c.StartsWith("XSRF-TOKEN=", StringComparison.Ordinal))["XSRF-TOKEN=".Length..];
+        using var reauthenticate = new HttpRequestMessage(HttpMethod.Post, "/api/auth/reauthenticate") { Content = JsonContent.Create(new { password = patient.Password }) };
+        reauthenticate.Headers.Add("Cookie", session);
+        reauthenticate.Headers.Add("X-XSRF-TOKEN", xsrf);
+        var proof = await client.SendAsync(reauthenticate);
+        var proofCookie = proof.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("mv_reauth=", StringComparison.Ordinal));
+        using var export = new HttpRequestMessage(HttpMethod.Get, "/api/export");
+        export.Headers.Add("Cookie", session + "; " + proofCookie.Split(';')[0]);
+
+        var response = await client.SendAsync(export);
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/zip");
+        proofCookie.Should().ContainEquivalentOf("httponly").And.ContainEquivalentOf("path=/api/export").And.ContainEquivalentOf("samesite=strict");
+    }
+
+    [Fact]
+    public async Task Export_Anonymous_Returns401()
+    {
+        using var anonymous = _api.Anonymous();
+
+        var response = await anonymous.GetExport("anything");
+
+        await response.ShouldBeProblem(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Export_WithoutProof_Returns403SayingWhatToDo()
+    {
+        var patient = await _api.RegisterPatient();
+
+        var response = await patient.Client.GetExport(proof: null);
+
+        (await response.ShouldBeProblem(HttpStatusCode.Forbidden)).Detail.Should().Contain("/api/auth/reauthenticate");
+    }
+
+    [Theory]
+    [InlineData("not-a-proof")]
+    [InlineData("")]
+    [InlineData("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    public async Task Export_MalformedProof_Returns403(string proof)
+    {
+        var patient = await _api.RegisterPatient();
+
+        var response = await patient.Client.GetExport(proof);
+
+        await response.ShouldBeProblem(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task Export_AnotherPatientsProof_Returns403()
+    {
+        var owner = await _api.RegisterPatient();
+        var stranger = await _api.RegisterPatient();
+        await owner.Upload(SampleFiles.Pdf(), "owner-only.pdf");
+
+        var response = await stranger.Client.GetExport(await owner.Reauthenticate());
+
+        await response.ShouldBeProblem(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task Export_Doctor_Returns403()
+    {
+        var doctor = await _api.RegisterDoctor();
+
+        var response = await doctor.Client.GetExport(await doctor.Reauthenticate());
+
+        await response.ShouldBeProblem(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task Reauthenticate_WrongPassword_Returns400OnPassword()
+    {
+        var patient = await _api.RegisterPatient();
+
+        var response = await patient.Client.PostReauthenticate("Not-The-Password-1");
+
+        await response.ShouldBeValidationProblemFor("password");
+    }
+
+    [Theory]
+    [InlineData("{}")]
+    [InlineData("{\"password\":\"\"}")]
+    [InlineData("{\"password\":42}")]
+    [InlineData("null")]
+    [InlineData("not json")]
+    public async Task Reauthenticate_BadBody_Returns400(string body)
+    {
+        var patient = await _api.RegisterPatient();
+
+        var response = await patient.Client.PostAsync("/api/auth/reauthenticate", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        var problem = await response.ShouldBeProblem(HttpStatusCode.BadRequest);
+        problem.Detail.Should().NotBeNullOrWhiteSpace();
+    }
+
+    [Fact]
+    public async Task Reauthenticate_Anonymous_Returns401()
+    {
+        using var anonymous = _api.Anonymous();
+
+        var response = await anonymous.PostReauthenticate(Api.StrongPassword);
+
+        await response.ShouldBeProblem(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Export_ProofOlderThanFiveMinutes_Returns403()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var timed = new MediVaultFactory { Clock = clock };
+        var patient = await new Api(timed).RegisterPatient();
+        var proof = await patient.Reauthenticate();
+        (await patient.Client.GetExport(proof)).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        clock.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1));
+        var response = await patient.Client.GetExport(proof);
+
+        await response.ShouldBeProblem(HttpStatusCode.Forbidden);
+    }
+}
+
+/// <summary>Deleting an account for good (DELETE /api/auth/me).</summary>
+public sealed class AccountDeletionTests(MediVaultFactory factory) : IClassFixture<MediVaultFactory>
+{
+    private readonly Api _api = new(factory);
+
+    [Fact]
+    public async Task Delete_WithPassword_EndsSessionsKeepsTheLedgerAndLeavesNoPlaintext()
+    {
+        var marker = "Zq" + Guid.NewGuid().ToString("N")[..12];
+        var directory = Path.Combine(Path.GetTempPath(), "medivault-tests", Guid.NewGuid().ToString("N"));
+        var own = MediVaultFactory.OnDataDirectory(directory);
+        own.Settings["MediVault:RateLimits:AuthPerMinute"] = "0";
+        var api = new Api(own);
+        var patient = await api.RegisterPatient("Name" + marker);
+        var doctor = await api.RegisterDoctor();
+        var file = await patient.Upload(SampleFiles.Text("content" + marker), "file" + marker + ".txt", ("description", "desc" + marker));
+        (await patient.Client.DeleteAsync($"/api/files/{file.Id}")).StatusCode.Should().Be(HttpStatusCode.NoContent);
+        await patient.Upload(SampleFiles.Text("second" + marker), "kept" + marker + ".txt", ("description", "desc2" + marker));
+        await patient.SaveProfile(new
+        {
+            bloodType = "A+",
+            allergies = new[] { new { substance = "allergy" + marker, reaction = "rash", severity = "severe" } },
+            conditions = Array.Empty<object>(),
+            medications = Array.Empty<object>(),
+            emergencyContacts = new[] { new { name = "contact" + marker, relationship = "sister", phone = "+44 20 7946 0000" } },
+            organDonor = false,
+            medicalNotes = "notes" + marker,
+        });
+        await patient.GenerateQr(new { label = "qr" + marker });
+        await patient.GrantAccessTo(doctor);
+        var blocksBefore = await own.InDatabase(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.LedgerBlocks));
+
+        var response = await patient.Client.DeleteAccount(patient.Password);
+
+        response.StatusCode.Should().Be(HttpStatusCode.NoContent);
+        (await patient.Client.GetAsync("/api/auth/me")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        using (var anonymous = api.Anonymous())
+        {
+            (await anonymous.PostAsJsonAsync("/api/auth/refresh", new { refreshToken = patient.RefreshToken })).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+            (await anonymous.PostAsJsonAsync("/api/auth/login", new { email = patient.Email, password = patient.Password })).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        }
+        (await (await doctor.Client.GetAsync("/api/doctor/patients")).Content.ReadAsStringAsync()).Should().NotContain(patient.Id.ToString());
+        var verification = await (await doctor.Client.GetAsync("/api/ledger/verify")).ReadAs<LedgerVerificationAnswer>();
+        verification.Valid.Should().BeTrue();
+        verification.Length.Should().Be(blocksBefore + 1);
+        var tombstone = await own.InDatabase(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(
+            db.LedgerBlocks, b => b.Kind == "account-deleted"));
+        tombstone.SubjectId.Should().Be(Guid.Empty);
+        tombstone.ResourceId.Should().NotBe(patient.Id);
+
+        await own.DisposeAsync(); // every connection closed: the database files are as they stay on disk
+        try
+        {
+            DataRightsRequests.FilesContaining(directory, marker).Should().BeEmpty();
+            DataRightsRequests.FilesContaining(directory, patient.Email).Should().BeEmpty();
+        }
+        finally
+        {
+            MediVaultFactory.TryDelete(directory);
+        }
+    }
+
+    [Fact]
+    public async Task Delete_Doctor_RemovesTheAccountAndTheGrantsItHeld()
+    {
+        var doctor = await _api.RegisterDoctor();
+        var patient = await _api.RegisterPatient();
+        await patient.GrantAccessTo(doctor);
+
+        var response = await doctor.Client.DeleteAccount(doctor.Password);
+
+        response.StatusCode.Should().Be(HttpStatusCode.NoContent);
+        (await (await patient.Client.GetAsync("/api/access-grants")).Content.ReadAsStringAsync()).Should().NotContain(doctor.Id.ToString());
+        (await doctor.Client.GetAsync("/api/auth/me")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Delete_WrongPassword_Returns400AndKeepsEverything()
+    {
+        var patient = await _api.RegisterPatient();
+        await patient.Upload(SampleFiles.Pdf());
+
+        var response = await patient.Client.DeleteAccount("Not-The-Password-1");
+
+        await response.ShouldBeValidationProblemFor("password");
+        (await (await patient.Client.GetAsync($"/api/files/{patient.Id}")).ReadAs<FilePage>()).TotalCount.Should().Be(1);
+    }
+
+    [Theory]
+    [InlineData("{}")]
+    [InlineData("{\"password\":\"\"}")]
+    [InlineData("{\"password\":[1]}")]
+    [InlineData("null")]
+    [InlineData("")]
+    public async Task Delete_BadBody_Returns400(string body)
+    {
+        var patient = await _api.RegisterPatient();
+
+        var response = await patient.Client.SendAsync(new HttpRequestMessage(HttpMethod.Delete, "/api/auth/me")
+        {
+            Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json"),
+        });
+
+        var problem = await response.ShouldBeProblem(HttpStatusCode.BadRequest);
+        problem.Detail.Should().NotBeNullOrWhiteSpace();
+        (await patient.Client.GetAsync("/api/auth/me")).StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Delete_Anonymous_Returns401()
+    {
+        using var anonymous = _api.Anonymous();
+
+        var response = await anonymous.DeleteAccount(Api.StrongPassword);
+
+        await response.ShouldBeProblem(HttpStatusCode.Unauthorized);
+    }
+}
