@@ -22,4 +22,9 @@ public interface ILedger
 /// <summary>What a block records: a kind, the resource's opaque id, the patient concerned and a hash of the payload.</summary>
 public sealed record LedgerEvent(string Kind, Guid ResourceId, Guid SubjectId, string PayloadHash);
 
-public sealed record LedgerVerification(bool Valid, long Length, string HeadHash, long? FirstInvalidIndex);
+/// <param name="Valid">Whether every check passed.</param>
+/// <param name="Length">The number of entries stored.</param>
+/// <param name="HeadHash">The newest entry's hash.</param>
+/// <param name="FirstInvalidIndex">The first entry that does not check out, or where entries are missing; null if none.</param>
+/// <param name="Problem">What failed, in words; null when the log is valid.</param>
+public sealed record LedgerVerification(bool Valid, long Length, string HeadHash, long? FirstInvalidIndex, string? Problem = null);
