@@ -23,6 +23,15 @@ internal sealed class HashChainLedger(AppDbContext db, LedgerWriter writer, Chec
             async _ => (await writer.AppendAsync(db, ledgerEvent, beforeSave))!, cancellationToken);
     }
 
+    public async Task<LedgerBlock?> CommitIfAsync(
+        LedgerEvent ledgerEvent, Func<CancellationToken, Task<bool>> condition, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ledgerEvent);
+        cancellationToken.ThrowIfCancellationRequested();
+        return await SqliteTransientRetry.Pipeline.ExecuteAsync(
+            async _ => await writer.AppendAsync(db, ledgerEvent, null, condition), cancellationToken);
+    }
+
     /// <summary>Creates the genesis entry when the log is empty and gives existing entries their leaves. Run at start-up.</summary>
     public async Task EnsureGenesisAsync(CancellationToken cancellationToken)
     {

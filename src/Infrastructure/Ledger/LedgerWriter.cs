@@ -45,12 +45,13 @@ internal sealed class LedgerWriter : IAsyncDisposable
     /// Queues an append for <paramref name="ledgerEvent"/> (null: only make sure the genesis entry and the tree exist)
     /// and saves it with every change pending in <paramref name="db"/>. Completes when the group is committed.
     /// </summary>
-    public Task<LedgerBlock?> AppendAsync(AppDbContext db, LedgerEvent? ledgerEvent, Action<LedgerBlock>? beforeSave)
+    public Task<LedgerBlock?> AppendAsync(
+        AppDbContext db, LedgerEvent? ledgerEvent, Action<LedgerBlock>? beforeSave, Func<CancellationToken, Task<bool>>? condition = null)
     {
         ArgumentNullException.ThrowIfNull(db);
         if (ledgerEvent is not null && !IsKind(ledgerEvent.Kind))
             throw new ArgumentException("A block kind is 1 to 32 characters of a-z and '-'.", nameof(ledgerEvent));
-        var append = new Append(db, ledgerEvent, beforeSave);
+        var append = new Append(db, ledgerEvent, beforeSave, condition);
         ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(append), this);
         return append.Completion.Task;
     }
@@ -98,12 +99,25 @@ internal sealed class LedgerWriter : IAsyncDisposable
             var original = append.Db.Database.GetConnectionString();
             append.Db.Database.SetDbConnection(connection, contextOwnsConnection: false);
             await append.Db.Database.UseTransactionAsync(transaction).ConfigureAwait(false);
+            // One savepoint per request: its condition, its changes and its entry go back together if any part fails.
+            append.Db.Database.AutoSavepointsEnabled = false;
+            await transaction.SaveAsync("request").ConfigureAwait(false);
             var leaves = new List<byte[]>(2);
             var last = previous;
             try
             {
                 if (tree.Size == 0)
                     last = Add(append, Build(0, LedgerBlockKind.Genesis, Guid.Empty, Guid.Empty, LedgerEncoding.ZeroHash, last, leaves));
+                if (append.Condition is { } condition && !await condition(CancellationToken.None).ConfigureAwait(false))
+                {
+                    // The condition did not hold: nothing of this request is saved (its pending changes are dropped).
+                    append.Forget();
+                    append.Db.ChangeTracker.Clear();
+                    append.Skipped = true;
+                    await transaction.ReleaseAsync("request").ConfigureAwait(false);
+                    continue;
+                }
+
                 if (append.Event is { } e)
                 {
                     var block = Build(tree.Size + leaves.Count, e.Kind, e.ResourceId, e.SubjectId, e.PayloadHash, last, leaves);
@@ -114,15 +128,18 @@ internal sealed class LedgerWriter : IAsyncDisposable
 
                 // Not accepted yet: should the group's commit fail, the request's changes are still pending for a retry.
                 await append.Db.SaveChangesAsync(acceptAllChangesOnSuccess: false).ConfigureAwait(false);
+                await transaction.ReleaseAsync("request").ConfigureAwait(false);
                 foreach (var leaf in leaves)
                     tree.Append(leaf, (level, index, hash) => created.Add((level, index, hash)));
                 previous = last;
                 append.Saved = true;
             }
-#pragma warning disable CA1031 // a request's own failure is its alone: EF has rolled back to its savepoint
+#pragma warning disable CA1031 // a request's own failure is its alone: rolled back to its savepoint
             catch (Exception exception)
 #pragma warning restore CA1031
             {
+                await transaction.RollbackAsync("request").ConfigureAwait(false);
+                await transaction.ReleaseAsync("request").ConfigureAwait(false);
                 append.Forget();
                 append.Error = exception;
             }
@@ -131,6 +148,7 @@ internal sealed class LedgerWriter : IAsyncDisposable
                 await append.Db.Database.UseTransactionAsync(null).ConfigureAwait(false);
                 append.Db.Database.SetDbConnection(null, contextOwnsConnection: true);
                 append.Db.Database.SetConnectionString(original);
+                append.Db.Database.AutoSavepointsEnabled = true;
             }
         }
 
@@ -247,8 +265,11 @@ internal sealed class LedgerWriter : IAsyncDisposable
         await ResetConnectionAsync().ConfigureAwait(false);
     }
 
-    private sealed class Append(AppDbContext db, LedgerEvent? ledgerEvent, Action<LedgerBlock>? beforeSave)
+    private sealed class Append(
+        AppDbContext db, LedgerEvent? ledgerEvent, Action<LedgerBlock>? beforeSave, Func<CancellationToken, Task<bool>>? condition)
     {
+        public Func<CancellationToken, Task<bool>>? Condition { get; } = condition;
+        public bool Skipped { get; set; }
         public AppDbContext Db { get; } = db;
         public LedgerEvent? Event { get; } = ledgerEvent;
         public Action<LedgerBlock>? BeforeSave { get; } = beforeSave;
@@ -269,7 +290,11 @@ internal sealed class LedgerWriter : IAsyncDisposable
 
         public void Complete()
         {
-            if (Saved)
+            if (Skipped)
+            {
+                Completion.TrySetResult(null);
+            }
+            else if (Saved)
             {
                 Db.ChangeTracker.AcceptAllChanges();
                 Completion.TrySetResult(Block);

@@ -12,6 +12,13 @@ public interface ILedger
     /// </summary>
     Task<LedgerBlock> CommitAsync(LedgerEvent ledgerEvent, Action<LedgerBlock>? beforeSave, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Like <see cref="CommitAsync"/>, but first runs <paramref name="condition"/> inside the same transaction (e.g. a
+    /// conditional UPDATE that claims a use). When it answers false nothing of the request is saved, its pending changes
+    /// are discarded, and the answer is null. Lets a read-check-write path share the group commit of concurrent appends.
+    /// </summary>
+    Task<LedgerBlock?> CommitIfAsync(LedgerEvent ledgerEvent, Func<CancellationToken, Task<bool>> condition, CancellationToken cancellationToken);
+
     /// <summary>Recomputes every block in order, in constant memory.</summary>
     Task<LedgerVerification> VerifyAsync(CancellationToken cancellationToken);
 
