@@ -144,4 +144,24 @@ public sealed class Rfc6962Tests
         proof.Should().HaveCountLessThanOrEqualTo(20);
         reads.Should().BeLessThanOrEqualTo(40, "a proof reads O(log n) stored nodes, never the log");
     }
+
+    [Fact]
+    public void WorkedExample_FromDocsLedgerMd()
+    {
+        var zero = new string('0', 64);
+        var genesis = MediVault.Infrastructure.Ledger.LedgerEncoding.Encode(
+            0, new DateTime(2026, 11, 24, 6, 0, 0, DateTimeKind.Utc), "genesis", Guid.Empty, zero, zero);
+        var upload = MediVault.Infrastructure.Ledger.LedgerEncoding.Encode(
+            1, new DateTime(2026, 11, 24, 10, 15, 0, 123, DateTimeKind.Utc), "file-uploaded", Guid.Parse("0199b8a4-5c1e-7d2a-9f3b-2c4d6e8fa0b1"),
+            "ef00affcdca5ad07841b2e6cb7dd71be842ddba9027fa3a5132d5a9fc9b54683", "ec59c386c944967c2f990070e85b8d87015cd39d046f2f49975321d24b5acd15");
+        var leaf0 = Rfc6962.LeafHash(genesis);
+        var leaf1 = Rfc6962.LeafHash(upload);
+        var root = Rfc6962.NodeHash(leaf0, leaf1);
+
+        Convert.ToHexStringLower(leaf0).Should().Be("f70b1bf45c450dc9768ec507a8cc3cd2dfbf893c0d88f3a3e2c6ba50d3bdb468");
+        Convert.ToHexStringLower(leaf1).Should().Be("52ee9d7ec62dff9902914641501570750a8e0ccb378a116f4fa0e29eae58b921");
+        Convert.ToBase64String(root).Should().Be("UE4mM+B9I13Gex8O1emCnthvIVb980mWpp70/JrlxVQ=");
+        Convert.ToBase64String(leaf0).Should().Be("9wsb9FxFDcl2jsUHqMw80t+/iTwNiPOj4sa6UNO9tGg=");
+        Rfc6962.VerifyInclusion(1, 2, leaf1, [leaf0], root).Should().BeTrue();
+    }
 }
