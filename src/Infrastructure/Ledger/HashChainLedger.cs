@@ -94,10 +94,13 @@ internal sealed class HashChainLedger(AppDbContext db, LedgerWriter writer, Chec
                System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes) == keyId;
     }
 
+    private const int Chunk = 8192;
+
     /// <summary>
-    /// Walks the rows once, oldest first, keeping only the previous hash and the tree's right edge: memory is O(log n)
-    /// for any length. An entry is valid when its index is the next one, its hash is the hash of its encoding and it
-    /// links to its predecessor; each stored checkpoint's root must be the root of the entries up to its size.
+    /// Walks the rows once, oldest first, in chunks: each chunk's entries are hashed in parallel (the costly part), then
+    /// checked in order, keeping only the previous hash and the tree's right edge: memory is O(chunk + log n) for any
+    /// length. An entry is valid when its index is the next one, its hash is the hash of its encoding and it links to its
+    /// predecessor; each stored checkpoint's root must be the root of the entries up to its size.
     /// </summary>
     internal static async Task<LedgerVerification> VerifyRowsAsync(
         DbDataReader reader, IReadOnlyList<StoredCheckpoint> signed, CancellationToken cancellationToken)
@@ -107,64 +110,88 @@ internal sealed class HashChainLedger(AppDbContext db, LedgerWriter writer, Chec
         string? problem = null;
         var previousHash = LedgerEncoding.ZeroHash;
         var head = "";
-        var computed = new byte[SHA256.HashSizeInBytes];
-        var stored = new byte[SHA256.HashSizeInBytes];
         var tree = new TreeFrontier();
         var nextCheckpoint = 0;
-        while (await reader.ReadAsync(cancellationToken))
+        var rows = new Row[Chunk];
+        var leaves = new byte[Chunk * SHA256.HashSizeInBytes];
+        var intact = new bool[Chunk];
+        var more = true;
+        while (more)
         {
+            var count = 0;
+            while (count < Chunk && (more = await reader.ReadAsync(cancellationToken)))
+                rows[count++] = Row.Read(reader);
             if (firstInvalid is null && problem is null)
+                Parallel.For(0, count, i => intact[i] = rows[i].TryHash(leaves.AsSpan(i * SHA256.HashSizeInBytes, SHA256.HashSizeInBytes)));
+
+            for (var i = 0; i < count; i++)
             {
-                var index = reader.GetInt64(0);
-                var leaf = new byte[SHA256.HashSizeInBytes];
-                var valid = index == expected && IsIntact(reader, index, previousHash, computed, leaf, stored);
-                if (!valid)
+                if (firstInvalid is null && problem is null)
                 {
-                    firstInvalid = expected;
-                    problem = $"Entry {expected} does not match its hash or its link to the entry before it.";
-                }
-                else
-                {
-                    tree.Append(leaf, static (_, _, _) => { });
-                    while (nextCheckpoint < signed.Count && signed[nextCheckpoint].Size <= tree.Size)
+                    var row = rows[i];
+                    if (!intact[i] || row.Index != expected || !string.Equals(row.PreviousHash, previousHash, StringComparison.Ordinal) ||
+                        (expected == 0) != (row.Kind == LedgerBlockKind.Genesis))
                     {
-                        var checkpoint = signed[nextCheckpoint++];
-                        if (checkpoint.Size == tree.Size && !tree.Root().AsSpan().SequenceEqual(checkpoint.Root))
-                            problem = $"The entries do not reproduce the root of the signed checkpoint of size {checkpoint.Size}.";
+                        firstInvalid = expected;
+                        problem = $"Entry {expected} does not match its hash or its link to the entry before it.";
+                    }
+                    else
+                    {
+                        tree.Append(leaves.AsSpan(i * SHA256.HashSizeInBytes, SHA256.HashSizeInBytes).ToArray(), static (_, _, _) => { });
+                        while (nextCheckpoint < signed.Count && signed[nextCheckpoint].Size <= tree.Size)
+                        {
+                            var checkpoint = signed[nextCheckpoint++];
+                            if (checkpoint.Size == tree.Size && !tree.Root().AsSpan().SequenceEqual(checkpoint.Root))
+                                problem = $"The entries do not reproduce the root of the signed checkpoint of size {checkpoint.Size}.";
+                        }
                     }
                 }
-            }
 
-            head = reader.GetString(6);
-            previousHash = head;
-            expected++;
+                head = rows[i].Hash ?? "";
+                previousHash = head;
+                expected++;
+            }
         }
 
         return new LedgerVerification(problem is null, expected, head, firstInvalid, problem);
     }
 
-    private static bool IsIntact(DbDataReader reader, long index, string expectedPrevious, byte[] computed, byte[] leaf, byte[] stored)
+    /// <summary>One stored entry as read; a value that is not even of its type leaves the row unreadable (not intact).</summary>
+    private readonly record struct Row(
+        long Index, DateTime Timestamp, string Kind, Guid ResourceId, string PayloadHash, string PreviousHash, string? Hash, bool Readable)
     {
-        try
+        public static Row Read(DbDataReader reader)
         {
-            var kind = reader.GetString(2);
-            var payloadHash = reader.GetString(4);
-            var previousHash = reader.GetString(5);
-            var hash = reader.GetString(6);
-            if (!string.Equals(previousHash, expectedPrevious, StringComparison.Ordinal) || !IsHex(hash) || !IsHex(payloadHash) ||
-                !IsHex(previousHash) || kind.Length is 0 or > 32 || (index == 0) != (kind == LedgerBlockKind.Genesis))
+            var index = reader.GetInt64(0);
+            var hash = reader.IsDBNull(6) ? null : reader.GetString(6);
+            try
+            {
+                return new Row(index, reader.GetDateTime(1), reader.GetString(2), reader.GetGuid(3), reader.GetString(4), reader.GetString(5), hash, true);
+            }
+            catch (Exception e) when (e is FormatException or InvalidCastException)
+            {
+                return new Row(index, default, "", Guid.Empty, "", "", hash, false);
+            }
+        }
+
+        /// <summary>Whether the stored hash is the SHA-256 of the entry's encoding; writes the entry's leaf hash.</summary>
+        public bool TryHash(Span<byte> leaf)
+        {
+            if (!Readable || Hash is null || !IsHex(Hash) || !IsHex(PayloadHash) || !IsHex(PreviousHash) || Kind.Length is 0 or > 32)
                 return false;
-            LedgerEncoding.ComputeHashes(computed, leaf, index, reader.GetDateTime(1), kind, reader.GetGuid(3), payloadHash, previousHash);
-            Convert.FromHexString(hash, stored, out _, out _);
-            return computed.AsSpan().SequenceEqual(stored);
-        }
-        catch (FormatException)
-        {
-            return false; // a value edited into something that is not even of its type
-        }
-        catch (InvalidCastException)
-        {
-            return false;
+            Span<byte> computed = stackalloc byte[SHA256.HashSizeInBytes];
+            Span<byte> stored = stackalloc byte[SHA256.HashSizeInBytes];
+            try
+            {
+                LedgerEncoding.ComputeHashes(computed, leaf, Index, Timestamp, Kind, ResourceId, PayloadHash, PreviousHash);
+            }
+            catch (ArgumentException)
+            {
+                return false; // a kind edited into characters the encoding has no room for
+            }
+
+            Convert.FromHexString(Hash, stored, out _, out _);
+            return computed.SequenceEqual(stored);
         }
     }
 
