@@ -49,6 +49,19 @@ public class LedgerVerificationBenchmarks
         return result.Valid && result.Length == Blocks ? result : throw new InvalidOperationException("The benchmark chain is not valid.");
     }
 
+    /// <summary>
+    /// A receipt at 1,000,000 entries, as GET /api/ledger/entries/{index}/receipt computes it: the entry, the latest
+    /// checkpoint, the inclusion proof's nodes in one query (at most 20 hashes), the text.
+    /// </summary>
+    [Benchmark]
+    public async Task<string> ReceiptAtAMillion()
+    {
+        var receipt = await new TransparencyLog(_db, _checkpoints).ReceiptAsync(Blocks / 2 + 1, CancellationToken.None)
+            ?? throw new InvalidOperationException("No receipt.");
+        var proofLines = receipt.Split('\n').Length - 3 - 1 - 5; // header, extra, index; blank line; checkpoint (4 lines + final LF)
+        return proofLines <= 20 ? receipt : throw new InvalidOperationException($"{proofLines} proof hashes.");
+    }
+
     [GlobalCleanup]
     public void Cleanup()
     {
