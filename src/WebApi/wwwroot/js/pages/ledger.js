@@ -1,21 +1,22 @@
 // The tamper-evident ledger: verify the whole chain, check the signed checkpoint and your receipts in this browser
-// (key pinned on first visit), list the blocks that concern you, verify a file, download its receipt.
+// (key pinned in IndexedDB on first visit), list the blocks that concern you, verify a file, download its receipt.
 import * as api from '../medivault-api.js';
 import { h, replace } from '../dom.js';
+import { readPin, writePin } from '../ledger-pins.js';
 import { parseVerifierKey, verifyCheckpoint, verifyConsistency, verifyReceipt } from '../ledger-verify.js';
 import { actionLabel, formatDateTime, pluralize, shortHash, shortId } from '../format.js';
 import { alertBox, badge, busy, card, cell, dataTable, describeError, emptyState, loading, pageHeader } from '../ui.js';
 
 const BATCH = 25;
 const BLOCK_COLUMNS = ['Block', 'Time', 'Event', 'Resource id', 'Hash', 'File check', 'Receipt'];
-const PINNED_KEY = 'medivault.ledger.key';
-const LAST_CHECKPOINT = 'medivault.ledger.checkpoint';
+const PINNED_KEY = 'key';
+const LAST_CHECKPOINT = 'checkpoint';
 
 /** The pinned key (pinned now on a first visit) and the server's, or a loud warning when they differ. */
 async function pinnedVerifier() {
   const served = (await api.ledgerKey()).trim();
-  const pinned = localStorage.getItem(PINNED_KEY);
-  if (!pinned) localStorage.setItem(PINNED_KEY, served);
+  const pinned = await readPin(PINNED_KEY);
+  if (!pinned) await writePin(PINNED_KEY, served);
   return { verifier: await parseVerifierKey(pinned ?? served), served, pinned: pinned ?? served, changed: pinned !== null && pinned !== served };
 }
 
@@ -27,7 +28,7 @@ async function transparency(slot) {
   }
   const note = await api.ledgerCheckpoint();
   const checkpoint = await verifyCheckpoint(note, verifier);
-  const last = localStorage.getItem(LAST_CHECKPOINT);
+  const last = await readPin(LAST_CHECKPOINT);
   let consistency = 'This is the first checkpoint this browser has seen.';
   if (last) {
     const previous = await verifyCheckpoint(last, verifier);
@@ -39,7 +40,7 @@ async function transparency(slot) {
     }
     consistency = `Consistent with the checkpoint of ${previous.size} entries this browser saw before: nothing was rewritten.`;
   }
-  localStorage.setItem(LAST_CHECKPOINT, note);
+  await writePin(LAST_CHECKPOINT, note);
   rows.push(alertBox('success', `Verified in your browser: checkpoint of ${checkpoint.size} entries signed by the pinned key. ${consistency}`));
   rows.push(h('dl', { class: 'grid gap-2 text-sm sm:grid-cols-[12rem_1fr]' },
     [['Log', checkpoint.origin], ['Entries', String(checkpoint.size)], ['Root hash', h('code', { class: 'break-all', text: btoa(String.fromCharCode(...checkpoint.root)) })], ['Pinned key', h('code', { class: 'break-all', text: pinned })]]
