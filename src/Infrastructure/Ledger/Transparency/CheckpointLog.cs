@@ -79,10 +79,12 @@ public sealed class CheckpointLog : IDisposable
                 return latest;
 
             var root = (await LedgerTreeStore.FrontierAsync(connection, transaction, size, cancellationToken)).Root();
+            // End the read snapshot before writing: upgrading it to a write could fail (SQLITE_BUSY_SNAPSHOT) whenever an
+            // append committed meanwhile. The tree is append-only, so the root of this size stays what it is.
+            await transaction.CommitAsync(cancellationToken);
             var note = Signer.Sign(new Checkpoint(Origin, size, root).Text);
             await using (var insert = connection.CreateCommand())
             {
-                insert.Transaction = transaction;
                 insert.CommandText =
                     """INSERT OR IGNORE INTO "LedgerCheckpoints" ("TreeSize", "RootHash", "Note", "CreatedAt") VALUES ($size, $root, $note, $at)""";
                 insert.Parameters.AddWithValue("$size", size);
@@ -92,7 +94,6 @@ public sealed class CheckpointLog : IDisposable
                 await insert.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            await transaction.CommitAsync(cancellationToken);
             _lastSignedMs = Environment.TickCount64;
             return new StoredCheckpoint(size, root, note);
         }
