@@ -25,7 +25,6 @@ internal sealed class LedgerWriter : IAsyncDisposable
     private readonly string _connectionString;
     private readonly TimeProvider _clock;
     private readonly Task _loop;
-    private SqliteConnection? _connection;
 
     // The committed state, as this process last saw it; re-read whenever the database's head differs (another process).
     private TreeFrontier? _tree;
@@ -74,7 +73,6 @@ internal sealed class LedgerWriter : IAsyncDisposable
 #pragma warning restore CA1031
             {
                 _tree = null;
-                await ResetConnectionAsync().ConfigureAwait(false);
                 foreach (var append in batch)
                     append.Fail(exception);
             }
@@ -85,7 +83,9 @@ internal sealed class LedgerWriter : IAsyncDisposable
 
     private async Task CommitAsync(List<Append> batch)
     {
-        var connection = await ConnectionAsync().ConfigureAwait(false);
+        // A pooled connection per group, returned at once: an idle writer holds no file open (ClearAllPools, the
+        // last-close WAL checkpoint and health checks see the database as every other connection does).
+        await using var connection = await OpenAsync().ConfigureAwait(false);
         await using var transaction = connection.BeginTransaction(deferred: false); // BEGIN IMMEDIATE: the write lock first
         var (headIndex, headHash) = await HeadAsync(connection, transaction).ConfigureAwait(false);
         var tree = _tree is { } known && known.Size == headIndex + 1 && headHash == _headHash
@@ -235,34 +235,20 @@ internal sealed class LedgerWriter : IAsyncDisposable
         return tree;
     }
 
-    private async Task<SqliteConnection> ConnectionAsync()
+    private async Task<SqliteConnection> OpenAsync()
     {
-        if (_connection is not null)
-            return _connection;
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync().ConfigureAwait(false);
-        await using (var command = connection.CreateCommand())
-        {
-            command.CommandText = "PRAGMA secure_delete = ON; PRAGMA journal_size_limit = 0;";
-            await command.ExecuteNonQueryAsync().ConfigureAwait(false);
-        }
-
-        _connection = connection;
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA secure_delete = ON; PRAGMA journal_size_limit = 0;";
+        await command.ExecuteNonQueryAsync().ConfigureAwait(false);
         return connection;
-    }
-
-    private async Task ResetConnectionAsync()
-    {
-        if (_connection is not null)
-            await _connection.DisposeAsync().ConfigureAwait(false);
-        _connection = null;
     }
 
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
-        await ResetConnectionAsync().ConfigureAwait(false);
     }
 
     private sealed class Append(
