@@ -3,6 +3,7 @@ using MediVault.Application.Common.Abstractions;
 using MediVault.Domain.Ledger;
 using MediVault.Infrastructure;
 using MediVault.Infrastructure.Ledger;
+using MediVault.Infrastructure.Ledger.Transparency;
 using MediVault.Infrastructure.Persistence;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -10,7 +11,7 @@ using Microsoft.EntityFrameworkCore;
 namespace MediVault.Benchmarks;
 
 /// <summary>
-/// <see cref="HashChainLedger.VerifyAsync"/> over a real SQLite file holding a valid chain of 1,000,000 blocks
+/// <see cref="HashChainLedger.VerifyAsync"/> (chain, Merkle tree and checkpoints) over a real SQLite file holding a valid log of 1,000,000 entries
 /// (built once in the global setup, which is not measured).
 /// </summary>
 [MemoryDiagnoser]
@@ -18,7 +19,8 @@ public class LedgerVerificationBenchmarks
 {
     private string _folder = "";
     private AppDbContext _db = null!;
-    private LedgerAppendGate _gate = null!;
+    private LedgerWriter _writer = null!;
+    private CheckpointLog _checkpoints = null!;
 
     [Params(1_000_000)]
     public int Blocks { get; set; }
@@ -32,21 +34,40 @@ public class LedgerVerificationBenchmarks
         _db.Database.Migrate();
         _db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
         FillChain(_db, Blocks);
-        _gate = new LedgerAppendGate();
+        // As a migrated vault does at its first start: the entries get their leaves, then a checkpoint is signed.
+        var connectionString = DependencyInjection.ConnectionString(Path.Combine(_folder, "medivault.db"));
+        _writer = new LedgerWriter(connectionString, TimeProvider.System);
+        _writer.AppendAsync(_db, null, null).GetAwaiter().GetResult();
+        _checkpoints = new CheckpointLog(connectionString, NoteSigner.FromSeed("bench.example/ledger", new byte[32]), TimeSpan.Zero, TimeProvider.System);
+        _checkpoints.SignIfGrownAsync(CancellationToken.None).GetAwaiter().GetResult();
     }
 
     [Benchmark]
     public async Task<LedgerVerification> VerifyChain()
     {
-        var result = await new HashChainLedger(_db, _gate, TimeProvider.System).VerifyAsync(CancellationToken.None);
+        var result = await new HashChainLedger(_db, _writer, _checkpoints).VerifyAsync(CancellationToken.None);
         return result.Valid && result.Length == Blocks ? result : throw new InvalidOperationException("The benchmark chain is not valid.");
+    }
+
+    /// <summary>
+    /// A receipt at 1,000,000 entries, as GET /api/ledger/entries/{index}/receipt computes it: the entry, the latest
+    /// checkpoint, the inclusion proof's nodes in one query (at most 20 hashes), the text.
+    /// </summary>
+    [Benchmark]
+    public async Task<string> ReceiptAtAMillion()
+    {
+        var receipt = await new TransparencyLog(_db, _checkpoints).ReceiptAsync(Blocks / 2 + 1, CancellationToken.None)
+            ?? throw new InvalidOperationException("No receipt.");
+        var proofLines = receipt.Split('\n').Length - 3 - 1 - 5; // header, extra, index; blank line; checkpoint (4 lines + final LF)
+        return proofLines <= 20 ? receipt : throw new InvalidOperationException($"{proofLines} proof hashes.");
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
         _db.Dispose();
-        _gate.Dispose();
+        _writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _checkpoints.Dispose();
         SqliteConnection.ClearAllPools();
         Directory.Delete(_folder, recursive: true);
     }

@@ -21,6 +21,7 @@ public sealed class MediVaultOptions
     public RateLimitOptions RateLimits { get; set; } = new();
     public CorsOptions Cors { get; set; } = new();
     public TokenOptions Tokens { get; set; } = new();
+    public LedgerOptions Ledger { get; set; } = new();
 
     /// <summary>OAuth integration clients (portals, back-end services).</summary>
     public List<IntegrationClientOptions> Clients { get; set; } = [];
@@ -51,6 +52,18 @@ public sealed class MediVaultOptions
     {
         public int AccessTokenLifetimeSeconds { get; set; } = 900;
         public int RefreshTokenLifetimeSeconds { get; set; } = 14 * 86_400;
+    }
+
+    public sealed class LedgerOptions
+    {
+        /// <summary>The checkpoints' origin line and the signing key's name. Defaults to PublicBaseUrl's host + "/ledger".</summary>
+        public string? Origin { get; set; }
+
+        /// <summary>Base64 of the 32-byte Ed25519 seed that signs checkpoints. When absent, one is generated once into keys/.</summary>
+        public string? SigningKey { get; set; }
+
+        /// <summary>The least time between two signed checkpoints, in milliseconds.</summary>
+        public int CheckpointIntervalMs { get; set; } = 1000;
     }
 
     public sealed class IntegrationClientOptions

@@ -24,6 +24,10 @@ internal sealed class MediVaultOptionsValidator : IValidateOptions<MediVaultOpti
         Check(options.RateLimits.QrAccessPerMinute >= 0, "RateLimits:QrAccessPerMinute", "must be 0 (off) or more.");
         Check(options.Tokens.AccessTokenLifetimeSeconds is >= 60 and <= 86_400, "Tokens:AccessTokenLifetimeSeconds", "must be between 60 and 86400.");
         Check(options.Tokens.RefreshTokenLifetimeSeconds is >= 300 and <= 5_184_000, "Tokens:RefreshTokenLifetimeSeconds", "must be between 300 and 5184000.");
+        Check(options.Ledger.Origin is null || Ledger.Transparency.NoteKeys.IsValidName(options.Ledger.Origin), "Ledger:Origin",
+            "must be non-empty, without spaces or '+' (e.g. vault.example/ledger).");
+        Check(options.Ledger.SigningKey is null || IsKey(options.Ledger.SigningKey), "Ledger:SigningKey", "must be the base64 encoding of exactly 32 bytes.");
+        Check(options.Ledger.CheckpointIntervalMs is >= 0 and <= 3_600_000, "Ledger:CheckpointIntervalMs", "must be between 0 and 3600000.");
         for (var i = 0; i < options.Cors.AllowedOrigins.Count; i++)
             Check(IsOrigin(options.Cors.AllowedOrigins[i], allowPath: false), $"Cors:AllowedOrigins:{i}",
                 "must be an origin such as https://portal.example (no wildcard, no path).");

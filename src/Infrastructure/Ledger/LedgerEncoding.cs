@@ -50,6 +50,20 @@ public static class LedgerEncoding
         SHA256.HashData(buffer[..length], destination);
     }
 
+    /// <summary>
+    /// The block's hash, SHA-256(encoding), and its Merkle leaf hash, SHA-256(0x00 ‖ encoding), from one encoding.
+    /// </summary>
+    public static void ComputeHashes(
+        Span<byte> blockHash, Span<byte> leafHash, long index, DateTime timestamp, string kind, Guid resourceId, string payloadHash,
+        string previousHash)
+    {
+        Span<byte> buffer = stackalloc byte[1 + MaxEncodedLength + 64];
+        buffer[0] = 0x00;
+        var length = Encode(buffer[1..], index, timestamp, kind, resourceId, payloadHash, previousHash);
+        SHA256.HashData(buffer.Slice(1, length), blockHash);
+        SHA256.HashData(buffer[..(1 + length)], leafHash);
+    }
+
     private static int Encode(
         Span<byte> buffer, long index, DateTime timestamp, string kind, Guid resourceId, string payloadHash, string previousHash)
     {

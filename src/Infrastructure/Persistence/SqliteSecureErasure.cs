@@ -20,13 +20,19 @@ internal sealed partial class SqliteSecureErasure(AppDbContext db, ILogger<Sqlit
         {
             if (opened)
                 await db.Database.OpenConnectionAsync(cancellationToken);
-            await using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
-            command.CommandTimeout = 2; // a delete never waits long on a busy database: the next checkpoint finishes the job
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            // One row: busy (1 when a reader or writer kept the checkpoint from finishing), log frames, checkpointed frames.
-            if (await reader.ReadAsync(cancellationToken) && reader.GetInt32(0) != 0)
-                LogLogNotEmptied(logger, null);
+            // A short read elsewhere (e.g. the ledger's checkpoint signer) keeps TRUNCATE from finishing: try a few times.
+            for (var attempt = 1; ; attempt++)
+            {
+                if (await TryTruncateAsync(connection, cancellationToken))
+                    break;
+                if (attempt == 10)
+                {
+                    LogLogNotEmptied(logger, null);
+                    break;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(25), cancellationToken);
+            }
         }
         catch (SqliteException ex)
         {
@@ -37,6 +43,16 @@ internal sealed partial class SqliteSecureErasure(AppDbContext db, ILogger<Sqlit
             if (opened)
                 await db.Database.CloseConnectionAsync();
         }
+    }
+
+    private static async Task<bool> TryTruncateAsync(System.Data.Common.DbConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+        command.CommandTimeout = 2; // a delete never waits long on a busy database: the next checkpoint finishes the job
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        // One row: busy (1 when a reader or writer kept the checkpoint from finishing), log frames, checkpointed frames.
+        return await reader.ReadAsync(cancellationToken) && reader.GetInt32(0) == 0;
     }
 
     [LoggerMessage(Level = LogLevel.Warning,

@@ -15,7 +15,7 @@ public sealed record FileVerificationAnswer(Guid FileId, string Sha256, bool Int
 
 public sealed record BlockAnswer(long Index, DateTime Timestamp, string Kind, Guid ResourceId, string PayloadHash, string PreviousHash, string Hash);
 
-public sealed record LedgerVerificationAnswer(bool Valid, long Length, string HeadHash, long? FirstInvalidIndex);
+public sealed record LedgerVerificationAnswer(bool Valid, long Length, string HeadHash, long? FirstInvalidIndex, string? Problem = null);
 
 public static class FileUploads
 {

@@ -39,26 +39,35 @@ public sealed class AccessEmergencyProfileHandler(
             throw new NotFoundException(Unknown);
 
         var now = clock.GetUtcNow().UtcDateTime;
-        if (code.StatusAt(now) != QrCodeStatus.Active || !await TryClaimUseAsync(code.Id, now, cancellationToken))
-        {
-            // Re-read: a concurrent access may have taken the last use since the first read.
-            var current = await db.QrAccessCodes.AsNoTracking().SingleAsync(c => c.Id == code.Id, cancellationToken);
-            await accessLog.RecordRefusedEmergencyAccessAsync(code.PatientId, code.Id, cancellationToken);
-            throw new GoneException(Explain(current.StatusAt(now)));
-        }
+        if (code.StatusAt(now) != QrCodeStatus.Active)
+            await RefuseAsync(code.Id, code.PatientId, now, cancellationToken);
 
         var patient = await users.FindByIdAsync(code.PatientId, cancellationToken) ?? throw new NotFoundException(Unknown);
         var profile = await db.EmergencyProfiles.AsNoTracking()
             .SingleOrDefaultAsync(p => p.PatientId == code.PatientId, cancellationToken);
 
-        // The use is already claimed; if this commit fails the responder gets an error and no profile, so every
-        // profile that leaves the server has its log entry and ledger block.
+        // The use is claimed, the access logged and the ledger entry appended in one transaction, shared with the other
+        // appends of the moment (group commit): a profile leaves the server only with its log entry and ledger entry, and
+        // of two simultaneous last uses exactly one claims the row.
         accessLog.RecordEmergencyAccess(code.PatientId, code.Id);
-        await ledger.CommitAsync(new LedgerEvent(LedgerBlockKind.QrAccessed, code.Id, code.PatientId, code.TokenHash), beforeSave: null, cancellationToken);
+        var entry = await ledger.CommitIfAsync(
+            new LedgerEvent(LedgerBlockKind.QrAccessed, code.Id, code.PatientId, code.TokenHash),
+            ct => TryClaimUseAsync(code.Id, now, ct),
+            cancellationToken);
+        if (entry is null)
+            await RefuseAsync(code.Id, code.PatientId, now, cancellationToken);
 
         return new EmergencyAccess(
             patient.FullName, profile?.DateOfBirth, profile is null ? null : EmergencyProfileDto.From(profile, patient.FullName),
             code.ExpiresAt, now);
+    }
+
+    /// <summary>Logs the refused attempt and says why the code no longer works (re-read: a concurrent access may have taken the last use).</summary>
+    private async Task RefuseAsync(Guid codeId, Guid patientId, DateTime now, CancellationToken cancellationToken)
+    {
+        var current = await db.QrAccessCodes.AsNoTracking().SingleAsync(c => c.Id == codeId, cancellationToken);
+        await accessLog.RecordRefusedEmergencyAccessAsync(patientId, codeId, cancellationToken);
+        throw new GoneException(Explain(current.StatusAt(now)));
     }
 
     /// <summary>

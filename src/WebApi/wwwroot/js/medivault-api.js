@@ -268,6 +268,27 @@ export async function listLedgerBlocks({ from = 0, limit = 50 } = {}) {
   return itemsOf(await request('GET', '/api/ledger/blocks', { query: { from, limit } }));
 }
 
+/** A text/plain answer (checkpoints, keys, receipts). */
+async function requestText(path) {
+  let response;
+  try {
+    response = await fetch(path, { headers: { Accept: 'text/plain' }, credentials: 'same-origin' });
+  } catch {
+    throw networkError();
+  }
+  if (response.status === 401) unauthorizedHandler();
+  if (!response.ok) throw await toApiError(response);
+  return response.text();
+}
+
+export const ledgerCheckpoint = () => requestText('/api/ledger/checkpoint');
+export const ledgerKey = () => requestText('/api/ledger/key');
+export const fileReceipt = (fileId) => requestText(`/api/files/${id(fileId)}/receipt`);
+
+export function ledgerConsistency(from, to) {
+  return request('GET', '/api/ledger/proof/consistency', { query: { from, to } });
+}
+
 // ---- Emergency profile and QR codes ---------------------------------------------------------------
 
 /** The profile, or null when the patient has none yet. */

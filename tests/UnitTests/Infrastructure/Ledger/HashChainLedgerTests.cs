@@ -1,6 +1,7 @@
 using MediVault.Application.Common.Abstractions;
 using MediVault.Domain.Ledger;
 using MediVault.Infrastructure.Ledger;
+using MediVault.Infrastructure.Ledger.Transparency;
 using MediVault.UnitTests.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
@@ -9,20 +10,32 @@ namespace MediVault.UnitTests.Infrastructure.Ledger;
 
 public sealed class HashChainLedgerTests : IAsyncLifetime, IDisposable
 {
-    private readonly LedgerAppendGate _gate = new();
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero));
     private SqliteTestDatabase _database = null!;
 
-    public async Task InitializeAsync() => _database = await SqliteTestDatabase.CreateAsync();
+    private LedgerWriter _writer = null!;
+    private CheckpointLog _checkpoints = null!;
 
-    public async Task DisposeAsync() => await _database.DisposeAsync();
+    public async Task InitializeAsync()
+    {
+        _database = await SqliteTestDatabase.CreateAsync();
+        var connectionString = MediVault.Infrastructure.DependencyInjection.ConnectionString(_database.Path);
+        _writer = new LedgerWriter(connectionString, _clock);
+        _checkpoints = new CheckpointLog(connectionString, NoteSigner.FromSeed("test.example/ledger", new byte[32]), TimeSpan.Zero, _clock);
+    }
 
-    public void Dispose() => _gate.Dispose();
+    public async Task DisposeAsync()
+    {
+        await _writer.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+
+    public void Dispose() => _checkpoints.Dispose();
 
     private HashChainLedger NewLedger(out Persistence db)
     {
         db = new Persistence(_database.NewContext());
-        return new HashChainLedger(db.Context, _gate, _clock);
+        return new HashChainLedger(db.Context, _writer, _checkpoints);
     }
 
     private static LedgerEvent Upload() =>

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace MediVault.Infrastructure.Ledger.Transparency;
+
+/// <summary>Signs a new checkpoint whenever the log has grown, at most once per MediVault:Ledger:CheckpointIntervalMs.</summary>
+internal sealed partial class CheckpointSigningService(CheckpointLog checkpoints, ILogger<CheckpointSigningService> logger)
+    : BackgroundService
+{
+    private static readonly TimeSpan Shortest = TimeSpan.FromMilliseconds(50);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var period = checkpoints.Interval > Shortest ? checkpoints.Interval : Shortest;
+        using var timer = new PeriodicTimer(period);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await checkpoints.SignIfGrownAsync(stoppingToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                LogSigningFailed(logger, exception);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not sign a ledger checkpoint; the next tick tries again.")]
+    private static partial void LogSigningFailed(ILogger logger, Exception exception);
+}
