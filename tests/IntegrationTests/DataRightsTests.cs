@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using MediVault.IntegrationTests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 
 namespace MediVault.IntegrationTests;
@@ -249,6 +250,9 @@ public sealed class AccountDeletionTests(MediVaultFactory factory) : IClassFixtu
             db.LedgerBlocks, b => b.Kind == "account-deleted"));
         tombstone.SubjectId.Should().Be(Guid.Empty);
         tombstone.ResourceId.Should().NotBe(patient.Id);
+        var dataKeysLeft = await own.InDatabase(db => db.Database.SqlQuery<int>(
+            $"SELECT COUNT(*) AS \"Value\" FROM \"PatientDataKeys\" WHERE \"PatientId\" = {patient.Id}").SingleAsync());
+        dataKeysLeft.Should().Be(0, "the patient's data key is destroyed with the account (crypto-erasure)");
 
         await own.DisposeAsync(); // every connection closed: the database files are as they stay on disk
         try

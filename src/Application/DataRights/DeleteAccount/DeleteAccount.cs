@@ -13,14 +13,14 @@ namespace MediVault.Application.DataRights.DeleteAccount;
 /// <summary>
 /// Deletes the signed-in user's account for good, after a password check: every session ends; the files' keys, the
 /// file rows, the emergency profile, QR codes, grants (given or received), the access log, the account and its OAuth
-/// state are removed in one transaction with an anonymised <c>account-deleted</c> ledger block; then the blobs are
-/// removed and the database's files are cleared of the removed pages. Ledger blocks (hashes and ids) stay.
+/// state are removed in one transaction with an anonymised <c>account-deleted</c> ledger block; then the patient's
+/// data key is destroyed, the blobs are removed and the database's files are cleared of the removed pages. Ledger blocks (hashes and ids) stay.
 /// </summary>
 public sealed record DeleteAccount(string? Password) : ICommand;
 
 public sealed partial class DeleteAccountHandler(
     IAppDbContext db, ICurrentUser currentUser, IAccountService accounts, ILedger ledger, IFileStore store,
-    ISecureErasure erasure, ILogger<DeleteAccountHandler> logger)
+    ISecureErasure erasure, IPatientDataKeys dataKeys, ILogger<DeleteAccountHandler> logger)
     : ICommandHandler<DeleteAccount>
 {
     public async ValueTask<Unit> Handle(DeleteAccount command, CancellationToken cancellationToken)
@@ -43,6 +43,9 @@ public sealed partial class DeleteAccountHandler(
 
         // All of the above commits with the tombstone, or none of it does.
         await ledger.CommitAsync(Tombstone(blobs.Count), null, CancellationToken.None);
+
+        // The rows that held the patient's sealed text are gone; so is the key that opened them (crypto-erasure).
+        await dataKeys.DestroyAsync(userId, CancellationToken.None);
 
         foreach (var storageKey in blobs)
         {

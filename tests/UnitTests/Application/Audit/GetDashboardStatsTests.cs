@@ -122,6 +122,7 @@ public sealed class GetDashboardStatsTests : IAsyncLifetime
             .Handle(new GetDashboardStats(Other), CancellationToken.None);
 
         await act.Should().ThrowAsync<NotFoundException>();
-        _accessLog.DidNotReceiveWithAnyArgs().Record(default, default, default, default!, default);
+        _accessLog.DidNotReceiveWithAnyArgs().Record(default, default, default(ActorRole), default!, default);
+        _accessLog.DidNotReceiveWithAnyArgs().Record(default, default, default(AccessActor)!, default!, default);
     }
 }
