@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace MediVault.Infrastructure.Persistence.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261203035525_I12FhirSha1")]
+    [Migration("20261203041000_I12FhirSha1")]
     partial class I12FhirSha1
     {
         /// <inheritdoc />
