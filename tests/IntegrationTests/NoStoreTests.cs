@@ -56,8 +56,15 @@ public sealed class NoStoreTests(MediVaultFactory factory) : IClassFixture<MediV
         // Every GET route the app maps under /api or /fhir, today's and those added later, with its parameters filled in.
         var patient = await api.RegisterPatient();
         var file = await patient.Upload(SampleFiles.Pdf());
-        var routes = factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+        var reads = factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods.Contains(HttpMethods.Get) == true)
+            .ToList();
+        // The transparency log's public answers (checkpoint, tiles) choose their own caching: they hold hashes and
+        // signatures only, and are served to anyone. Exactly these two, and both anonymous.
+        var publicLog = reads.Where(e => e.Metadata.GetMetadata<MediVault.WebApi.Infrastructure.PublicLogData>() is not null).ToList();
+        publicLog.Select(e => e.RoutePattern.RawText).Should().BeEquivalentTo("/api/ledger/checkpoint", "/api/ledger/tile/{level}/{**path}");
+        publicLog.Should().OnlyContain(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAllowAnonymous>() != null);
+        var routes = reads.Except(publicLog)
             .Select(e => e.RoutePattern)
             .Where(p => p.RawText is { } raw && (raw.StartsWith("/api/", StringComparison.Ordinal) || raw.StartsWith("/fhir", StringComparison.Ordinal)))
             .ToList();

@@ -57,6 +57,11 @@ public static class VaultBackup
 
         foreach (var pem in Directory.EnumerateFiles(data.KeysPath, "*.pem"))
             DataDirectoryLayout.TryCopy(pem, Path.Combine(backup.KeysPath, Path.GetFileName(pem)));
+        // The ledger's checkpoint-signing key: without it the restored vault would sign with a new key, and every stored
+        // checkpoint (and every receipt a patient kept) would no longer verify under the key they pinned.
+        DataDirectoryLayout.TryCopy(
+            Path.Combine(data.KeysPath, Ledger.Transparency.LedgerSigningKey.FileName),
+            Path.Combine(backup.KeysPath, Ledger.Transparency.LedgerSigningKey.FileName));
         if (masterKey.Passphrase is { } passphrase)
         {
             var key = services.GetRequiredService<MasterKey>().Export();

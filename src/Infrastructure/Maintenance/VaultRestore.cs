@@ -59,6 +59,9 @@ public static class VaultRestore
                 DataDirectoryLayout.TryCopy(blob, Path.Combine(target.BlobsPath, Path.GetFileName(Path.GetDirectoryName(blob))!, Path.GetFileName(blob)));
             foreach (var pem in Directory.EnumerateFiles(backup.KeysPath, "*.pem"))
                 DataDirectoryLayout.TryCopy(pem, Path.Combine(target.KeysPath, Path.GetFileName(pem)));
+            DataDirectoryLayout.TryCopy(
+                Path.Combine(backup.KeysPath, Ledger.Transparency.LedgerSigningKey.FileName),
+                Path.Combine(target.KeysPath, Ledger.Transparency.LedgerSigningKey.FileName));
             if (masterKey is not null)
                 DataDirectory.WriteSecretFile(Path.Combine(target.KeysPath, Storage.MasterKey.FileName),
                     System.Text.Encoding.ASCII.GetBytes(Convert.ToBase64String(masterKey) + "\n"));
@@ -81,7 +84,7 @@ public static class VaultRestore
 
         var ledger = await scope.ServiceProvider.GetRequiredService<ILedger>().VerifyAsync(cancellationToken);
         if (!ledger.Valid)
-            throw new MaintenanceException($"The ledger does not verify: block {ledger.FirstInvalidIndex} is wrong.");
+            throw new MaintenanceException($"The ledger does not verify: {ledger.Problem ?? $"block {ledger.FirstInvalidIndex} is wrong"}.");
 
         var store = scope.ServiceProvider.GetRequiredService<IFileStore>();
         var verified = 0;

@@ -8,6 +8,7 @@ using MediVault.Application.Ledger.GetTile;
 using MediVault.Application.Ledger.ListLedgerBlocks;
 using MediVault.Application.Ledger.VerifyLedger;
 using MediVault.Application.Records.GetFileReceipt;
+using MediVault.WebApi.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MediVault.WebApi.Endpoints;
@@ -38,7 +39,7 @@ public static class LedgerEndpoints
 
         // Anonymous: hashes, sizes and signatures only, so that mirrors and witnesses can follow the log.
         var log = app.MapGroup("/api/ledger").AllowAnonymous().WithTags("Ledger");
-        log.MapGet("/checkpoint", Checkpoint).WithName("GetLedgerCheckpoint")
+        log.MapGet("/checkpoint", Checkpoint).WithName("GetLedgerCheckpoint").WithMetadata(new PublicLogData())
             .WithSummary("The latest signed checkpoint (C2SP tlog-checkpoint).")
             .Produces<string>(StatusCodes.Status200OK, PlainText);
         log.MapGet("/key", Key).WithName("GetLedgerKey")
@@ -47,7 +48,7 @@ public static class LedgerEndpoints
         log.MapGet("/proof/consistency", Consistency).WithName("GetLedgerConsistencyProof")
             .WithSummary("An RFC 6962 consistency proof between two tree sizes.")
             .ProducesProblem(StatusCodes.Status400BadRequest);
-        log.MapGet("/tile/{level}/{**path}", TileOf).WithName("GetLedgerTile")
+        log.MapGet("/tile/{level}/{**path}", TileOf).WithName("GetLedgerTile").WithMetadata(new PublicLogData())
             .WithSummary("A C2SP tlog-tile of the Merkle tree (hashes only).")
             .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);

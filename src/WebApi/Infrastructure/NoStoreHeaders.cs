@@ -15,9 +15,20 @@ internal static class NoStoreHeaders
 
     public static void Apply(HttpContext context)
     {
+        if (IsPublicLogAnswer(context))
+            return;
         if (IsApiAnswer(context.Request) || CarriesCredentials(context.Request))
             context.Response.Headers.CacheControl = NoStore;
     }
+
+    /// <summary>
+    /// A successful answer of an endpoint marked <see cref="PublicLogData"/> (the ledger's checkpoint, key and tiles:
+    /// hashes and signatures, no health data) keeps the caching its endpoint chose, so mirrors and witnesses can cache
+    /// immutable tiles (C2SP tlog-tiles). Its errors are still no-store.
+    /// </summary>
+    private static bool IsPublicLogAnswer(HttpContext context) =>
+        context.Response.StatusCode < StatusCodes.Status400BadRequest
+        && context.GetEndpoint()?.Metadata.GetMetadata<PublicLogData>() is not null;
 
     private static bool IsApiAnswer(HttpRequest request)
     {
@@ -32,3 +43,6 @@ internal static class NoStoreHeaders
     private static bool CarriesCredentials(HttpRequest request) =>
         request.Headers.ContainsKey(HeaderNames.Authorization);
 }
+
+/// <summary>Endpoint metadata: the answer is public transparency-log data (no health data) whose caching the endpoint sets.</summary>
+internal sealed class PublicLogData;
