@@ -71,7 +71,12 @@ public sealed class ExportTests(MediVaultFactory factory) : IClassFixture<MediVa
         archive.GetEntry("emergency-profile.json").Should().BeNull();
         var bundle = JsonDocument.Parse(await archive.ReadText("emergency-profile.ips.json")).RootElement;
         bundle.GetProperty("type").GetString().Should().Be("document");
-        bundle.GetProperty("entry")[0].GetProperty("resource").GetProperty("resourceType").GetString().Should().Be("Composition");
+        var composition = bundle.GetProperty("entry")[0].GetProperty("resource");
+        composition.GetProperty("resourceType").GetString().Should().Be("Composition");
+        composition.GetProperty("section").EnumerateArray()
+            .Select(section => section.GetProperty("emptyReason").GetProperty("coding")[0].GetProperty("code").GetString())
+            .Should().NotBeEmpty().And.OnlyContain(code => code == "unavailable");
+        (await archive.ReadText("README.txt")).Should().Contain("\"unavailable\"");
     }
 
     [Fact]

@@ -87,8 +87,9 @@ internal sealed class EmergencyProfileExportPart(ISender sender, FhirRecords rec
         emergency-profile.ips.json
                          The same profile as an International Patient Summary (HL7 FHIR R4 document Bundle,
                          http://hl7.org/fhir/uv/ips/), exactly what the FHIR API's Patient/$summary answers:
-                         a doctor's software can import it. Always present: without a saved profile its sections
-                         say that no allergies, conditions or medications are known.
+                         a doctor's software can import it. Always present: without a saved profile it still is
+                         a valid summary whose sections are marked "unavailable" (no information), never "none
+                         known".
         """;
 
     public async Task WriteAsync(VaultArchive archive, Guid patientId, CancellationToken cancellationToken)
