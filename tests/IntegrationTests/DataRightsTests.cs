@@ -24,9 +24,12 @@ public sealed class ExportTests(MediVaultFactory factory) : IClassFixture<MediVa
 
         using var archive = await patient.Export();
 
+        var receipts = JsonDocument.Parse(await archive.ReadText("ledger.json")).RootElement.GetProperty("entries")
+            .EnumerateArray().Select(e => $"receipts/{e.GetProperty("index").GetInt64()}.txt");
         archive.Entries.Select(e => e.FullName).Should().BeEquivalentTo(
-            "README.txt", "files/report.pdf", "files/report (2).pdf", "files.json", "emergency-profile.json",
-            "access-log.csv", "access-log.json", "ledger.json");
+            ["README.txt", "files/report.pdf", "files/report (2).pdf", "files.json", "emergency-profile.json",
+             "emergency-profile.ips.json", "access-log.csv", "access-log.json", "ledger.json", .. receipts,
+             "ledger-key.txt", "verify-receipt.mjs"]);
         (await archive.ReadBytes("files/report.pdf")).Should().Equal(first);
         (await archive.ReadBytes("files/report (2).pdf")).Should().Equal(second);
         (await archive.ReadText("files.json")).Should().Contain("Lipids").And.Contain("files/report (2).pdf");
@@ -36,6 +39,77 @@ public sealed class ExportTests(MediVaultFactory factory) : IClassFixture<MediVa
         ledger.GetProperty("chain").GetProperty("valid").GetBoolean().Should().BeTrue();
         ledger.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("kind").GetString())
             .Should().Equal("file-uploaded", "file-uploaded", "profile-updated");
+    }
+
+    [Fact]
+    public async Task Export_EmergencyProfile_IsAlsoTheIpsDocumentOfPatientSummary()
+    {
+        var patient = await _api.RegisterPatient();
+        await patient.SaveProfile();
+
+        using var archive = await patient.Export();
+
+        var bundle = JsonDocument.Parse(await archive.ReadText("emergency-profile.ips.json")).RootElement;
+        bundle.GetProperty("resourceType").GetString().Should().Be("Bundle");
+        bundle.GetProperty("type").GetString().Should().Be("document");
+        var composition = bundle.GetProperty("entry")[0].GetProperty("resource");
+        composition.GetProperty("resourceType").GetString().Should().Be("Composition");
+        var code = composition.GetProperty("type").GetProperty("coding")[0];
+        code.GetProperty("system").GetString().Should().Be("http://loinc.org");
+        code.GetProperty("code").GetString().Should().Be("60591-5");
+        bundle.GetRawText().Should().Contain("Penicillin");
+        (await archive.ReadText("README.txt")).Should().Contain("emergency-profile.ips.json").And.Contain("$summary");
+    }
+
+    [Fact]
+    public async Task Export_WithoutProfile_StillHoldsAnIpsDocument()
+    {
+        var patient = await _api.RegisterPatient();
+
+        using var archive = await patient.Export();
+
+        archive.GetEntry("emergency-profile.json").Should().BeNull();
+        var bundle = JsonDocument.Parse(await archive.ReadText("emergency-profile.ips.json")).RootElement;
+        bundle.GetProperty("type").GetString().Should().Be("document");
+        var composition = bundle.GetProperty("entry")[0].GetProperty("resource");
+        composition.GetProperty("resourceType").GetString().Should().Be("Composition");
+        composition.GetProperty("section").EnumerateArray()
+            .Select(section => section.GetProperty("emptyReason").GetProperty("coding")[0].GetProperty("code").GetString())
+            .Should().NotBeEmpty().And.OnlyContain(code => code == "unavailable");
+        (await archive.ReadText("README.txt")).Should().Contain("\"unavailable\"");
+    }
+
+    [Fact]
+    public async Task Export_LedgerReceipts_VerifyWithNodeAndLeaveOutOtherPatients()
+    {
+        var patient = await _api.RegisterPatient();
+        var other = await _api.RegisterPatient();
+        var content = SampleFiles.Pdf(9_000);
+        var upload = await patient.Upload(content, "scan.pdf");
+        await patient.SaveProfile();
+        var otherUpload = await other.Upload(SampleFiles.Pdf(3_000), "theirs.pdf");
+        var pinnedKey = await patient.Client.GetStringAsync("/api/ledger/key");
+
+        using var archive = await patient.Export();
+
+        var ledgerIndexes = JsonDocument.Parse(await archive.ReadText("ledger.json")).RootElement.GetProperty("entries")
+            .EnumerateArray().Select(e => e.GetProperty("index").GetInt64()).ToList();
+        ledgerIndexes.Should().HaveCount(2).And.StartWith(upload.LedgerIndex); // the upload, then the profile
+        archive.Entries.Select(e => e.FullName).Where(n => n.StartsWith("receipts/", StringComparison.Ordinal))
+            .Should().BeEquivalentTo(ledgerIndexes.Select(i => $"receipts/{i}.txt"));
+        archive.GetEntry($"receipts/{otherUpload.LedgerIndex}.txt").Should().BeNull();
+        (await archive.ReadText("ledger-key.txt")).Trim().Should().Be(pinnedKey.Trim());
+        var receipt = await archive.ReadText($"receipts/{upload.LedgerIndex}.txt");
+        receipt.Should().Be(await patient.Client.GetStringAsync($"/api/ledger/entries/{upload.LedgerIndex}/receipt"));
+        Receipt.Parse(receipt).PayloadHash.Should().Be(NodeVerifier.Sha256Hex(content));
+        (await archive.ReadText("verify-receipt.mjs")).Should().Be(await File.ReadAllTextAsync(NodeVerifier.ScriptPath));
+
+        var (exitCode, output) = await NodeVerifier.RunAsync(await archive.ReadBytes("files/scan.pdf"), receipt, await archive.ReadText("ledger-key.txt"));
+        exitCode.Should().Be(0, output);
+        output.Should().StartWith("OK");
+        var (forgedExit, _) = await NodeVerifier.RunAsync(SampleFiles.Pdf(9_001), receipt, pinnedKey);
+        forgedExit.Should().NotBe(0);
+        (await archive.ReadText("README.txt")).Should().Contain("node verify-receipt.mjs").And.Contain("receipts/INDEX.txt");
     }
 
     [Fact]

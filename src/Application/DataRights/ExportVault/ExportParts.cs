@@ -1,5 +1,8 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
+using System.Text.Json;
+using Hl7.Fhir.Serialization;
 using Mediator;
 using MediVault.Application.Audit;
 using MediVault.Application.Audit.ListAccessLog;
@@ -7,6 +10,8 @@ using MediVault.Application.Common.Abstractions;
 using MediVault.Application.Common.Exceptions;
 using MediVault.Application.Common.Paging;
 using MediVault.Application.Emergency.GetEmergencyProfile;
+using MediVault.Application.Fhir;
+using MediVault.Application.Fhir.Ips;
 using MediVault.Application.Ledger.Common;
 using MediVault.Application.Records.Common;
 using MediVault.Application.Records.ListFiles;
@@ -66,14 +71,25 @@ internal sealed class FilesExportPart(ISender sender, IAppDbContext db, IFileSto
     private sealed record ExportedFile(string PathInArchive, FileDto File);
 }
 
-/// <summary><c>emergency-profile.json</c>, when the patient saved one.</summary>
-internal sealed class EmergencyProfileExportPart(ISender sender) : IVaultExportPart
+/// <summary>
+/// <c>emergency-profile.json</c>, when the patient saved one, and <c>emergency-profile.ips.json</c>: the International
+/// Patient Summary that <c>GET /fhir/r4/Patient/{id}/$summary</c> answers, built from the same facts by the same builder.
+/// </summary>
+internal sealed class EmergencyProfileExportPart(ISender sender, FhirRecords records, TimeProvider clock) : IVaultExportPart
 {
+    private static readonly JsonSerializerOptions FhirJson = new JsonSerializerOptions { WriteIndented = true }.ForFhir();
+
     public string Description =>
         """
         emergency-profile.json
                          Your emergency profile (blood type, allergies, conditions, medications, contacts, notes)
                          as the API shows it. Absent when you never saved one.
+        emergency-profile.ips.json
+                         The same profile as an International Patient Summary (HL7 FHIR R4 document Bundle,
+                         http://hl7.org/fhir/uv/ips/), exactly what the FHIR API's Patient/$summary answers:
+                         a doctor's software can import it. Always present: without a saved profile it still is
+                         a valid summary whose sections are marked "unavailable" (no information), never "none
+                         known".
         """;
 
     public async Task WriteAsync(VaultArchive archive, Guid patientId, CancellationToken cancellationToken)
@@ -87,6 +103,14 @@ internal sealed class EmergencyProfileExportPart(ISender sender) : IVaultExportP
         {
             // No profile saved: the README says the entry is then absent.
         }
+
+        // The $summary path without its access check and access-log line: the patient reads their own vault here,
+        // and the export is already recorded as one access.
+        var patient = await records.PatientAsync(patientId, cancellationToken);
+        var summary = IpsBuilder.Build(new IpsRequest(patient, Guid.CreateVersion7(), clock.GetUtcNow().UtcDateTime));
+        var (entry, _) = await archive.OpenEntryAsync("emergency-profile.ips.json", compress: true, cancellationToken);
+        await using (entry)
+            await JsonSerializer.SerializeAsync(entry, summary, FhirJson, cancellationToken);
     }
 }
 
@@ -141,16 +165,33 @@ internal sealed class AccessLogExportPart(ISender sender) : IVaultExportPart
 }
 
 /// <summary>
-/// <c>ledger.json</c>: the ledger blocks that concern the patient, oldest first, and the chain's state when exported.
-/// Transparency-log receipts (issue 11) belong in this part: one receipt beside each entry.
+/// <c>ledger.json</c>: the ledger blocks that concern the patient, oldest first, and the chain's state when exported;
+/// beside each entry its transparency-log receipt (<c>receipts/INDEX.txt</c>, what
+/// <c>GET /api/ledger/entries/{index}/receipt</c> serves), the log's verifier key and the offline verifier script.
 /// </summary>
-internal sealed class LedgerExportPart(IAppDbContext db, ILedger ledger) : IVaultExportPart
+internal sealed class LedgerExportPart(IAppDbContext db, ILedger ledger, ITransparencyLog log) : IVaultExportPart
 {
+    /// <summary>docs/verify-receipt.mjs, embedded in this assembly (MediVault.Application.csproj).</summary>
+    internal const string VerifierScript = "verify-receipt.mjs";
+    private const int ReceiptPage = 500;
+
     public string Description =>
         """
         ledger.json      The ledger blocks about your records (uploads, deletions, profile changes, QR codes,
                          grants), oldest first: hashes and ids only. With "chain" (the ledger's length and head
                          hash when exported) you can check later that they are still part of the same chain.
+        receipts/INDEX.txt
+                         For each of those ledger entries (INDEX is its "index" in ledger.json), its receipt: a
+                         C2SP tlog-proof that the entry is in MediVault's signed transparency log, the same text
+                         as GET /api/ledger/entries/INDEX/receipt.
+        ledger-key.txt   The log's verifier key (GET /api/ledger/key). Compare it with the key you pinned earlier
+                         or the one MediVault publishes: a receipt proves nothing against a key you did not check.
+        verify-receipt.mjs
+                         Checks a file's receipt offline with Node 20 or later and nothing else. For a file
+                         in files/, take its "ledgerIndex" from files.json and run, from this folder:
+                             node verify-receipt.mjs "files/NAME" receipts/INDEX.txt ledger-key.txt
+                         It prints OK when the file's SHA-256 is the entry's, the entry is in the log's tree and
+                         the checkpoint is signed by the key; otherwise FAILED and the reason.
         """;
 
     public async Task WriteAsync(VaultArchive archive, Guid patientId, CancellationToken cancellationToken)
@@ -174,6 +215,28 @@ internal sealed class LedgerExportPart(IAppDbContext db, ILedger ledger) : IVaul
             writer.WriteEndObject();
             await writer.FlushAsync(cancellationToken);
         }
+
+        // One receipt at a time, read through the transparency log's port as GET /api/ledger/entries/{index}/receipt does.
+        // The indexes come a page at a time (keyset), so no query stays open while the log reads its own rows.
+        for (var after = -1L; ;)
+        {
+            var indexes = await db.LedgerBlocks.AsNoTracking().Where(b => b.SubjectId == patientId && b.Index > after)
+                .OrderBy(b => b.Index).Select(b => b.Index).Take(ReceiptPage).ToListAsync(cancellationToken);
+            foreach (var index in indexes)
+            {
+                if (await log.ReceiptAsync(index, cancellationToken) is { } receipt)
+                    await archive.WriteTextAsync($"receipts/{index.ToString(CultureInfo.InvariantCulture)}.txt", receipt, cancellationToken);
+            }
+            if (indexes.Count < ReceiptPage)
+                break;
+            after = indexes[^1];
+        }
+        await archive.WriteTextAsync("ledger-key.txt", log.VerifierKey + "\n", cancellationToken);
+        await using var script = typeof(LedgerExportPart).Assembly.GetManifestResourceStream(VerifierScript)
+            ?? throw new InvalidOperationException($"{VerifierScript} is not embedded in {typeof(LedgerExportPart).Assembly.GetName().Name}.");
+        var (scriptEntry, _) = await archive.OpenEntryAsync(VerifierScript, compress: true, cancellationToken);
+        await using (scriptEntry)
+            await script.CopyToAsync(scriptEntry, cancellationToken);
     }
 
     private async IAsyncEnumerable<BlockDto> Blocks(Guid patientId, [EnumeratorCancellation] CancellationToken cancellationToken)
