@@ -53,7 +53,7 @@ public sealed class FhirSystemClientTests(FhirSystemClientTests.SystemFactory fa
         var document = await (await backend.GetAsync($"/fhir/r4/DocumentReference/{file.Id}")).ShouldBeFhir();
         document.GetProperty("resourceType").GetString().Should().Be("DocumentReference");
         var log = await consenting.AccessLog(consenting.Id);
-        log.Items.Should().Contain(entry => entry.ActorName == SystemClientName);
+        log.Items.Should().Contain(entry => entry.ActorName == SystemClientName && entry.ActorRole == "system");
 
         // The patient who never connected the client: indistinguishable from nobody (decisions.md §45).
         await (await backend.GetAsync($"/fhir/r4/Patient/{stranger.Id}")).ShouldBeOutcome(HttpStatusCode.NotFound);
