@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using MediVault.IntegrationTests.Infrastructure;
 using static MediVault.IntegrationTests.Infrastructure.OAuthFlow;
 
@@ -59,6 +60,12 @@ public sealed class FhirSystemClientTests(FhirSystemClientTests.SystemFactory fa
         await (await backend.GetAsync($"/fhir/r4/Patient/{stranger.Id}")).ShouldBeOutcome(HttpStatusCode.NotFound);
         await (await backend.GetAsync($"/fhir/r4/DocumentReference/{strangerFile.Id}")).ShouldBeOutcome(HttpStatusCode.NotFound);
         await (await backend.GetAsync($"/fhir/r4/Patient/{Guid.NewGuid()}")).ShouldBeOutcome(HttpStatusCode.NotFound);
+
+        // Revoking the client under Connected apps ends its reach at once, with the same token.
+        using var apps = JsonDocument.Parse(await consenting.Client.GetStringAsync("/api/auth/connected-apps"));
+        var app = apps.RootElement.EnumerateArray().Single(a => a.GetProperty("clientId").GetString() == SystemClientId);
+        (await consenting.Client.DeleteAsync($"/api/auth/connected-apps/{app.GetProperty("id").GetString()}")).IsSuccessStatusCode.Should().BeTrue();
+        await (await backend.GetAsync($"/fhir/r4/Patient/{consenting.Id}")).ShouldBeOutcome(HttpStatusCode.NotFound);
     }
 
     [Fact]
