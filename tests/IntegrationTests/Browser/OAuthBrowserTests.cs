@@ -15,9 +15,11 @@ public sealed class OAuthBrowserTests(BrowserApp app)
     private OAuthFlow Portal => new(app.Factory, BrowserApp.PortalClientId, BrowserApp.PortalRedirectUri);
 
     [Fact]
-    public async Task SignedOutPatient_SignsInConsents_PortalGetsACodeAndTokens_ThenRevokeEndsThem()
+    public async Task SignedOutPatient_SignsInConsents_PortalGetsACodeAndTokens_ReadsFhir_ThenRevokeEndsThem()
     {
         var patient = await app.Seed.RegisterPatient("Noor Haddad");
+        var upload = SampleFiles.Pdf(15_000, 7);
+        await SeedApi.UploadFile(patient, "blood-count.pdf", upload, "lab-report");
         await using var ui = await app.NewSessionAsync(Viewport.Desktop);
         // The portal's own page: the test stands in for it and keeps what its redirect URI received.
         await ui.Page.RouteAsync("https://portal.example/**", route => route.FulfillAsync(new RouteFulfillOptions
@@ -58,6 +60,24 @@ public sealed class OAuthBrowserTests(BrowserApp app)
         using var portalClient = Portal.WithToken(token.Access_token);
         (await portalClient.GetAsync("/connect/userinfo")).StatusCode.Should().Be(HttpStatusCode.OK);
 
+        // With that token the portal reads the patient's summary (an IPS document, Composition first)...
+        var summary = await (await portalClient.GetAsync($"/fhir/r4/Patient/{token.Patient}/$summary")).ShouldBeFhir();
+        summary.GetProperty("resourceType").GetString().Should().Be("Bundle");
+        summary.GetProperty("type").GetString().Should().Be("document");
+        summary.GetProperty("entry")[0].GetProperty("resource").GetProperty("resourceType").GetString().Should().Be("Composition");
+        // ...finds the file the patient uploaded, and follows its attachment URL to the same bytes.
+        var documents = await (await portalClient.GetAsync($"/fhir/r4/DocumentReference?patient={token.Patient}")).ShouldBeFhir();
+        documents.GetProperty("entry").GetArrayLength().Should().Be(1);
+        var attachment = documents.GetProperty("entry")[0].GetProperty("resource").GetProperty("content")[0].GetProperty("attachment");
+        attachment.GetProperty("size").GetInt64().Should().Be(upload.Length);
+        var binary = await portalClient.GetAsync(new Uri(new Uri(app.BaseUrl, "/fhir/r4/"), attachment.GetProperty("url").GetString()));
+        binary.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await binary.Content.ReadAsByteArrayAsync()).Should().Equal(upload);
+        // Each FHIR read is in the patient's access log, under the portal's name.
+        var log = await (await patient.Client.GetAsync($"/api/access-logs/{patient.Id}?pageSize=100")).ReadAs<PageAnswer<AccessLogEntryAnswer>>();
+        log.Items.Should().Contain(entry => entry.Action == "file-downloaded" && entry.ActorName == $"{patient.FullName} via {BrowserApp.PortalName}");
+        log.Items.Should().Contain(entry => entry.Action == "records-viewed" && entry.ActorName.EndsWith(" via " + BrowserApp.PortalName, StringComparison.Ordinal));
+
         // The patient finds the portal under Connected apps and revokes it: the portal's next call is refused.
         await ui.GotoAsync("/account", "Account");
         var connected = ui.Main.GetByRole(AriaRole.List, new() { Name = "Connected apps" });
@@ -67,6 +87,7 @@ public sealed class OAuthBrowserTests(BrowserApp app)
         await ui.Page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
         await Expect(ui.Main.GetByText("No app is connected to your account.", new() { Exact = false })).ToBeVisibleAsync();
         (await portalClient.GetAsync("/connect/userinfo")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        await (await portalClient.GetAsync($"/fhir/r4/Patient/{token.Patient}")).ShouldBeOutcome(HttpStatusCode.Unauthorized);
         ui.AssertNoScriptProblems();
     }
 
