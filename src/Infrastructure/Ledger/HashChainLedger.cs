@@ -108,6 +108,9 @@ internal sealed class HashChainLedger(AppDbContext db, LedgerWriter writer, Chec
         long expected = 0;
         long? firstInvalid = null;
         string? problem = null;
+        // A checkpoint's root that the entries do not reproduce is reported, but the walk goes on: an edited entry whose
+        // own hash was recomputed shows as a broken link further on, and that index is what the answer names.
+        string? rootProblem = null;
         var previousHash = LedgerEncoding.ZeroHash;
         var head = "";
         var tree = new TreeFrontier();
@@ -142,7 +145,7 @@ internal sealed class HashChainLedger(AppDbContext db, LedgerWriter writer, Chec
                         {
                             var checkpoint = signed[nextCheckpoint++];
                             if (checkpoint.Size == tree.Size && !tree.Root().AsSpan().SequenceEqual(checkpoint.Root))
-                                problem = $"The entries do not reproduce the root of the signed checkpoint of size {checkpoint.Size}.";
+                                rootProblem ??= $"The entries do not reproduce the root of the signed checkpoint of size {checkpoint.Size}.";
                         }
                     }
                 }
@@ -153,6 +156,7 @@ internal sealed class HashChainLedger(AppDbContext db, LedgerWriter writer, Chec
             }
         }
 
+        problem ??= rootProblem;
         return new LedgerVerification(problem is null, expected, head, firstInvalid, problem);
     }
 
