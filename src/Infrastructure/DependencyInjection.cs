@@ -26,7 +26,8 @@ public static class DependencyInjection
         services.AddSingleton(sp => DataDirectory.Resolve(sp.GetRequiredService<IOptions<MediVaultOptions>>().Value, environment));
         services.AddSingleton(TimeProvider.System);
 
-        services.AddDbContext<AppDbContext>((sp, options) =>
+        // Pooled: a request leases a context that is already built instead of building one (docs/performance.md).
+        services.AddDbContextPool<AppDbContext>((sp, options) =>
         {
             var data = sp.GetRequiredService<DataDirectory>();
             options.UseSqlite(ConnectionString(data.DatabasePath));

@@ -66,6 +66,7 @@ internal sealed class AccountService(
         finally
         {
             cache.Remove(new ProfileKey(userId));
+            UserDirectory.Forget(cache, userId);
         }
         return user.ToDto();
     }
