@@ -33,8 +33,9 @@ public sealed class AccessEmergencyProfileHandlerTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _database = await SqliteTestDatabase.CreateAsync();
-        _users.FindByIdAsync(Patient, Arg.Any<CancellationToken>())
-            .Returns(new UserInfo(Patient, "p@example.com", "Pat Patient", AccountType.Patient, null, null, Now));
+        var patient = new UserInfo(Patient, "p@example.com", "Pat Patient", AccountType.Patient, null, null, Now);
+        _users.FindManyAsync(Arg.Is<IEnumerable<Guid>>(ids => ids.Contains(Patient)), Arg.Any<CancellationToken>())
+            .Returns(new Dictionary<Guid, UserInfo> { [Patient] = patient });
     }
 
     public async Task DisposeAsync() => await _database.DisposeAsync();
