@@ -35,7 +35,7 @@ run() {
   # On a busy machine Stryker's project analysis can time out ("Could not find build environment"): try again.
   until (cd "$root/tests/UnitTests" && nice -n "$niceness" dotnet stryker \
     --project "$project" --test-project "$tests" \
-    --concurrency "$concurrency" --reporter json --reporter html --reporter progress \
+    --concurrency "$concurrency" --config-file stryker-config.json \
     --output "$out/$name" "${globs[@]}") >"$out/$name.log" 2>&1; do
     if [ "$attempt" -lt 3 ] && grep -q "Could not find build environment" "$out/$name.log"; then
       attempt=$((attempt + 1))
