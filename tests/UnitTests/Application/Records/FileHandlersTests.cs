@@ -65,14 +65,14 @@ public sealed class FileHandlersTests : IAsyncLifetime
     private async Task<MedicalFile> SaveFile(
         string name = "report.pdf", string content = "%PDF-1.7 lab", DateTime? uploadedAt = null, Guid? owner = null,
         Guid? uploadedBy = null, FileCategory category = FileCategory.LabReport, string contentType = "application/pdf",
-        long? recordedSize = null)
+        long? recordedSize = null, string? description = null)
     {
         var bytes = Encoding.UTF8.GetBytes(content);
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
         var id = Guid.CreateVersion7();
         var storageKey = id.ToString("N");
         var file = MedicalFile.Create(id, owner ?? Patient, uploadedBy ?? owner ?? Patient, name, contentType, recordedSize ?? bytes.Length,
-            category, null, null, sha256, storageKey, [1, 2, 3], uploadedAt ?? Now);
+            category, description, null, sha256, storageKey, [1, 2, 3], uploadedAt ?? Now);
         await using var db = _database.NewContext();
         var index = await db.LedgerBlocks.CountAsync() + 1;
         var blockHash = Convert.ToHexStringLower(SHA256.HashData(id.ToByteArray()));
@@ -186,6 +186,17 @@ public sealed class FileHandlersTests : IAsyncLifetime
         second.Items.Select(f => f.FileName).Should().Equal("Blood-Count-May.pdf");
         second.TotalCount.Should().Be(3);
         (await List(q: "50%_")).Items.Should().BeEmpty("% and _ are plain characters, not wildcards");
+    }
+
+    [Fact]
+    public async Task List_Search_MatchesTheSealedDescriptionToo()
+    {
+        await SaveFile("a.pdf", description: "Fasting CHOLESTEROL panel");
+        await SaveFile("b.pdf", uploadedAt: Now.AddMinutes(1));
+
+        var found = await List(q: "cholesterol");
+
+        found.Items.Should().ContainSingle().Which.Should().BeEquivalentTo(new { FileName = "a.pdf", Description = "Fasting CHOLESTEROL panel" });
     }
 
     [Fact]

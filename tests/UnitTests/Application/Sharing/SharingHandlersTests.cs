@@ -1,7 +1,9 @@
 using MediVault.Application.Common.Abstractions;
 using MediVault.Application.Common.Access;
 using MediVault.Application.Common.Exceptions;
+using MediVault.Application.Sharing;
 using MediVault.Application.Sharing.GrantAccess;
+using MediVault.Application.Sharing.ListGrants;
 using MediVault.Application.Sharing.ListMyPatients;
 using MediVault.Application.Sharing.RevokeGrant;
 using MediVault.Domain.Audit;
@@ -63,6 +65,13 @@ public sealed class SharingHandlersTests : IAsyncLifetime
     {
         await using var db = _database.NewContext();
         return await new ListMyPatientsHandler(db, Callers.As(caller), _users, new FakeTimeProvider(at)).Handle(new ListMyPatients(), CancellationToken.None);
+    }
+
+    private async Task<MediVault.Application.Common.Paging.Paged<GrantDto>> ListGrants(UserInfo caller, int page = 1, int pageSize = 20)
+    {
+        await using var db = _database.NewContext();
+        return await new ListGrantsHandler(db, Callers.As(caller), _users, new FakeTimeProvider(Now.AddHours(2)))
+            .Handle(new ListGrants(page, pageSize), CancellationToken.None);
     }
 
     private async Task<List<AccessGrant>> Grants()
@@ -221,5 +230,51 @@ public sealed class SharingHandlersTests : IAsyncLifetime
         var act = () => Patients(Patient, Now);
 
         await act.Should().ThrowAsync<ForbiddenException>();
+    }
+
+    [Fact]
+    public async Task ListGrants_ForThePatient_OwnGrantsNewestFirstWithBothNamesAndTheStateAtNow()
+    {
+        var ended = (await Grant(Patient, Doctor.Email, Now.AddHours(2))).Grant;
+        await Revoke(Patient, ended.Id);
+        var open = (await Grant(Patient, Doctor.Email, null, at: Now.AddHours(1).AddMinutes(1))).Grant;
+        await Grant(OtherPatient, Doctor.Email);
+
+        var page = await ListGrants(Patient);
+
+        page.TotalCount.Should().Be(2);
+        page.Items.Select(g => g.Id).Should().Equal(open.Id, ended.Id);
+        page.Items[0].Should().BeEquivalentTo(new
+        {
+            PatientName = "Pat Patient", DoctorName = "Dr. Dana", DoctorEmail = Doctor.Email, Active = true, RevokedAt = (DateTime?)null,
+        });
+        page.Items[1].Should().BeEquivalentTo(new { Active = false, RevokedAt = (DateTime?)Now.AddHours(1) });
+    }
+
+    [Fact]
+    public async Task ListGrants_ForTheDoctor_TheGrantsReceived_Paged()
+    {
+        await Grant(Patient, Doctor.Email);
+        await Grant(OtherPatient, Doctor.Email, at: Now.AddMinutes(1));
+
+        var first = await ListGrants(Doctor, pageSize: 1);
+        var second = await ListGrants(Doctor, page: 2, pageSize: 1);
+
+        first.Items.Select(g => g.PatientName).Should().Equal("Otto Other");
+        second.Items.Select(g => g.PatientName).Should().Equal("Pat Patient");
+        second.Should().BeEquivalentTo(new { Page = 2, PageSize = 1, TotalCount = 2 });
+        (await ListGrants(OtherPatient)).Items.Should().ContainSingle().Which.PatientId.Should().Be(OtherPatient.Id);
+    }
+
+    [Fact]
+    public async Task ListGrants_SomeoneNoLongerInTheDirectory_IsListedWithoutAName()
+    {
+        await Grant(Patient, Doctor.Email);
+        _users.FindManyAsync(Arg.Any<IEnumerable<Guid>>(), Arg.Any<CancellationToken>())
+            .Returns((IReadOnlyDictionary<Guid, UserInfo>)new Dictionary<Guid, UserInfo>());
+
+        var grant = (await ListGrants(Patient)).Items.Single();
+
+        grant.Should().BeEquivalentTo(new { PatientName = "", DoctorName = "", DoctorEmail = "" });
     }
 }
