@@ -90,8 +90,16 @@ public sealed class AccessLogHandlersTests : IAsyncLifetime
         page.TotalCount.Should().Be(2);
         page.Items[1].Should().BeEquivalentTo(new
         {
-            older.Id, Timestamp = Day.AddHours(1), Action = AccessAction.FileDownloaded, ActorId = (Guid?)Doctor, ActorName = "Dr. Dana",
-            ActorRole = ActorRole.Doctor, ResourceType = "file", IpAddress = "10.0.0.7", UserAgent = Chrome, Outcome = AccessOutcome.Success,
+            older.Id,
+            Timestamp = Day.AddHours(1),
+            Action = AccessAction.FileDownloaded,
+            ActorId = (Guid?)Doctor,
+            ActorName = "Dr. Dana",
+            ActorRole = ActorRole.Doctor,
+            ResourceType = "file",
+            IpAddress = "10.0.0.7",
+            UserAgent = Chrome,
+            Outcome = AccessOutcome.Success,
             Device = "Chrome on Linux",
         });
         page.Items[0].Device.Should().BeNull();

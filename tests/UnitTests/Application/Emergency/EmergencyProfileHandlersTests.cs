@@ -96,8 +96,13 @@ public sealed class EmergencyProfileHandlersTests : IAsyncLifetime
 
         saved.Should().BeEquivalentTo(new
         {
-            DateOfBirth = (DateOnly?)null, BloodType = "unknown", Allergies = Array.Empty<AllergyDto>(), Conditions = Array.Empty<ConditionDto>(),
-            Medications = Array.Empty<MedicationDto>(), EmergencyContacts = Array.Empty<EmergencyContactDto>(), OrganDonor = false,
+            DateOfBirth = (DateOnly?)null,
+            BloodType = "unknown",
+            Allergies = Array.Empty<AllergyDto>(),
+            Conditions = Array.Empty<ConditionDto>(),
+            Medications = Array.Empty<MedicationDto>(),
+            EmergencyContacts = Array.Empty<EmergencyContactDto>(),
+            OrganDonor = false,
             MedicalNotes = (string?)null,
         });
     }
@@ -112,8 +117,12 @@ public sealed class EmergencyProfileHandlersTests : IAsyncLifetime
 
         second.Should().BeEquivalentTo(new
         {
-            DateOfBirth = (DateOnly?)null, BloodType = "A-", Conditions = Array.Empty<ConditionDto>(), OrganDonor = false,
-            MedicalNotes = (string?)null, UpdatedAt = Now.AddHours(1),
+            DateOfBirth = (DateOnly?)null,
+            BloodType = "A-",
+            Conditions = Array.Empty<ConditionDto>(),
+            OrganDonor = false,
+            MedicalNotes = (string?)null,
+            UpdatedAt = Now.AddHours(1),
         });
         second.Allergies.Should().Equal(new AllergyDto("Latex", null, AllergySeverity.Moderate));
         (await StoredProfiles()).Should().Be(1);

@@ -132,8 +132,16 @@ public sealed class FileHandlersTests : IAsyncLifetime
         page.TotalCount.Should().Be(2);
         page.Items[0].Should().BeEquivalentTo(new
         {
-            newer.Id, OwnerId = Patient, UploadedById = Patient, ContentType = "application/pdf", newer.SizeBytes,
-            Category = FileCategory.LabReport, newer.Sha256, UploadedAt = Now.AddDays(-1), newer.LedgerIndex, newer.LedgerHash,
+            newer.Id,
+            OwnerId = Patient,
+            UploadedById = Patient,
+            ContentType = "application/pdf",
+            newer.SizeBytes,
+            Category = FileCategory.LabReport,
+            newer.Sha256,
+            UploadedAt = Now.AddDays(-1),
+            newer.LedgerIndex,
+            newer.LedgerHash,
             UploadedByName = (string?)null,
         });
     }

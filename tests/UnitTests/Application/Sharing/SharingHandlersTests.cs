@@ -246,7 +246,11 @@ public sealed class SharingHandlersTests : IAsyncLifetime
         page.Items.Select(g => g.Id).Should().Equal(open.Id, ended.Id);
         page.Items[0].Should().BeEquivalentTo(new
         {
-            PatientName = "Pat Patient", DoctorName = "Dr. Dana", DoctorEmail = Doctor.Email, Active = true, RevokedAt = (DateTime?)null,
+            PatientName = "Pat Patient",
+            DoctorName = "Dr. Dana",
+            DoctorEmail = Doctor.Email,
+            Active = true,
+            RevokedAt = (DateTime?)null,
         });
         page.Items[1].Should().BeEquivalentTo(new { Active = false, RevokedAt = (DateTime?)Now.AddHours(1) });
     }
