@@ -141,12 +141,12 @@ public sealed class SmartHealthLinkTests(MediVaultFactory factory) : IClassFixtu
     public async Task Manifest_FileLargerThanEmbeddedLengthMax_ComesByLocationAsJose()
     {
         var patient = await PatientWithProfile();
-        var pdf = SampleFiles.Pdf(6000);
+        var pdf = SampleFiles.Pdf(60_000);
         var file = await patient.Upload(pdf, "blood-count.pdf", ("category", "lab-report"));
         var payload = (await patient.CreateShl(new { include = new { emergencySummary = true, fileIds = new[] { file.Id } } })).Payload;
         using var viewer = api.Anonymous();
 
-        var manifest = await viewer.Manifest(payload, embeddedLengthMax: 4000);
+        var manifest = await viewer.Manifest(payload, embeddedLengthMax: 50_000);
         var entry = manifest.Files[1];
         var fetched = await viewer.GetAsync(ShlRequests.PathOf(entry.Location!));
 
