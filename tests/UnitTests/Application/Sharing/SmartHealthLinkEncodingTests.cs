@@ -1,9 +1,9 @@
-using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Jose;
 using MediVault.Application.Sharing.SmartHealthLinks;
+using Base64Url = System.Buffers.Text.Base64Url;
 
 namespace MediVault.UnitTests.Application.Sharing;
 
