@@ -29,6 +29,8 @@ internal static class FrontendSetup
 
     private static readonly PathString ApiReferencePath = "/docs";
 
+    private static bool IsEmergencyPage(PathString path) => path.Value is "/emergency" or "/emergency/";
+
     public static WebApplication UseFrontend(this WebApplication app)
     {
         app.Use(static (context, next) =>
@@ -36,7 +38,9 @@ internal static class FrontendSetup
             context.Response.OnStarting(static state => AddSecurityHeaders((HttpContext)state), context);
             return next(context);
         });
-        app.UseDefaultFiles();
+        // /emergency (the path-free emergency link, /emergency#t=…) is the emergency page's own route, with its stricter
+        // headers: no redirect to /emergency/ and no default index.html for it.
+        app.UseWhen(static context => !IsEmergencyPage(context.Request.Path), static branch => branch.UseDefaultFiles());
         app.UseStaticFiles(new StaticFileOptions
         {
             // No fingerprinted file names: the browser revalidates (ETag) so a new deployment is picked up at once.

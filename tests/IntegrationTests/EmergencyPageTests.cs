@@ -73,7 +73,8 @@ public sealed partial class EmergencyPageTests(MediVaultFactory factory) : IClas
 
         var script = await (await phone.GetAsync("/emergency/emergency.js")).Content.ReadAsStringAsync();
 
-        script.Should().Contain("textContent").And.Contain("/api/qr/access/").And.Contain("tel:");
+        script.Should().Contain("textContent").And.Contain("'/api/qr/access'").And.Contain("method: 'POST'").And.Contain("tel:");
+        script.Should().NotContain("/api/qr/access/", "the token goes in the body, never in a URL");
         script.Should().NotContainAny("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function");
     }
 

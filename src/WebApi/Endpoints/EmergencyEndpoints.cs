@@ -14,7 +14,7 @@ namespace MediVault.WebApi.Endpoints;
 /// <summary>The emergency profile, the QR codes that share it, and the page a QR code opens.</summary>
 public static class EmergencyEndpoints
 {
-    /// <summary>The emergency page, served for <c>/emergency/{token}</c> (docs/emergency.md).</summary>
+    /// <summary>The emergency page, served for <c>/emergency#t={token}</c> and <c>/emergency/{token}</c> (docs/emergency.md).</summary>
     public const string EmergencyPagePath = "emergency/index.html";
 
     /// <summary>The page loads only its own script and style sheet and talks only to this server.</summary>
@@ -49,7 +49,14 @@ public static class EmergencyEndpoints
             .WithSummary("The first responder's view of a patient's emergency profile, for the token of a valid code. Anonymous.")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status410Gone)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        qr.MapPost("/access", AccessPathFree).AllowAnonymous().RequireRateLimiting(AuthSetup.QrAccessRateLimit)
+            .WithName("AccessEmergencyProfileByBody")
+            .WithSummary("The same answers as GET /api/qr/access/{token}, with the token in the body { \"token\" }, out of every URL. Anonymous.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status410Gone)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
+        // The path-free form {PublicBaseUrl}/emergency#t={token}: the token stays in the fragment.
+        app.MapGet("/emergency", Page).AllowAnonymous().ExcludeFromDescription();
         // Base64url tokens have no dot, so /emergency/emergency.js and the other assets stay with the static files.
         app.MapGet("/emergency/{token:regex(^[A-Za-z0-9_-]+$)}", Page).AllowAnonymous().ExcludeFromDescription();
         return app;
@@ -78,7 +85,16 @@ public static class EmergencyEndpoints
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<EmergencyAccess>> Access(string token, HttpContext context, IMediator mediator, CancellationToken ct)
+    private static Task<Ok<EmergencyAccess>> Access(string token, HttpContext context, IMediator mediator, CancellationToken ct) =>
+        AccessAsync(new AccessEmergencyProfile(token), context, mediator, ct);
+
+    /// <summary>A JSON body is required: an empty body, <c>null</c> or a body without <c>token</c> is a 400.</summary>
+    private static Task<Ok<EmergencyAccess>> AccessPathFree(
+        AccessEmergencyProfile request, HttpContext context, IMediator mediator, CancellationToken ct) =>
+        AccessAsync(request, context, mediator, ct);
+
+    private static async Task<Ok<EmergencyAccess>> AccessAsync(
+        AccessEmergencyProfile request, HttpContext context, IMediator mediator, CancellationToken ct)
     {
         // On every answer, the refusals included: a shared cache must not keep a patient's profile or a code's fate.
         context.Response.OnStarting(() =>
@@ -86,7 +102,7 @@ public static class EmergencyEndpoints
             context.Response.Headers.CacheControl = "no-store";
             return Task.CompletedTask;
         });
-        return TypedResults.Ok(await mediator.Send(new AccessEmergencyProfile(token), ct));
+        return TypedResults.Ok(await mediator.Send(request, ct));
     }
 
     private static FileStreamHttpResult Page(HttpContext context, IWebHostEnvironment environment)
