@@ -1,6 +1,7 @@
 using Mediator;
 using MediVault.Application.Emergency;
 using MediVault.Application.Emergency.AccessEmergencyProfile;
+using MediVault.Application.Emergency.DownloadSummaryPdf;
 using MediVault.Application.Emergency.GenerateQrCode;
 using MediVault.Application.Emergency.GetEmergencyProfile;
 using MediVault.Application.Emergency.ListQrCodes;
@@ -35,6 +36,11 @@ public static class EmergencyEndpoints
             .WithSummary("Same as POST: creates or replaces the patient's emergency profile.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
 
+        profile.MapGet("/{userId:guid}/summary.pdf", SummaryPdf).WithName("DownloadSummaryPdf")
+            .WithSummary("The patient's summary (the International Patient Summary's content) as a printable A4 PDF: the patient, or a doctor with an active grant.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/pdf")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
+
         var qr = app.MapGroup("/api/qr").WithTags("Emergency QR codes");
         qr.MapPost("/generate", Generate).RequireAuthorization().WithName("GenerateQrCode")
             .WithSummary("Issues an emergency code for the signed-in patient's profile.")
@@ -68,6 +74,12 @@ public static class EmergencyEndpoints
     private static async Task<Ok<EmergencyProfileDto>> SaveProfile(
         Guid userId, EmergencyProfileInput profile, IMediator mediator, CancellationToken ct) =>
         TypedResults.Ok(await mediator.Send(UpsertEmergencyProfile.For(userId, profile), ct));
+
+    private static async Task<FileContentHttpResult> SummaryPdf(Guid userId, IMediator mediator, CancellationToken ct)
+    {
+        var pdf = await mediator.Send(new DownloadSummaryPdf(userId), ct);
+        return TypedResults.File(pdf.Content, "application/pdf", pdf.FileName);
+    }
 
     private static async Task<Created<QrCodeCreated>> Generate(GenerateQrCode request, IMediator mediator, CancellationToken ct)
     {
