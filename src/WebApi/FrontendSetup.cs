@@ -29,7 +29,7 @@ internal static class FrontendSetup
 
     private static readonly PathString ApiReferencePath = "/docs";
 
-    private static bool IsEmergencyPage(PathString path) => path.Value is "/emergency" or "/emergency/";
+    private static bool IsEmergencyPage(PathString path) => path.Value is "/emergency" or "/emergency/" or "/shl" or "/shl/";
 
     public static WebApplication UseFrontend(this WebApplication app)
     {
@@ -38,8 +38,8 @@ internal static class FrontendSetup
             context.Response.OnStarting(static state => AddSecurityHeaders((HttpContext)state), context);
             return next(context);
         });
-        // /emergency (the path-free emergency link, /emergency#t=…) is the emergency page's own route, with its stricter
-        // headers: no redirect to /emergency/ and no default index.html for it.
+        // /emergency (the path-free emergency link, /emergency#t=…) and /shl (the SMART Health Link viewer) are pages with
+        // their own routes and stricter headers: no redirect to /emergency/ or /shl/ and no default index.html for them.
         app.UseWhen(static context => !IsEmergencyPage(context.Request.Path), static branch => branch.UseDefaultFiles());
         app.UseStaticFiles(new StaticFileOptions
         {

@@ -23,6 +23,17 @@ public static class EmergencyEndpoints
         "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; " +
         "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+    /// <summary>The SMART Health Link viewer, served for <c>/shl#shlink:/…</c> (docs/emergency.md).</summary>
+    public const string ShlViewerPath = "shl/index.html";
+
+    /// <summary>
+    /// The viewer runs only its own script and style sheet; it may fetch from any HTTPS origin, because a link issued by
+    /// another server names that server's manifest (its CORS decides), and from this one.
+    /// </summary>
+    private const string ShlViewerPolicy =
+        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self' https:; img-src 'self'; " +
+        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
     public static IEndpointRouteBuilder MapEmergencyEndpoints(this IEndpointRouteBuilder app)
     {
         var profile = app.MapGroup("/api/emergency-profile").RequireAuthorization().WithTags("Emergency profile");
@@ -63,6 +74,7 @@ public static class EmergencyEndpoints
 
         // The path-free form {PublicBaseUrl}/emergency#t={token}: the token stays in the fragment.
         app.MapGet("/emergency", Page).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet("/shl", ShlViewer).AllowAnonymous().ExcludeFromDescription();
         // Base64url tokens have no dot, so /emergency/emergency.js and the other assets stay with the static files.
         app.MapGet("/emergency/{token:regex(^[A-Za-z0-9_-]+$)}", Page).AllowAnonymous().ExcludeFromDescription();
         return app;
@@ -117,15 +129,21 @@ public static class EmergencyEndpoints
         return TypedResults.Ok(await mediator.Send(request, ct));
     }
 
-    private static FileStreamHttpResult Page(HttpContext context, IWebHostEnvironment environment)
+    private static FileStreamHttpResult Page(HttpContext context, IWebHostEnvironment environment) =>
+        StrictPage(context, environment, EmergencyPagePath, EmergencyPagePolicy);
+
+    private static FileStreamHttpResult ShlViewer(HttpContext context, IWebHostEnvironment environment) =>
+        StrictPage(context, environment, ShlViewerPath, ShlViewerPolicy);
+
+    private static FileStreamHttpResult StrictPage(HttpContext context, IWebHostEnvironment environment, string path, string policy)
     {
         var headers = context.Response.Headers;
         headers.CacheControl = "no-store";
-        headers["Referrer-Policy"] = "no-referrer"; // the token is in the address
+        headers["Referrer-Policy"] = "no-referrer"; // the token or link is in the address
         headers["X-Robots-Tag"] = "noindex, nofollow";
-        headers.ContentSecurityPolicy = EmergencyPagePolicy;
+        headers.ContentSecurityPolicy = policy;
         headers.XContentTypeOptions = "nosniff";
-        var page = environment.WebRootFileProvider.GetFileInfo(EmergencyPagePath);
+        var page = environment.WebRootFileProvider.GetFileInfo(path);
         return TypedResults.Stream(page.CreateReadStream(), "text/html; charset=utf-8");
     }
 }

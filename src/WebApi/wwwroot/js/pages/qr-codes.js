@@ -1,7 +1,8 @@
-// Emergency QR codes: generate, show, download PNG/SVG, print a wallet card, list, revoke.
+// SMART Health Links first (components/shl-links.js), then emergency QR codes: generate, show, download PNG/SVG, print a wallet card, list, revoke.
 import * as api from '../medivault-api.js';
 import { h, replace } from '../dom.js';
 import { formatDateTime, pluralize, scanCount } from '../format.js';
+import { shlSection } from '../components/shl-links.js';
 import { badge, busy, card, confirmThenRun, describeError, emptyState, field, input, loading, messageSlot, pageHeader, select, showFormError, toast } from '../ui.js';
 
 const VALIDITY = [
@@ -156,7 +157,8 @@ export async function render(container, { user }) {
     pageHeader('QR codes', 'A QR code opens your emergency profile for whoever scans it — a paramedic, a nurse — without an account, until it expires or you revoke it.',
       h('a', { href: '#/emergency-profile', class: 'btn btn-secondary', text: 'Edit emergency profile' })),
     h('div', { class: 'space-y-6' },
-      card('Generate a QR code', form),
+      shlSection(user, objectUrls),
+      card('Generate an emergency QR code', form),
       resultSlot,
       card('Your QR codes', listSlot)));
 
