@@ -15,6 +15,8 @@ public static class DependencyInjection
         services.AddScoped<IRecordAccess, RecordAccess>();
         services.AddScoped<Fhir.FhirAccess>();
         services.AddScoped<Fhir.FhirRecords>();
+        services.AddScoped<Sharing.SmartHealthLinks.ShlContent>();
+        services.AddScoped<Sharing.SmartHealthLinks.ShlServing>();
         // The parts of the vault export, in the order they are written.
         services.AddScoped<IVaultExportPart, FilesExportPart>();
         services.AddScoped<IVaultExportPart, EmergencyProfileExportPart>();

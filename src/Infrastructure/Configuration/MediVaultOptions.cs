@@ -41,6 +41,9 @@ public sealed class MediVaultOptions
 
         /// <summary>Anonymous emergency-code look-ups per client address per minute; 0 switches the limit off.</summary>
         public int QrAccessPerMinute { get; set; } = 30;
+
+        /// <summary>Anonymous SMART Health Link requests (manifest, direct file, file location) per client address per minute; 0 switches the limit off.</summary>
+        public int ShlPerMinute { get; set; } = 60;
     }
 
     public sealed class CorsOptions

@@ -21,6 +21,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<QrAccessCode> QrAccessCodes => Set<QrAccessCode>();
     public DbSet<AccessGrant> AccessGrants => Set<AccessGrant>();
     public DbSet<AccessLogEntry> AccessLogEntries => Set<AccessLogEntry>();
+    public DbSet<SmartHealthLink> SmartHealthLinks => Set<SmartHealthLink>();
+    public DbSet<SmartHealthLinkEntry> SmartHealthLinkEntries => Set<SmartHealthLinkEntry>();
 
     /// <summary>Saves, retrying when SQLite reports a transient lock. Inside an explicit transaction the caller decides.</summary>
     public override Task<int> SaveChangesAsync(CancellationToken cancellationToken = default) =>

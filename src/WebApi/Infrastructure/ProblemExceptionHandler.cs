@@ -29,6 +29,13 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             DomainRuleException e => Problem(StatusCodes.Status400BadRequest, "Bad request", e.Message),
             BadHttpRequestException e => BindingProblem(e),
             UnauthorizedException e => Problem(StatusCodes.Status401Unauthorized, "Unauthorized", e.Message),
+            PasscodeRejectedException e => new ProblemDetails
+            {
+                Status = StatusCodes.Status401Unauthorized,
+                Title = "Wrong passcode",
+                Detail = e.Message,
+                Extensions = { ["remainingAttempts"] = e.RemainingAttempts },
+            },
             ForbiddenException e => Problem(StatusCodes.Status403Forbidden, "Forbidden", e.Message),
             NotFoundException e => Problem(StatusCodes.Status404NotFound, "Not found", e.Message),
             ConflictException e => Problem(StatusCodes.Status409Conflict, "Conflict", e.Message),

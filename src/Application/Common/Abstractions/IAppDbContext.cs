@@ -16,6 +16,8 @@ public interface IAppDbContext
     DbSet<QrAccessCode> QrAccessCodes { get; }
     DbSet<AccessGrant> AccessGrants { get; }
     DbSet<AccessLogEntry> AccessLogEntries { get; }
+    DbSet<SmartHealthLink> SmartHealthLinks { get; }
+    DbSet<SmartHealthLinkEntry> SmartHealthLinkEntries { get; }
 
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
 }
