@@ -90,6 +90,31 @@ public sealed class ShlViewerBrowserTests(BrowserApp app) : IAsyncLifetime
         phone.AssertNoScriptProblems();
     }
 
+    [Theory]
+    [InlineData("small-phone")]
+    [InlineData("phone")]
+    [InlineData("desktop")]
+    public async Task Viewer_FormAndSummary_AreAccessibleAndFitTheViewport(string viewportName)
+    {
+        var viewport = new[] { Viewport.SmallPhone, Viewport.Phone, Viewport.Desktop }.Single(v => v.Name == viewportName);
+        var session = phone;
+        await Page.SetViewportSizeAsync(viewport.Width, viewport.Height);
+        await ServeIssuer(_ => (200, Manifest(Jwe(SummaryJson("Sakshi Verma", "Penicillin"), compress: true), Jwe(FileJson("a-rather-long-file-name-for-a-narrow-phone-screen.pdf", "x"), compress: false))));
+
+        await Page.GotoAsync($"/shl#shlink:/{Payload(flag: "P", label: "For Dr. Rao")}");
+        await Expect(Page.GetByLabel("Passcode")).ToBeVisibleAsync();
+        await session.AssertAccessibleAsync("shl-viewer-form");
+        await session.AssertFitsViewportAsync("shl-viewer-form");
+        await Page.GetByLabel("Your name").FillAsync("Viewer");
+        await Page.GetByLabel("Passcode").FillAsync("1234");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Open" }).ClickAsync();
+        await Expect(Page.Locator("#patient-name")).ToHaveTextAsync("Sakshi Verma");
+
+        await session.AssertAccessibleAsync("shl-viewer-summary");
+        await session.AssertFitsViewportAsync("shl-viewer-summary");
+        session.AssertNoScriptProblems();
+    }
+
     [Fact]
     public async Task Viewer_NoLinkInTheFragment_SaysSo()
     {
