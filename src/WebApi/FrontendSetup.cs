@@ -29,6 +29,8 @@ internal static class FrontendSetup
 
     private static readonly PathString ApiReferencePath = "/docs";
 
+    private static bool IsEmergencyPage(PathString path) => path.Value is "/emergency" or "/emergency/" or "/shl" or "/shl/";
+
     public static WebApplication UseFrontend(this WebApplication app)
     {
         app.Use(static (context, next) =>
@@ -36,7 +38,9 @@ internal static class FrontendSetup
             context.Response.OnStarting(static state => AddSecurityHeaders((HttpContext)state), context);
             return next(context);
         });
-        app.UseDefaultFiles();
+        // /emergency (the path-free emergency link, /emergency#t=…) and /shl (the SMART Health Link viewer) are pages with
+        // their own routes and stricter headers: no redirect to /emergency/ or /shl/ and no default index.html for them.
+        app.UseWhen(static context => !IsEmergencyPage(context.Request.Path), static branch => branch.UseDefaultFiles());
         app.UseStaticFiles(new StaticFileOptions
         {
             // No fingerprinted file names: the browser revalidates (ETag) so a new deployment is picked up at once.

@@ -9,6 +9,8 @@ internal sealed class HttpEmergencyLinks(IHttpContextAccessor accessor, IOptions
 {
     public string EmergencyPageUrl(string token) => $"{Origin()}/emergency/{Uri.EscapeDataString(token)}";
 
+    public string PathFreeEmergencyPageUrl(string token) => $"{Origin()}/emergency#t={Uri.EscapeDataString(token)}";
+
     private string Origin()
     {
         if (options.Value.PublicBaseUrl is { Length: > 0 } configured)

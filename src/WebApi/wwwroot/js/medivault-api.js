@@ -305,6 +305,21 @@ export function saveEmergencyProfile(userId, profile) {
   return request('PUT', `/api/emergency-profile/${id(userId)}`, { body: profile });
 }
 
+// ---- SMART Health Links (issue 17) ---------------------------------------------------------------------
+
+/** Creates a link; the answer's `shlink`, `viewerUrl` and QR code hold the key and are shown only once. */
+export function createShl({ label, expiresInMinutes, passcode, include }) {
+  return request('POST', '/api/shl', { body: { label, expiresInMinutes, passcode, include } });
+}
+
+export async function listShls() {
+  return itemsOf(await request('GET', '/api/shl'));
+}
+
+export function revokeShl(linkId) {
+  return request('DELETE', `/api/shl/${id(linkId)}`);
+}
+
 export function generateQrCode({ expiresInMinutes, label, maxUses }) {
   return request('POST', '/api/qr/generate', { body: { expiresInMinutes, label, maxUses } });
 }
@@ -353,6 +368,14 @@ export function getDashboardStats(userId) {
 
 export function listAccessLogs(userId, { page = 1, pageSize = 20, action, actorRole, outcome, from, to } = {}) {
   return request('GET', `/api/access-logs/${id(userId)}`, { query: { page, pageSize, action, actorRole, outcome, from, to } });
+}
+
+/**
+ * The printable summary (issue 17): a PDF made on the server from the International Patient Summary, for the patient
+ * or a doctor with a grant. A plain link the browser saves with the session cookie.
+ */
+export function summaryPdfUrl(userId) {
+  return `/api/emergency-profile/${id(userId)}/summary.pdf`;
 }
 
 /** The CSV download of the (filtered) access log: a plain link the browser saves with the session cookie. */

@@ -37,6 +37,7 @@ public sealed class QrCodeHandlersTests : IAsyncLifetime
         _database = await SqliteTestDatabase.CreateAsync();
         _access.EnsureAsync(Arg.Any<Guid>(), RecordAction.WriteProfile, Arg.Any<CancellationToken>()).Returns(ActorRole.Patient);
         _links.EmergencyPageUrl(Arg.Any<string>()).Returns(call => "https://vault.example/emergency/" + call.Arg<string>());
+        _links.PathFreeEmergencyPageUrl(Arg.Any<string>()).Returns(call => "https://vault.example/emergency#t=" + call.Arg<string>());
         _renderer.Render(Arg.Any<string>()).Returns(new QrCodeImages([1, 2, 3], "<svg/>"));
     }
 
@@ -74,7 +75,8 @@ public sealed class QrCodeHandlersTests : IAsyncLifetime
         created.QrCodeSvg.Should().Be("<svg/>");
         created.Label.Should().BeNull();
         created.MaxUses.Should().BeNull();
-        _renderer.Received(1).Render(created.AccessUrl);
+        created.QrCodeUrl.Should().Be("https://vault.example/emergency#t=" + created.Token);
+        _renderer.Received(1).Render(created.QrCodeUrl);
         await using var db = _database.NewContext();
         var stored = await db.QrAccessCodes.AsNoTracking().SingleAsync();
         stored.TokenHash.Should().Be(QrToken.Hash(created.Token)).And.NotBe(created.Token);
