@@ -46,6 +46,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             Microsoft.EntityFrameworkCore.DbUpdateException { InnerException: Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 19 } } =>
                 Problem(StatusCodes.Status409Conflict, "Conflict", "Another change to the same record was saved at the same moment. Send the request again."),
             StoredContentCorruptException e => IntegrityFailure(httpContext, e),
+            BlobStoreUnavailableException e => StorageUnavailable(httpContext, e),
             OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested => null,
             _ when MediVault.Infrastructure.Persistence.StorageFaults.IsStorageUnavailable(exception) => StorageUnavailable(httpContext, exception),
             _ => null,
@@ -123,7 +124,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         LogStorageUnavailable(logger, exception.GetType().Name, httpContext.TraceIdentifier, exception);
         httpContext.Response.Headers.RetryAfter = "60";
         return Problem(StatusCodes.Status503ServiceUnavailable, "Storage unavailable",
-            "The server cannot store data right now (its disk is full or read-only). Nothing was saved; try again later.");
+            "The server cannot store data right now (its disk is full or read-only, or its object store does not answer). Nothing was saved; try again later.");
     }
 
     private static ProblemDetails Problem(int status, string title, string detail) =>

@@ -9,6 +9,7 @@ public sealed class LayerTests
     private static readonly Assembly Domain = typeof(MediVault.Domain.Records.MedicalFile).Assembly;
     private static readonly Assembly Application = typeof(MediVault.Application.DependencyInjection).Assembly;
     private static readonly Assembly Infrastructure = typeof(MediVault.Infrastructure.DependencyInjection).Assembly;
+    private static readonly Assembly WebApi = typeof(Program).Assembly;
 
     [Fact]
     public void Domain_DependsOnNoOtherLayerAndNoFramework()
@@ -55,6 +56,38 @@ public sealed class LayerTests
         var result = Types.InAssembly(Infrastructure).ShouldNot().HaveDependencyOn("MediVault.Application").GetResult();
 
         result.IsSuccessful.Should().BeFalse();
+    }
+
+    /// <summary>The blob store's file handles and I/O errors stay in Infrastructure, behind <c>IFileStore</c> (issue 13).</summary>
+    private static readonly string[] FileHandleTypes =
+        ["Microsoft.Win32.SafeHandles.SafeFileHandle", "System.IO.RandomAccess", "System.IO.FileStream", "System.IO.IOException"];
+
+    [Fact]
+    public void Application_NamesNoFileHandleAndNoIOException()
+    {
+        var result = Types.InAssembly(Application).ShouldNot().HaveDependencyOnAny(FileHandleTypes).GetResult();
+
+        result.IsSuccessful.Should().BeTrue(Failing(result));
+    }
+
+    [Fact]
+    public void WebApi_NamesNoFileHandleAndNoIOExceptionOutsideTheRequestBodyReader()
+    {
+        // The multipart reader reports a malformed request body as IOException: that is HTTP input, not storage.
+        var result = Types.InAssembly(WebApi).ShouldNot().HaveDependencyOnAny(FileHandleTypes).GetResult();
+
+        (result.FailingTypeNames ?? []).Where(name => !name.StartsWith("MediVault.WebApi.Infrastructure.MultipartUploadForm", StringComparison.Ordinal))
+            .Should().BeEmpty();
+    }
+
+    [Fact]
+    public void FileHandleRule_CatchesAHandle()
+    {
+        // The rule must be able to fail: Infrastructure's file-system backend does hold file handles.
+        var result = Types.InAssembly(Infrastructure).ShouldNot().HaveDependencyOnAny(FileHandleTypes).GetResult();
+
+        result.IsSuccessful.Should().BeFalse();
+        result.FailingTypeNames.Should().Contain(name => name.Contains("FileSystemBlobBackend", StringComparison.Ordinal));
     }
 
     private static IEnumerable<string> Referenced(Assembly assembly) =>

@@ -55,7 +55,7 @@ public sealed partial class DeleteAccountHandler(
             {
                 store.Delete(storageKey);
             }
-            catch (IOException ex)
+            catch (BlobStoreUnavailableException ex)
             {
                 // Its key is already gone, so the blob is unreadable; the start-up sweep removes it.
                 LogBlobLeft(logger, ex);
