@@ -36,3 +36,6 @@ public sealed class PayloadTooLargeException(string message) : AppException(mess
 
 /// <summary>415: the content is of a type that is not accepted.</summary>
 public sealed class UnsupportedMediaTypeException(string message) : AppException(message);
+
+/// <summary>422: the request is understood, but the content it points at cannot be processed (a damaged DICOM header).</summary>
+public sealed class UnprocessableContentException(string message) : AppException(message);
