@@ -124,7 +124,12 @@ public sealed class PageTourTests(BrowserApp app, ITestOutputHelper output)
         await ui.Main.GetByRole(AriaRole.Listitem).Filter(new() { HasText = fileName }).GetByRole(AriaRole.Button, new() { Name = "Preview" }).ClickAsync();
         var dialog = ui.Page.GetByRole(AriaRole.Dialog, new() { Name = $"Preview: {fileName}" });
         await Expect(loaded(dialog)).ToBeVisibleAsync();
-        await Check(ui, name, shots);
+        // Not "network idle": the PDF viewer never lets the page reach it. The dialog's content is drawn once it shows.
+        // No axe scan inside the PDF frame: it holds the browser's own viewer, not our page.
+        if (!name.Contains("pdf", StringComparison.Ordinal))
+            await ui.AssertAccessibleAsync(name);
+        await ui.AssertFitsViewportAsync(name);
+        await TakeScreenshot(ui, name, shots);
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Close" }).ClickAsync();
         await Expect(dialog).ToBeHiddenAsync();
     }
