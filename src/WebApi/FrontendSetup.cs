@@ -9,10 +9,13 @@ namespace MediVault.WebApi;
 /// </summary>
 internal static class FrontendSetup
 {
-    /// <summary>Only our own scripts and styles; images also from data: and blob: URLs (QR codes); no framing.</summary>
+    /// <summary>
+    /// Only our own scripts and styles; images also from data: and blob: URLs (QR codes, the image preview); frames only
+    /// from blob: URLs (the PDF preview, a blob the app made from a downloaded PDF); nobody may frame us.
+    /// </summary>
     public const string ContentSecurityPolicy =
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; " +
-        "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
+        "frame-src blob:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
 
     /// <summary>
     /// The API reference at /docs (Scalar) is a page we do not write: it starts itself with an inline script and styles

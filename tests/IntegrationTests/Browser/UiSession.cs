@@ -48,19 +48,24 @@ public sealed class UiSession : IAsyncDisposable
         await Expect(Main.GetByRole(AriaRole.Heading, new() { Name = expectedHeading, Level = 1 })).ToBeVisibleAsync();
     }
 
-    /// <summary>Saves a full-page screenshot as {name}-{phone|desktop}.png in the screenshot folder.</summary>
-    public async Task<string> ScreenshotAsync(string name)
+    /// <summary>
+    /// With MEDIVAULT_SCREENSHOTS=1, saves a full-page screenshot as {name}-{viewport}.png (<see cref="Screenshots"/>) and
+    /// answers its path; otherwise does nothing and answers null.
+    /// </summary>
+    public async Task<string?> ScreenshotAsync(string name)
     {
-        var path = Path.Combine(BrowserApp.ScreenshotDirectory, $"{name}-{Viewport.Name}.png");
+        if (!Screenshots.Enabled)
+            return null;
+        var path = Path.Combine(Screenshots.DirectoryFor(Viewport), $"{name}-{Viewport.Name}.png");
         await Page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true, Animations = ScreenshotAnimations.Disabled });
         return path;
     }
 
-    /// <summary>Runs axe-core on the page as it is now and fails on any serious or critical violation.</summary>
+    /// <summary>Runs axe-core on the page as it is now and fails on any violation, whatever its impact.</summary>
     public async Task AssertAccessibleAsync(string pageName)
     {
         var result = await Page.RunAxe();
-        var blocking = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
+        var blocking = result.Violations.ToList();
         if (blocking.Count == 0)
             return;
 

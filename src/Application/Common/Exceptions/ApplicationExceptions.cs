@@ -43,3 +43,6 @@ public sealed class PasscodeRejectedException(int remainingAttempts)
 {
     public int RemainingAttempts { get; } = remainingAttempts;
 }
+
+/// <summary>422: the request is understood, but the content it points at cannot be processed (a damaged DICOM header).</summary>
+public sealed class UnprocessableContentException(string message) : AppException(message);

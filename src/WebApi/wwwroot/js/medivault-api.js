@@ -195,7 +195,7 @@ export function downloadUrl(fileId) {
 }
 
 /**
- * A file's content as a Blob, for the in-app preview of small images and text (issue 15). Downloads stay plain
+ * A file's content as a Blob, for the in-app preview of PDFs, images and text (issue 15). Downloads stay plain
  * links; only a preview reads the bytes into the page, and only for files the caller chose to look at.
  */
 export async function fetchFileContent(fileId) {
@@ -208,6 +208,11 @@ export async function fetchFileContent(fileId) {
   if (response.status === 401) unauthorizedHandler();
   if (!response.ok) throw await toApiError(response);
   return response.blob();
+}
+
+/** What a DICOM file's header says about its study (modality, date, descriptions, image size); 422 when it cannot be read. */
+export function getDicomSummary(fileId) {
+  return request('GET', `/api/files/${id(fileId)}/dicom`);
 }
 
 export function verifyFile(fileId) {
