@@ -55,7 +55,7 @@ public sealed class UiSession : IAsyncDisposable
     public async Task EnterTwoFactorCodeAsync(string code)
     {
         await Expect(Main.GetByRole(AriaRole.Heading, new() { Name = "Two-factor sign-in", Level = 1 })).ToBeVisibleAsync();
-        await Main.GetByLabel("Code").FillAsync(code);
+        await Main.GetByLabel("Code", new() { Exact = true }).FillAsync(code);
         await Main.GetByRole(AriaRole.Button, new() { Name = "Verify" }).ClickAsync();
     }
 

@@ -123,7 +123,7 @@ function codeStep(container, challenge, { query, navigate }) {
     name: 'code', autocomplete: 'one-time-code', inputmode: 'text', required: true, maxlength: 32, spellcheck: 'false', autocapitalize: 'off',
   });
   const submit = h('button', { type: 'submit', class: 'btn btn-primary w-full', text: 'Verify' });
-  const form = h('form', { class: 'space-y-4', novalidate: true, 'aria-label': 'Two-factor code' },
+  const form = h('form', { class: 'space-y-4', novalidate: true, 'aria-label': 'Second sign-in step' },
     field({ label: 'Code', control: code, name: 'code', hint: 'The 6-digit code your authenticator app shows now. Lost your phone? Enter one of your recovery codes.' }),
     submit);
 
