@@ -46,6 +46,7 @@ public static class DependencyInjection
         var options = configuration.GetSection(MediVaultOptions.Section).Get<MediVaultOptions>() ?? new MediVaultOptions();
         services.AddMediVaultIdentity(options, DataDirectory.Resolve(options, environment));
         services.AddEmergencyInfrastructure();
+        Email.EmailServices.AddEmail(services, options, environment);
         return services;
     }
 

@@ -26,6 +26,7 @@ internal static class WebApiSetup
         services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecuritySchemeTransformer>());
         services.AddScoped<MediVault.Application.Emergency.IEmergencyLinks, HttpEmergencyLinks>();
         services.AddScoped<MediVault.Application.Common.Abstractions.ISmartHealthLinkAddresses, HttpSmartHealthLinkAddresses>();
+        services.AddScoped<MediVault.Application.Identity.IAccountLinks, HttpEmergencyLinks>();
         // After the database initializer (registered earlier by AddInfrastructure): the sample patient's records.
         services.AddHostedService<SampleRecordsSeeder>();
         services.Configure<LoggerFilterOptions>(options => options.AddFilter(RequestLogScope.HostingScopeCategory, LogLevel.None));
@@ -50,6 +51,7 @@ internal static class WebApiSetup
         app.UseRouting();
         app.UseMediVaultAuth();
         app.UseMiddleware<ClientTokenGate>();
+        app.UseMiddleware<TwoFactorSetupGate>();
         return app;
     }
 

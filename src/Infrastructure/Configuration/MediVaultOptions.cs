@@ -22,6 +22,7 @@ public sealed class MediVaultOptions
     public CorsOptions Cors { get; set; } = new();
     public TokenOptions Tokens { get; set; } = new();
     public LedgerOptions Ledger { get; set; } = new();
+    public EmailOptions Email { get; set; } = new();
 
     /// <summary>OAuth integration clients (portals, back-end services).</summary>
     public List<IntegrationClientOptions> Clients { get; set; } = [];
@@ -55,6 +56,32 @@ public sealed class MediVaultOptions
     {
         public int AccessTokenLifetimeSeconds { get; set; } = 900;
         public int RefreshTokenLifetimeSeconds { get; set; } = 14 * 86_400;
+    }
+
+    /// <summary>Outgoing email (password-reset links). docs/operations.md, "Email".</summary>
+    public sealed class EmailOptions
+    {
+        /// <summary>
+        /// <c>smtp</c> or <c>pickup</c> (write .eml files into <c>&lt;data&gt;/mail-pickup</c>). Default: <c>smtp</c> when
+        /// <c>Smtp:Host</c> is set, else <c>pickup</c> in Development and Testing, else none (mail is not sent; a warning is logged).
+        /// </summary>
+        public string? Delivery { get; set; }
+
+        public SmtpOptions Smtp { get; set; } = new();
+    }
+
+    public sealed class SmtpOptions
+    {
+        public string? Host { get; set; }
+        public int Port { get; set; } = 587;
+        /// <summary>Implicit TLS from the first byte (port 465).</summary>
+        public bool UseTls { get; set; }
+        /// <summary>STARTTLS, required (port 587). Ignored when <see cref="UseTls"/> is on.</summary>
+        public bool StartTls { get; set; } = true;
+        public string? User { get; set; }
+        public string? Password { get; set; }
+        /// <summary>The sender, e.g. <c>MediVault &lt;no-reply@clinic.example&gt;</c>.</summary>
+        public string From { get; set; } = "MediVault <no-reply@localhost>";
     }
 
     public sealed class LedgerOptions

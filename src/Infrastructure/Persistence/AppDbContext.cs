@@ -1,6 +1,7 @@
 using MediVault.Application.Common.Abstractions;
 using MediVault.Domain.Audit;
 using MediVault.Domain.Emergency;
+using MediVault.Domain.Identity;
 using MediVault.Domain.Ledger;
 using MediVault.Domain.Records;
 using MediVault.Domain.Sharing;
@@ -23,6 +24,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<AccessLogEntry> AccessLogEntries => Set<AccessLogEntry>();
     public DbSet<SmartHealthLink> SmartHealthLinks => Set<SmartHealthLink>();
     public DbSet<SmartHealthLinkEntry> SmartHealthLinkEntries => Set<SmartHealthLinkEntry>();
+    public DbSet<PasswordResetToken> PasswordResetTokens => Set<PasswordResetToken>();
 
     /// <summary>Saves, retrying when SQLite reports a transient lock. Inside an explicit transaction the caller decides.</summary>
     public override Task<int> SaveChangesAsync(CancellationToken cancellationToken = default) =>

@@ -88,7 +88,7 @@ public sealed class JourneyTests(BrowserApp app)
 
         // The doctor signs in, opens the patient, reads the profile and uploads a prescription.
         await using var doctorUi = await app.NewSessionAsync(Viewport.Desktop);
-        await doctorUi.SignInAsync(doctor.Email, doctor.Password, "My patients");
+        await doctorUi.SignInAsync(doctor.Email, doctor.Password, "My patients", doctor.AuthenticatorKey);
         await doctorUi.Main.GetByRole(AriaRole.Link, new() { Name = "Open records of Sakshi Verma" }).ClickAsync();
         await Expect(doctorUi.Main.GetByRole(AriaRole.Heading, new() { Name = "Sakshi Verma", Level = 1 })).ToBeVisibleAsync();
         await Expect(doctorUi.Main.GetByText("Penicillin")).ToBeVisibleAsync();

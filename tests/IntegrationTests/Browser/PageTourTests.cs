@@ -32,6 +32,8 @@ public sealed class PageTourTests(BrowserApp app, ITestOutputHelper output)
             await Visit(visitor, "/", "Your medical records, safe and in your hands.", "landing", shots);
             await Visit(visitor, "/sign-in", "Sign in to MediVault", "sign-in", shots);
             await Visit(visitor, "/register", "Create your MediVault account", "register", shots);
+            await Visit(visitor, "/forgot-password", "Forgot your password?", "forgot-password", shots);
+            await Visit(visitor, "/reset-password", "Choose a new password", "reset-password", shots);
             await visitor.Page.GotoAsync(accessUrl);
             await Expect(visitor.Page.GetByRole(AriaRole.Heading, new() { Name = patient.FullName })).ToBeVisibleAsync();
             await Check(visitor, "emergency-page", shots);
@@ -56,13 +58,22 @@ public sealed class PageTourTests(BrowserApp app, ITestOutputHelper output)
             await Visit(ui, "/sharing", "Sharing", "sharing", shots, ui.Main.GetByText(doctor.Email));
             await Visit(ui, "/access-log", "Access log", "access-log", shots, ui.Main.GetByText("chest-xray-report.pdf").Filter(new() { Visible = true }).First);
             await Visit(ui, "/ledger", "Ledger", "ledger", shots, ui.Main.GetByText("The chain is intact"));
-            await Visit(ui, "/account", "Account", "account", shots);
+            await Visit(ui, "/account", "Account", "account", shots, ui.Main.GetByText("Off. Turn it on"));
+            await Visit(ui, "/two-factor-setup", "Set up two-factor sign-in", "two-factor-setup", shots,
+                ui.Main.GetByRole(AriaRole.Img, new() { Name = "QR code for your authenticator app" }));
             ui.AssertNoScriptProblems();
         }
 
         await using (var doctorUi = await app.NewSessionAsync(viewport))
         {
-            await doctorUi.SignInAsync(doctor.Email, doctor.Password, "My patients");
+            await doctorUi.GotoAsync("/sign-in", "Sign in to MediVault");
+            await doctorUi.Main.GetByLabel("Email").FillAsync(doctor.Email);
+            await doctorUi.Main.GetByLabel("Password").FillAsync(doctor.Password);
+            await doctorUi.Main.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            await Expect(doctorUi.Main.GetByRole(AriaRole.Heading, new() { Name = "Two-factor sign-in", Level = 1 })).ToBeVisibleAsync();
+            await Check(doctorUi, "two-factor-sign-in", shots);
+            await doctorUi.EnterTwoFactorCodeAsync(Infrastructure.Authenticator.Code(doctor.AuthenticatorKey!));
+            await Expect(doctorUi.Main.GetByRole(AriaRole.Heading, new() { Name = "My patients", Level = 1 })).ToBeVisibleAsync();
             await Check(doctorUi, "doctor-patients", shots);
             await doctorUi.Main.GetByRole(AriaRole.Link, new() { Name = $"Open records of {patient.FullName}" }).ClickAsync();
             await Expect(doctorUi.Main.GetByText("Penicillin")).ToBeVisibleAsync();
@@ -73,7 +84,7 @@ public sealed class PageTourTests(BrowserApp app, ITestOutputHelper output)
 
         if (Screenshots.Enabled)
         {
-            shots.Should().HaveCount(17);
+            shots.Should().HaveCount(21);
             output.WriteLine($"Wrote {shots.Count} screenshots: {string.Join(", ", shots.Select(Path.GetFileName))}");
         }
     }

@@ -39,13 +39,24 @@ public sealed class UiSession : IAsyncDisposable
         await Expect(Main.GetByRole(AriaRole.Heading, new() { Name = heading, Level = 1 })).ToBeVisibleAsync();
     }
 
-    public async Task SignInAsync(string email, string password, string expectedHeading)
+    /// <summary>Signs in on the sign-in page; with <paramref name="authenticatorKey"/>, also types a fresh code in the second step.</summary>
+    public async Task SignInAsync(string email, string password, string expectedHeading, string? authenticatorKey = null)
     {
         await GotoAsync("/sign-in", "Sign in to MediVault");
         await Main.GetByLabel("Email").FillAsync(email);
         await Main.GetByLabel("Password").FillAsync(password);
         await Main.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        if (authenticatorKey is not null)
+            await EnterTwoFactorCodeAsync(Infrastructure.Authenticator.Code(authenticatorKey));
         await Expect(Main.GetByRole(AriaRole.Heading, new() { Name = expectedHeading, Level = 1 })).ToBeVisibleAsync();
+    }
+
+    /// <summary>The sign-in's second step: types the code and confirms.</summary>
+    public async Task EnterTwoFactorCodeAsync(string code)
+    {
+        await Expect(Main.GetByRole(AriaRole.Heading, new() { Name = "Two-factor sign-in", Level = 1 })).ToBeVisibleAsync();
+        await Main.GetByLabel("Code", new() { Exact = true }).FillAsync(code);
+        await Main.GetByRole(AriaRole.Button, new() { Name = "Verify" }).ClickAsync();
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using MediVault.Domain.Audit;
 using MediVault.Domain.Emergency;
+using MediVault.Domain.Identity;
 using MediVault.Domain.Ledger;
 using MediVault.Domain.Records;
 using MediVault.Domain.Sharing;
@@ -18,6 +19,7 @@ public interface IAppDbContext
     DbSet<AccessLogEntry> AccessLogEntries { get; }
     DbSet<SmartHealthLink> SmartHealthLinks { get; }
     DbSet<SmartHealthLinkEntry> SmartHealthLinkEntries { get; }
+    DbSet<PasswordResetToken> PasswordResetTokens { get; }
 
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
 }

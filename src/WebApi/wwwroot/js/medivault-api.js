@@ -133,10 +133,55 @@ export async function getProviders() {
   }
 }
 
-/** Signs in; the server sets the session cookie. Only the user is kept from the answer. */
+/**
+ * Signs in; the server sets the session cookie. Answers `{ user }`, or `{ challenge }` when the account has two-factor
+ * sign-in on: then `loginWithCode(challenge, code)` completes it. Only the user is kept from the answer.
+ */
 export async function login(email, password) {
   const answer = await request('POST', '/api/auth/login', { body: { email, password }, allow401: true });
+  if (answer?.twoFactorRequired) return { challenge: answer.challenge };
+  return { user: answer?.user ?? (await me()) };
+}
+
+/** The sign-in's second step: a code from the authenticator app, or a recovery code. Answers the user. */
+export async function loginWithCode(challenge, code) {
+  const answer = await request('POST', '/api/auth/login/two-factor', { body: { challenge, code }, allow401: true });
   return answer?.user ?? me();
+}
+
+/** Asks for a password-reset email. The answer is the same whether or not an account has this email. */
+export function forgotPassword(email) {
+  return request('POST', '/api/auth/forgot-password', { body: { email }, allow401: true });
+}
+
+/** Sets a new password with the token from a reset link; every session of the account ends. */
+export function resetPassword(token, newPassword) {
+  return request('POST', '/api/auth/reset-password', { body: { token, newPassword }, allow401: true });
+}
+
+/** `{ enabled, required, recoveryCodesLeft }` for the signed-in user. */
+export function twoFactorStatus() {
+  return request('GET', '/api/auth/two-factor');
+}
+
+/** A new authenticator key: `{ sharedKey, authenticatorUri, qrCodePng }` (a data: URL). */
+export function beginTwoFactorSetup() {
+  return request('POST', '/api/auth/two-factor/setup');
+}
+
+/** Turns two-factor sign-in on with a code; answers `{ codes }`, the recovery codes, shown once. */
+export function confirmTwoFactorSetup(code) {
+  return request('POST', '/api/auth/two-factor/confirm', { body: { code } });
+}
+
+/** Turns two-factor sign-in off with a current code or a recovery code. */
+export function disableTwoFactor(code) {
+  return request('POST', '/api/auth/two-factor/disable', { body: { code } });
+}
+
+/** Replaces the recovery codes; answers `{ codes }`. */
+export function regenerateRecoveryCodes(code) {
+  return request('POST', '/api/auth/two-factor/recovery-codes', { body: { code } });
 }
 
 export function register(account) {
