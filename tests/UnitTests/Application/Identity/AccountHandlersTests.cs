@@ -19,7 +19,7 @@ namespace MediVault.UnitTests.Application.Identity;
 public sealed class AccountHandlersTests
 {
     private static readonly Guid UserId = Guid.CreateVersion7();
-    private static readonly UserDto User = new(UserId, "p@example.com", "Pat Patient", AccountType.Patient, DateTime.UnixEpoch, null, null);
+    private static readonly UserDto User = new(UserId, "p@example.com", "Pat Patient", AccountType.Patient, DateTime.UnixEpoch, null, null, TwoFactorEnabled: false);
 
     private readonly IAccountService _accounts = Substitute.For<IAccountService>();
     private readonly IConnectedApps _apps = Substitute.For<IConnectedApps>();
