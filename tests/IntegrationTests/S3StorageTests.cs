@@ -104,7 +104,10 @@ public sealed class S3StorageTests : IDisposable
         var kept = await patient.Upload(content, "kept.pdf");
         await client.PutObjectAsync(new PutObjectRequest
         {
-            BucketName = bucket, Key = S3BlobBackend.ObjectKey(orphanKey), ContentBody = "orphan", UseChunkEncoding = false,
+            BucketName = bucket,
+            Key = S3BlobBackend.ObjectKey(orphanKey),
+            ContentBody = "orphan",
+            UseChunkEncoding = false,
         });
 
         // A second instance starting on the same database and bucket runs the sweep.
@@ -183,8 +186,11 @@ public sealed class S3StorageTests : IDisposable
 
     private static async Task<StorageOptions.S3Options> OptionsOf(string bucket) => new()
     {
-        ServiceUrl = await S3TestServer.ServiceUrlAsync(), Bucket = bucket,
-        AccessKey = S3TestServer.AccessKey, SecretKey = S3TestServer.SecretKey, ForcePathStyle = true,
+        ServiceUrl = await S3TestServer.ServiceUrlAsync(),
+        Bucket = bucket,
+        AccessKey = S3TestServer.AccessKey,
+        SecretKey = S3TestServer.SecretKey,
+        ForcePathStyle = true,
     };
 
     private async Task<(EncryptedFileStore Store, StorageOptions.S3Options Bucket, RecordingS3Client Client)> StoreAsync()
@@ -200,7 +206,9 @@ public sealed class S3StorageTests : IDisposable
     private sealed class RecordingS3Client(StorageOptions.S3Options options)
         : AmazonS3Client(new Amazon.Runtime.BasicAWSCredentials(options.AccessKey, options.SecretKey), new AmazonS3Config
         {
-            ServiceURL = options.ServiceUrl, ForcePathStyle = true, AuthenticationRegion = options.Region,
+            ServiceURL = options.ServiceUrl,
+            ForcePathStyle = true,
+            AuthenticationRegion = options.Region,
             RequestChecksumCalculation = Amazon.Runtime.RequestChecksumCalculation.WHEN_REQUIRED,
             ResponseChecksumValidation = Amazon.Runtime.ResponseChecksumValidation.WHEN_REQUIRED,
         })

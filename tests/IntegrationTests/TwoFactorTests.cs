@@ -232,7 +232,12 @@ public sealed class TwoFactorTests(MediVaultFactory factory) : IClassFixture<Med
         var email = Api.NewEmail("doctor");
         (await anonymous.PostAsJsonAsync("/api/auth/register", new
         {
-            email, password = Api.StrongPassword, fullName = "Dr. New", accountType = "doctor", licenseNumber = "LIC-123456", specialty = "Cardiology",
+            email,
+            password = Api.StrongPassword,
+            fullName = "Dr. New",
+            accountType = "doctor",
+            licenseNumber = "LIC-123456",
+            specialty = "Cardiology",
         })).StatusCode.Should().Be(HttpStatusCode.Created);
         var doctor = await api.LoginAs(email, Api.StrongPassword);
         doctor.User.TwoFactorEnabled.Should().BeFalse();
