@@ -139,7 +139,7 @@ public sealed class DeleteAccountHandlerTests : IAsyncLifetime
     public async Task Delete_ABlobThatCannotBeRemovedNow_DoesNotStopTheRest()
     {
         await Seed();
-        _store.When(s => s.Delete("kept")).Throw(new IOException("busy"));
+        _store.When(s => s.Delete("kept")).Throw(new BlobStoreUnavailableException("busy"));
 
         await Delete(Patient, AccountType.Patient);
 

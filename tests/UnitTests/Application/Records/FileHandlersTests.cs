@@ -47,16 +47,19 @@ public sealed class FileHandlersTests : IAsyncLifetime
         _database = await SqliteTestDatabase.CreateAsync();
         _access.EnsureAsync(Patient, Arg.Any<RecordAction>(), Arg.Any<CancellationToken>()).Returns(ActorRole.Patient);
         _access.EnsureAsync(OtherPatient, Arg.Any<RecordAction>(), Arg.Any<CancellationToken>()).ThrowsAsync(new NotFoundException());
-        _store.OpenRead(Arg.Any<string>(), Arg.Any<byte[]>()).Returns(call =>
-            _blobs.TryGetValue(call.Arg<string>(), out var bytes)
-                ? new MemoryStream(bytes, writable: false)
-                : throw new StoredContentCorruptException("no such blob"));
+        _store.OpenRead(Arg.Any<string>(), Arg.Any<byte[]>()).Returns(call => StoredBlob(call.Arg<string>()));
+        _store.OpenReadAsync(Arg.Any<string>(), Arg.Any<byte[]>(), Arg.Any<CancellationToken>()).Returns(call => StoredBlob(call.Arg<string>()));
         _users.FindManyAsync(Arg.Any<IEnumerable<Guid>>(), Arg.Any<CancellationToken>()).Returns(call =>
             (IReadOnlyDictionary<Guid, UserInfo>)call.Arg<IEnumerable<Guid>>().Where(id => id == Doctor)
                 .ToDictionary(id => id, id => new UserInfo(id, "d@example.com", "Dr. Dana", AccountType.Doctor, "LIC-1", "GP", Now)));
     }
 
     public async Task DisposeAsync() => await _database.DisposeAsync();
+
+    private MemoryStream StoredBlob(string storageKey) =>
+        _blobs.TryGetValue(storageKey, out var bytes)
+            ? new MemoryStream(bytes, writable: false)
+            : throw new StoredContentCorruptException("no such blob");
 
     private void ActAsDoctor() =>
         _access.EnsureAsync(Patient, Arg.Any<RecordAction>(), Arg.Any<CancellationToken>()).Returns(ActorRole.Doctor);
@@ -313,6 +316,7 @@ public sealed class FileHandlersTests : IAsyncLifetime
         await FluentActions.Awaiting(() => Download(deleted.Id)).Should().ThrowAsync<NotFoundException>();
         await FluentActions.Awaiting(() => Download(theirs.Id)).Should().ThrowAsync<NotFoundException>();
         _store.DidNotReceiveWithAnyArgs().OpenRead(default!, default!);
+        await _store.DidNotReceiveWithAnyArgs().OpenReadAsync(default!, default!, default);
     }
 
     [Fact]
@@ -472,7 +476,7 @@ public sealed class FileHandlersTests : IAsyncLifetime
     public async Task Delete_BlobCannotBeRemovedNow_TheDeletionStandsAndErasureStillRuns()
     {
         var file = await SaveFile();
-        _store.When(s => s.Delete(file.StorageKey)).Throw(new IOException("busy"));
+        _store.When(s => s.Delete(file.StorageKey)).Throw(new BlobStoreUnavailableException("busy"));
 
         await Delete(file.Id);
 
