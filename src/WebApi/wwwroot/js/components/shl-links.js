@@ -3,7 +3,7 @@
 import * as api from '../medivault-api.js';
 import { h, replace } from '../dom.js';
 import { formatDateTime } from '../format.js';
-import { badge, busy, card, confirmThenRun, describeError, emptyState, field, input, loading, messageSlot, select, showFormError, toast } from '../ui.js';
+import { badge, busy, card, confirmThenRun, copyLinkButton, describeError, emptyState, field, input, loading, messageSlot, select, showFormError } from '../ui.js';
 
 const VALIDITY = [
   ['60', '1 hour'],
@@ -60,17 +60,7 @@ export function shlSection(user, objectUrls) {
     const svgUrl = URL.createObjectURL(new Blob([link.qrCodeSvg], { type: 'image/svg+xml' }));
     objectUrls.push(svgUrl);
     const urlInput = h('input', { class: 'input font-mono text-xs', id: 'shl-viewer-url', readonly: true, value: link.viewerUrl });
-    const copy = h('button', {
-      type: 'button', class: 'btn btn-secondary btn-small', text: 'Copy link',
-      onClick: async () => {
-        try {
-          await navigator.clipboard.writeText(link.viewerUrl);
-          toast('Link copied.');
-        } catch {
-          urlInput.select();
-        }
-      },
-    });
+    const copy = copyLinkButton(link.viewerUrl, urlInput);
     replace(resultSlot, card('Your new SMART Health Link',
       h('p', { class: 'alert alert-warning mb-4', text: 'This link and its QR code are shown only now: the key is in them and MediVault does not keep it.' }),
       h('div', { class: 'flex flex-col gap-6 lg:flex-row lg:items-start' },

@@ -3,7 +3,7 @@ import * as api from '../medivault-api.js';
 import { h, replace } from '../dom.js';
 import { formatDateTime, pluralize, scanCount } from '../format.js';
 import { shlSection } from '../components/shl-links.js';
-import { badge, busy, card, confirmThenRun, describeError, emptyState, field, input, loading, messageSlot, pageHeader, select, showFormError, toast } from '../ui.js';
+import { badge, busy, card, confirmThenRun, copyLinkButton, describeError, emptyState, field, input, loading, messageSlot, pageHeader, select, showFormError } from '../ui.js';
 
 const VALIDITY = [
   ['60', '1 hour'],
@@ -66,17 +66,7 @@ export async function render(container, { user }) {
     const svgUrl = URL.createObjectURL(new Blob([code.qrCodeSvg], { type: 'image/svg+xml' }));
     objectUrls.push(svgUrl);
     const linkInput = h('input', { class: 'input font-mono text-xs', id: 'qr-access-url', readonly: true, value: code.qrCodeUrl });
-    const copy = h('button', {
-      type: 'button', class: 'btn btn-secondary btn-small', text: 'Copy link',
-      onClick: async () => {
-        try {
-          await navigator.clipboard.writeText(code.qrCodeUrl);
-          toast('Link copied.');
-        } catch {
-          linkInput.select();
-        }
-      },
-    });
+    const copy = copyLinkButton(code.qrCodeUrl, linkInput);
     replace(resultSlot, card('Your new QR code',
       h('p', { class: 'alert alert-warning mb-4', text: 'This QR code is shown only now. Download or print it before you leave this page; MediVault keeps only a fingerprint of it.' }),
       h('div', { class: 'flex flex-col gap-6 lg:flex-row lg:items-start' },
