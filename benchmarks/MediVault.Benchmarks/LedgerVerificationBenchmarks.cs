@@ -58,7 +58,9 @@ public class LedgerVerificationBenchmarks
     {
         var receipt = await new TransparencyLog(_db, _checkpoints).ReceiptAsync(Blocks / 2 + 1, CancellationToken.None)
             ?? throw new InvalidOperationException("No receipt.");
-        var proofLines = receipt.Split('\n').Length - 3 - 1 - 5; // header, extra, index; blank line; checkpoint (4 lines + final LF)
+        // The proof hashes are the lines after "index <n>" and before the blank line that precedes the checkpoint.
+        var proofLines = receipt.Split('\n').SkipWhile(line => !line.StartsWith("index ", StringComparison.Ordinal)).Skip(1)
+            .TakeWhile(line => line.Length > 0).Count();
         return proofLines <= 20 ? receipt : throw new InvalidOperationException($"{proofLines} proof hashes.");
     }
 

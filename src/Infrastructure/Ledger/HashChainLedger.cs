@@ -1,5 +1,6 @@
+using System.Buffers;
 using System.Data.Common;
-using System.Security.Cryptography;
+using System.Globalization;
 using MediVault.Application.Common.Abstractions;
 using MediVault.Domain.Ledger;
 using MediVault.Infrastructure.Ledger.Transparency;
@@ -41,24 +42,45 @@ internal sealed class HashChainLedger(AppDbContext db, LedgerWriter writer, Chec
 
     public async Task<LedgerVerification> VerifyAsync(CancellationToken cancellationToken)
     {
-        await using var connection = new SqliteConnection(db.Database.GetConnectionString());
+        var connectionString = db.Database.GetConnectionString();
+        await using var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
         // A deferred transaction reads one snapshot: the entries, the tree and the checkpoints as of the same commit.
         await using var transaction = connection.BeginTransaction(deferred: true);
         var signed = await CheckpointLog.AllAsync(connection, transaction, cancellationToken);
         var leaves = await LedgerTreeStore.SizeAsync(connection, transaction, cancellationToken);
-        LedgerVerification chain;
-        await using (var command = connection.CreateCommand())
+        var (entries, contiguous) = await ExtentAsync(connection, transaction, cancellationToken);
+        var readers = LedgerChunks.ReadersFor(entries);
+        LedgerVerification? chain = null;
+        if (contiguous && readers > 1 && connectionString is not null)
         {
-            command.Transaction = transaction;
-            command.CommandText =
-                """SELECT "Index", "Timestamp", "Kind", "ResourceId", "PayloadHash", "PreviousHash", "Hash" FROM "LedgerBlocks" ORDER BY "Index" """;
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            chain = await VerifyRowsAsync(reader, signed, cancellationToken);
+            try
+            {
+                chain = await VerifyChunksAsync(LedgerChunks.ReadInParallelAsync(connectionString, entries, readers, cancellationToken), signed, cancellationToken);
+            }
+            catch (StoredEntryChunk.UnusualRowException)
+            {
+                // An edited row the fast path does not read as is: the ADO.NET walk below judges it.
+            }
         }
 
+        chain ??= await VerifyChunksAsync(LedgerChunks.ReadAllAsync(connection, transaction, cancellationToken), signed, cancellationToken);
         return chain.Valid ? CheckCheckpoints(chain, signed, leaves) : chain;
     }
+
+    /// <summary>How many entries are stored, and whether their indexes are exactly 0..n−1 (no gap, no stray row).</summary>
+    private static async Task<(long Entries, bool Contiguous)> ExtentAsync(
+        SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """SELECT COUNT(*), MIN("Index"), MAX("Index") FROM "LedgerBlocks" """;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var entries = reader.GetInt64(0);
+        return (entries, entries > 0 && reader.GetInt64(1) == 0 && reader.GetInt64(2) == entries - 1);
+    }
+
 
     /// <summary>What the walk cannot see: entries missing at the end, and checkpoints not signed by this log's key.</summary>
     private LedgerVerification CheckCheckpoints(LedgerVerification chain, List<StoredCheckpoint> signed, long leaves)
@@ -94,16 +116,17 @@ internal sealed class HashChainLedger(AppDbContext db, LedgerWriter writer, Chec
                System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes) == keyId;
     }
 
-    private const int Chunk = 8192;
+    /// <summary>Entries per chunk: a power of two, so each full chunk is one complete subtree of the Merkle tree.</summary>
+    internal const int Chunk = 1 << 13;
 
     /// <summary>
-    /// Walks the rows once, oldest first, in chunks: each chunk's entries are hashed in parallel (the costly part), then
-    /// checked in order, keeping only the previous hash and the tree's right edge: memory is O(chunk + log n) for any
-    /// length. An entry is valid when its index is the next one, its hash is the hash of its encoding and it links to its
-    /// predecessor; each stored checkpoint's root must be the root of the entries up to its size.
+    /// Walks the rows once, oldest first, in chunks (read ahead by <see cref="LedgerChunks"/>). Only the link check and
+    /// the tree's right edge are sequential: parsing and hashing a chunk's entries, and hashing its subtree level by
+    /// level, run in parallel. Memory is O(readers × chunk + log n) for any length. An entry is valid when its index is the next one, its hash is the hash of its
+    /// encoding and it links to its predecessor; each stored checkpoint's root must be the root of the entries up to its size.
     /// </summary>
-    internal static async Task<LedgerVerification> VerifyRowsAsync(
-        DbDataReader reader, IReadOnlyList<StoredCheckpoint> signed, CancellationToken cancellationToken)
+    internal static async Task<LedgerVerification> VerifyChunksAsync(
+        IAsyncEnumerable<ILedgerChunk> chunks, IReadOnlyList<StoredCheckpoint> signed, CancellationToken cancellationToken)
     {
         long expected = 0;
         long? firstInvalid = null;
@@ -114,55 +137,57 @@ internal sealed class HashChainLedger(AppDbContext db, LedgerWriter writer, Chec
         var previousHash = LedgerEncoding.ZeroHash;
         var head = "";
         var tree = new TreeFrontier();
+        var subtree = new ChunkSubtree(Chunk);
         var nextCheckpoint = 0;
-        var rows = new Row[Chunk];
-        var leaves = new byte[Chunk * SHA256.HashSizeInBytes];
         var intact = new bool[Chunk];
-        var more = true;
-        while (more)
+        await foreach (var chunk in chunks.WithCancellation(cancellationToken))
         {
-            var count = 0;
-            while (count < Chunk && (more = await reader.ReadAsync(cancellationToken)))
-                rows[count++] = Row.Read(reader);
+            var count = chunk.Count;
+            var valid = 0;
             if (firstInvalid is null && problem is null)
-                Parallel.For(0, count, i => intact[i] = rows[i].TryHash(leaves.AsSpan(i * SHA256.HashSizeInBytes, SHA256.HashSizeInBytes)));
-
-            for (var i = 0; i < count; i++)
             {
-                if (firstInvalid is null && problem is null)
+                Parallel.For(0, count, i => intact[i] = chunk.TryHash(i, subtree.Leaf(i)));
+                while (valid < count && intact[valid] && IsNext(chunk, valid, expected + valid, previousHash))
+                    valid++;
+                if (valid < count)
                 {
-                    var row = rows[i];
-                    if (!intact[i] || row.Index != expected || !string.Equals(row.PreviousHash, previousHash, StringComparison.Ordinal) ||
-                        (expected == 0) != (row.Kind == LedgerBlockKind.Genesis))
-                    {
-                        firstInvalid = expected;
-                        problem = $"Entry {expected} does not match its hash or its link to the entry before it.";
-                    }
-                    else
-                    {
-                        tree.Append(leaves.AsSpan(i * SHA256.HashSizeInBytes, SHA256.HashSizeInBytes).ToArray(), static (_, _, _) => { });
-                        while (nextCheckpoint < signed.Count && signed[nextCheckpoint].Size <= tree.Size)
-                        {
-                            var checkpoint = signed[nextCheckpoint++];
-                            if (checkpoint.Size == tree.Size && !tree.Root().AsSpan().SequenceEqual(checkpoint.Root))
-                                rootProblem ??= $"The entries do not reproduce the root of the signed checkpoint of size {checkpoint.Size}.";
-                        }
-                    }
+                    firstInvalid = expected + valid;
+                    problem = $"Entry {firstInvalid} does not match its hash or its link to the entry before it.";
                 }
 
-                head = rows[i].Hash ?? "";
-                previousHash = head;
-                expected++;
+                // The chunk starts at a multiple of its size, so its valid entries are complete subtrees of the log's tree.
+                subtree.Build(valid);
+                while (nextCheckpoint < signed.Count && signed[nextCheckpoint].Size <= tree.Size + valid)
+                {
+                    var checkpoint = signed[nextCheckpoint++];
+                    if (checkpoint.Size > tree.Size && !subtree.RootAfter(tree, checkpoint.Size - tree.Size).AsSpan().SequenceEqual(checkpoint.Root))
+                        rootProblem ??= $"The entries do not reproduce the root of the signed checkpoint of size {checkpoint.Size}.";
+                }
+
+                subtree.AppendTo(tree, valid);
             }
+
+            if (count > 0)
+                head = chunk.HashAt(count - 1);
+            previousHash = head;
+            expected += count;
         }
 
         problem ??= rootProblem;
         return new LedgerVerification(problem is null, expected, head, firstInvalid, problem);
     }
 
-    /// <summary>One stored entry as read; a value that is not even of its type leaves the row unreadable (not intact).</summary>
-    private readonly record struct Row(
-        long Index, DateTime Timestamp, string Kind, Guid ResourceId, string PayloadHash, string PreviousHash, string? Hash, bool Readable)
+    /// <summary>The entry is the one expected at <paramref name="index"/>, linked to the entry before it; only the genesis entry comes first.</summary>
+    private static bool IsNext(ILedgerChunk chunk, int row, long index, string lastChunksHash) =>
+        chunk.IndexAt(row) == index && (row == 0 ? chunk.LinksTo(row, lastChunksHash) : chunk.LinksToPreviousRow(row)) &&
+        (index == 0) == chunk.IsGenesis(row);
+
+    /// <summary>
+    /// One stored entry as read. Values are kept as read and parsed while hashing, in parallel: SQLite hands timestamps
+    /// and ids over as text. A value that is not even of its type leaves the row unreadable (not intact).
+    /// </summary>
+    internal readonly record struct Row(
+        long Index, object Timestamp, string Kind, object ResourceId, string PayloadHash, string PreviousHash, string? Hash, bool Readable)
     {
         public static Row Read(DbDataReader reader)
         {
@@ -170,24 +195,29 @@ internal sealed class HashChainLedger(AppDbContext db, LedgerWriter writer, Chec
             var hash = reader.IsDBNull(6) ? null : reader.GetString(6);
             try
             {
-                return new Row(index, reader.GetDateTime(1), reader.GetString(2), reader.GetGuid(3), reader.GetString(4), reader.GetString(5), hash, true);
+                object timestamp = IsText(reader, 1) ? reader.GetString(1) : reader.GetDateTime(1);
+                object resourceId = IsText(reader, 3) ? reader.GetString(3) : reader.GetGuid(3);
+                return new Row(index, timestamp, reader.GetString(2), resourceId, reader.GetString(4), reader.GetString(5), hash, true);
             }
             catch (Exception e) when (e is FormatException or InvalidCastException)
             {
-                return new Row(index, default, "", Guid.Empty, "", "", hash, false);
+                return new Row(index, "", "", "", "", "", hash, false);
             }
         }
+
+        private static bool IsText(DbDataReader reader, int ordinal) => reader.GetFieldType(ordinal) == typeof(string);
 
         /// <summary>Whether the stored hash is the SHA-256 of the entry's encoding; writes the entry's leaf hash.</summary>
         public bool TryHash(Span<byte> leaf)
         {
-            if (!Readable || Hash is null || !IsHex(Hash) || !IsHex(PayloadHash) || !IsHex(PreviousHash) || Kind.Length is 0 or > 32)
+            if (!Readable || Hash is null || !IsHex(Hash) || !IsHex(PayloadHash) || !IsHex(PreviousHash) || Kind.Length is 0 or > 32 ||
+                !TryTimestamp(Timestamp, out var timestamp) || !TryGuid(ResourceId, out var resourceId))
                 return false;
-            Span<byte> computed = stackalloc byte[SHA256.HashSizeInBytes];
-            Span<byte> stored = stackalloc byte[SHA256.HashSizeInBytes];
+            Span<byte> computed = stackalloc byte[Sha256.HashSize];
+            Span<byte> stored = stackalloc byte[Sha256.HashSize];
             try
             {
-                LedgerEncoding.ComputeHashes(computed, leaf, Index, Timestamp, Kind, ResourceId, PayloadHash, PreviousHash);
+                LedgerEncoding.ComputeHashes(computed, leaf, Index, timestamp, Kind, resourceId, PayloadHash, PreviousHash);
             }
             catch (ArgumentException)
             {
@@ -196,6 +226,23 @@ internal sealed class HashChainLedger(AppDbContext db, LedgerWriter writer, Chec
 
             Convert.FromHexString(Hash, stored, out _, out _);
             return computed.SequenceEqual(stored);
+        }
+
+        // Text is parsed as Microsoft.Data.Sqlite's GetDateTime and GetGuid parse it, so a value reads as it does through EF Core.
+        private static bool TryTimestamp(object value, out DateTime timestamp)
+        {
+            if (value is string text)
+                return DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out timestamp);
+            timestamp = (DateTime)value;
+            return true;
+        }
+
+        private static bool TryGuid(object value, out Guid id)
+        {
+            if (value is string text)
+                return Guid.TryParse(text, out id);
+            id = (Guid)value;
+            return true;
         }
     }
 
@@ -217,6 +264,7 @@ internal sealed class HashChainLedger(AppDbContext db, LedgerWriter writer, Chec
     internal static string HashOf(LedgerBlock block) =>
         LedgerEncoding.ComputeHash(block.Index, block.Timestamp, block.Kind, block.ResourceId, block.PayloadHash, block.PreviousHash);
 
-    private static bool IsHex(string value) =>
-        value.Length == 64 && value.All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f');
+    private static readonly SearchValues<char> LowerHex = SearchValues.Create("0123456789abcdef");
+
+    private static bool IsHex(string value) => value.Length == 64 && !value.AsSpan().ContainsAnyExcept(LowerHex);
 }

@@ -47,7 +47,7 @@ public static class LedgerEncoding
     {
         Span<byte> buffer = stackalloc byte[MaxEncodedLength + 64];
         var length = Encode(buffer, index, timestamp, kind, resourceId, payloadHash, previousHash);
-        SHA256.HashData(buffer[..length], destination);
+        Sha256.Hash(buffer[..length], destination);
     }
 
     /// <summary>
@@ -60,14 +60,43 @@ public static class LedgerEncoding
         Span<byte> buffer = stackalloc byte[1 + MaxEncodedLength + 64];
         buffer[0] = 0x00;
         var length = Encode(buffer[1..], index, timestamp, kind, resourceId, payloadHash, previousHash);
-        SHA256.HashData(buffer.Slice(1, length), blockHash);
-        SHA256.HashData(buffer[..(1 + length)], leafHash);
+        Sha256.Hash(buffer.Slice(1, length), blockHash);
+        Sha256.Hash(buffer[..(1 + length)], leafHash);
+    }
+
+    /// <summary><see cref="ComputeHashes(Span{byte}, Span{byte}, long, DateTime, string, Guid, string, string)"/> from stored bytes.</summary>
+    public static void ComputeHashes(
+        Span<byte> blockHash, Span<byte> leafHash, long index, DateTime timestamp, ReadOnlySpan<byte> kind, Guid resourceId,
+        ReadOnlySpan<byte> payloadHash, ReadOnlySpan<byte> previousHash)
+    {
+        Span<byte> buffer = stackalloc byte[1 + MaxEncodedLength + 64];
+        buffer[0] = 0x00;
+        var length = Encode(buffer[1..], index, timestamp, kind, resourceId, payloadHash, previousHash);
+        Sha256.Hash(buffer.Slice(1, length), blockHash);
+        Sha256.Hash(buffer[..(1 + length)], leafHash);
     }
 
     private static int Encode(
         Span<byte> buffer, long index, DateTime timestamp, string kind, Guid resourceId, string payloadHash, string previousHash)
     {
         if (kind.Length > 32 || payloadHash.Length != 64 || previousHash.Length != 64)
+            throw new ArgumentException("A block's kind is at most 32 characters and its hashes are 64 hex characters.");
+
+        Span<byte> kindBytes = stackalloc byte[32 * 3];
+        Span<byte> payloadBytes = stackalloc byte[64];
+        Span<byte> previousBytes = stackalloc byte[64];
+        var kindLength = Encoding.UTF8.GetBytes(kind, kindBytes);
+        Encoding.ASCII.GetBytes(payloadHash, payloadBytes);
+        Encoding.ASCII.GetBytes(previousHash, previousBytes);
+        return Encode(buffer, index, timestamp, kindBytes[..kindLength], resourceId, payloadBytes, previousBytes);
+    }
+
+    /// <summary>The encoding from the stored bytes: the kind in UTF-8, the two hashes as 64 ASCII hex digits each.</summary>
+    private static int Encode(
+        Span<byte> buffer, long index, DateTime timestamp, ReadOnlySpan<byte> kind, Guid resourceId, ReadOnlySpan<byte> payloadHash,
+        ReadOnlySpan<byte> previousHash)
+    {
+        if (kind.Length > 32 * 3 || payloadHash.Length != 64 || previousHash.Length != 64)
             throw new ArgumentException("A block's kind is at most 32 characters and its hashes are 64 hex characters.");
 
         var position = 0;
@@ -82,17 +111,20 @@ public static class LedgerEncoding
         position += written;
         buffer[position++] = (byte)'\n';
 
-        position += Encoding.UTF8.GetBytes(kind, buffer[position..]);
+        kind.CopyTo(buffer[position..]);
+        position += kind.Length;
         buffer[position++] = (byte)'\n';
 
         resourceId.TryFormat(buffer[position..], out written, "D");
         position += written;
         buffer[position++] = (byte)'\n';
 
-        position += Encoding.ASCII.GetBytes(payloadHash, buffer[position..]);
+        payloadHash.CopyTo(buffer[position..]);
+        position += payloadHash.Length;
         buffer[position++] = (byte)'\n';
 
-        position += Encoding.ASCII.GetBytes(previousHash, buffer[position..]);
+        previousHash.CopyTo(buffer[position..]);
+        position += previousHash.Length;
         buffer[position++] = (byte)'\n';
         return position;
     }

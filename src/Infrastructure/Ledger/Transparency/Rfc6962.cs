@@ -40,7 +40,7 @@ public static class Rfc6962
         buffer[0] = 0x01;
         left.CopyTo(buffer[1..]);
         right.CopyTo(buffer[(1 + HashSize)..]);
-        SHA256.HashData(buffer, destination);
+        Sha256.Hash(buffer, destination);
     }
 
     /// <summary>The largest power of two smaller than <paramref name="n"/> (n ≥ 2): the split point of RFC 6962.</summary>

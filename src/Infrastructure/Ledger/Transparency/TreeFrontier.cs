@@ -67,6 +67,29 @@ public sealed class TreeFrontier
         Size++;
     }
 
+    /// <summary>
+    /// Adds a complete subtree of 2^<paramref name="level"/> leaves whose root is <paramref name="subtreeHash"/>; the tree's
+    /// size must be a multiple of the subtree's, as when a verifier hashed the subtree on its own.
+    /// </summary>
+    public void AppendSubtree(int level, byte[] subtreeHash)
+    {
+        ArgumentNullException.ThrowIfNull(subtreeHash);
+        if (level is < 0 or > 62 || (Size & ((1L << level) - 1)) != 0)
+            throw new ArgumentException("A subtree of 2^level leaves starts at a multiple of its size.", nameof(level));
+        var index = Size >> level;
+        var hash = subtreeHash;
+        while ((index & 1) == 1)
+        {
+            var left = _roots[^1];
+            _roots.RemoveAt(_roots.Count - 1);
+            hash = Rfc6962.NodeHash(left, hash);
+            index >>= 1;
+        }
+
+        _roots.Add(hash);
+        Size += 1L << level;
+    }
+
     /// <summary>MTH of the leaves so far; SHA-256 of nothing for the empty tree (RFC 6962).</summary>
     public byte[] Root()
     {

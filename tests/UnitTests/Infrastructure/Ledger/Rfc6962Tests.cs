@@ -95,6 +95,41 @@ public sealed class Rfc6962Tests
     }
 
     [Fact]
+    public void ChunkSubtrees_ReproduceTheNaiveRoot_AtEverySizeUpTo64_WhateverTheChunksAndTheirFill()
+    {
+        var leaves = Leaves(MaxLeaves);
+        foreach (var capacity in new[] { 1, 2, 8, 16 })
+        {
+            var tree = new TreeFrontier();
+            var chunk = new ChunkSubtree(capacity);
+            for (var start = 0; start < MaxLeaves; start += capacity)
+            {
+                var count = Math.Min(capacity, MaxLeaves - start);
+                for (var i = 0; i < count; i++)
+                    leaves[start + i].CopyTo(chunk.Leaf(i));
+                chunk.Build(count);
+                for (var n = 1; n <= count; n++)
+                    chunk.RootAfter(tree, n).Should().Equal(NaiveRoot(leaves.AsSpan(0, start + n)), $"capacity {capacity}, size {start + n}");
+                chunk.AppendTo(tree, count);
+                tree.Size.Should().Be(start + count);
+                tree.Root().Should().Equal(NaiveRoot(leaves.AsSpan(0, start + count)), $"capacity {capacity}, size {start + count}");
+            }
+        }
+    }
+
+    [Fact]
+    public void AppendSubtree_RefusesASubtreeThatDoesNotStartAtAMultipleOfItsSize()
+    {
+        var tree = new TreeFrontier();
+        tree.Append(Leaves(1)[0], static (_, _, _) => { });
+
+        var appendingFourLeavesAtSizeOne = () => tree.AppendSubtree(2, new byte[Rfc6962.HashSize]);
+
+        appendingFourLeavesAtSizeOne.Should().Throw<ArgumentException>();
+        tree.Size.Should().Be(1);
+    }
+
+    [Fact]
     public void InclusionProofs_VerifyForEveryIndexAndSizeUpTo64_AndFailForAnotherLeaf()
     {
         var leaves = Leaves(MaxLeaves);

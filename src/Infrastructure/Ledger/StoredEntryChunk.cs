@@ -1,0 +1,177 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
+
+namespace MediVault.Infrastructure.Ledger;
+
+/// <summary>
+/// A chunk of entries as SQLite stores them, copied straight from its rows into fixed slots: no object per entry, so
+/// reading a million entries does not feed the garbage collector. Only the usual shape is taken (text values of the
+/// lengths the writer stores, or a 16-byte id); anything else throws <see cref="UnusualRowException"/> and the
+/// verifier reads the whole table through ADO.NET instead, which judges any value.
+/// </summary>
+internal sealed class StoredEntryChunk : ILedgerChunk
+{
+    private const int TimestampSlot = 40;
+    private const int KindSlot = 32;
+    private const int IdSlot = 40;
+    private const int HashSlot = 64;
+    private const int TimestampAt = 0;
+    private const int KindAt = TimestampAt + TimestampSlot;
+    private const int IdAt = KindAt + KindSlot;
+    private const int PayloadAt = IdAt + IdSlot;
+    private const int PreviousAt = PayloadAt + HashSlot;
+    private const int StoredHashAt = PreviousAt + HashSlot;
+    private const int RowSize = StoredHashAt + HashSlot;
+
+    private static ReadOnlySpan<byte> HexDigits => "0123456789abcdef"u8;
+    private static readonly SearchValues<byte> LowerHex = SearchValues.Create("0123456789abcdef"u8);
+    private static readonly byte[] GenesisKind = System.Text.Encoding.ASCII.GetBytes(Domain.Ledger.LedgerBlockKind.Genesis);
+
+    private readonly long[] _index = new long[HashChainLedger.Chunk];
+    private readonly byte[] _bytes = new byte[HashChainLedger.Chunk * RowSize];
+    private readonly byte[] _timestampLength = new byte[HashChainLedger.Chunk];
+    private readonly byte[] _kindLength = new byte[HashChainLedger.Chunk];
+    private readonly byte[] _idLength = new byte[HashChainLedger.Chunk];
+    private readonly bool[] _idIsBlob = new bool[HashChainLedger.Chunk];
+    private readonly bool[] _hashMissing = new bool[HashChainLedger.Chunk];
+
+    public int Count { get; private set; }
+
+    /// <summary>A row the fast path does not take as is; the verifier starts again through ADO.NET.</summary>
+    internal sealed class UnusualRowException(long index) : Exception($"Ledger entry {index} is not stored in the usual shape.");
+
+    public static sqlite3_stmt Prepare(SqliteConnection connection, string sql)
+    {
+        var rc = raw.sqlite3_prepare_v2(connection.Handle, sql, out var statement);
+        SqliteException.ThrowExceptionForRC(rc, connection.Handle);
+        return statement;
+    }
+
+    /// <summary>Reads the rows with <paramref name="from"/> ≤ index &lt; <paramref name="to"/> in index order.</summary>
+    public void Fill(sqlite3_stmt statement, long from, long to)
+    {
+        raw.sqlite3_reset(statement);
+        raw.sqlite3_bind_int64(statement, 1, from);
+        raw.sqlite3_bind_int64(statement, 2, to);
+        Count = 0;
+        int rc;
+        while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
+        {
+            if (Count == HashChainLedger.Chunk)
+                throw new UnusualRowException(from + Count);
+            Add(statement, Count++);
+        }
+
+        if (rc != raw.SQLITE_DONE)
+            SqliteException.ThrowExceptionForRC(rc, raw.sqlite3_db_handle(statement));
+    }
+
+    private void Add(sqlite3_stmt statement, int row)
+    {
+        if (raw.sqlite3_column_type(statement, 0) != raw.SQLITE_INTEGER)
+            throw new UnusualRowException(-1);
+        var index = raw.sqlite3_column_int64(statement, 0);
+        _index[row] = index;
+        var slots = _bytes.AsSpan(row * RowSize, RowSize);
+        _timestampLength[row] = (byte)CopyText(statement, 1, slots.Slice(TimestampAt, TimestampSlot), index);
+        _kindLength[row] = (byte)CopyText(statement, 2, slots.Slice(KindAt, KindSlot), index);
+        _idIsBlob[row] = raw.sqlite3_column_type(statement, 3) == raw.SQLITE_BLOB;
+        _idLength[row] = (byte)(_idIsBlob[row]
+            ? CopyBlob(statement, 3, slots.Slice(IdAt, 16), index)
+            : CopyText(statement, 3, slots.Slice(IdAt, IdSlot), index));
+        CopyHash(statement, 4, slots.Slice(PayloadAt, HashSlot), index);
+        CopyHash(statement, 5, slots.Slice(PreviousAt, HashSlot), index);
+        _hashMissing[row] = raw.sqlite3_column_type(statement, 6) == raw.SQLITE_NULL;
+        if (!_hashMissing[row])
+            CopyHash(statement, 6, slots.Slice(StoredHashAt, HashSlot), index);
+    }
+
+    private static int CopyText(sqlite3_stmt statement, int column, Span<byte> slot, long index)
+    {
+        if (raw.sqlite3_column_type(statement, column) != raw.SQLITE_TEXT)
+            throw new UnusualRowException(index);
+        var value = raw.sqlite3_column_blob(statement, column);
+        if (value.Length > slot.Length || !Ascii.IsValid(value))
+            throw new UnusualRowException(index);
+        value.CopyTo(slot);
+        return value.Length;
+    }
+
+    private static int CopyBlob(sqlite3_stmt statement, int column, Span<byte> slot, long index)
+    {
+        var value = raw.sqlite3_column_blob(statement, column);
+        if (value.Length != slot.Length)
+            throw new UnusualRowException(index);
+        value.CopyTo(slot);
+        return value.Length;
+    }
+
+    private static void CopyHash(sqlite3_stmt statement, int column, Span<byte> slot, long index)
+    {
+        if (CopyText(statement, column, slot, index) != HashSlot)
+            throw new UnusualRowException(index);
+    }
+
+    private ReadOnlySpan<byte> Slot(int row, int at, int length) => _bytes.AsSpan(row * RowSize + at, length);
+
+    public long IndexAt(int row) => _index[row];
+
+    public bool IsGenesis(int row) => Slot(row, KindAt, _kindLength[row]).SequenceEqual(GenesisKind);
+
+    public bool LinksTo(int row, string? hash) =>
+        hash is { Length: HashSlot } && Ascii.Equals(Slot(row, PreviousAt, HashSlot), hash);
+
+    public bool LinksToPreviousRow(int row) =>
+        !_hashMissing[row - 1] && Slot(row, PreviousAt, HashSlot).SequenceEqual(Slot(row - 1, StoredHashAt, HashSlot));
+
+    public string HashAt(int row) => _hashMissing[row] ? "" : Encoding.ASCII.GetString(Slot(row, StoredHashAt, HashSlot));
+
+    /// <summary>As <see cref="HashChainLedger.Row.TryHash"/> judges the same values read as text.</summary>
+    public bool TryHash(int row, Span<byte> leaf)
+    {
+        var kind = Slot(row, KindAt, _kindLength[row]);
+        var payload = Slot(row, PayloadAt, HashSlot);
+        var previous = Slot(row, PreviousAt, HashSlot);
+        var stored = Slot(row, StoredHashAt, HashSlot);
+        if (_hashMissing[row] || kind.IsEmpty || stored.ContainsAnyExcept(LowerHex) || payload.ContainsAnyExcept(LowerHex) ||
+            previous.ContainsAnyExcept(LowerHex) || !TryTimestamp(row, out var timestamp) || !TryId(row, out var id))
+            return false;
+        Span<byte> computed = stackalloc byte[Sha256.HashSize];
+        LedgerEncoding.ComputeHashes(computed, leaf, _index[row], timestamp, kind, id, payload, previous);
+        Span<byte> computedHex = stackalloc byte[HashSlot];
+        for (var i = 0; i < computed.Length; i++)
+        {
+            computedHex[2 * i] = HexDigits[computed[i] >> 4];
+            computedHex[2 * i + 1] = HexDigits[computed[i] & 0xF];
+        }
+
+        return computedHex.SequenceEqual(stored);
+    }
+
+    // Parsed as Microsoft.Data.Sqlite's GetDateTime and GetGuid parse text, so a value reads as it does through EF Core.
+    private bool TryTimestamp(int row, out DateTime timestamp)
+    {
+        Span<char> text = stackalloc char[TimestampSlot];
+        var length = Ascii.ToUtf16(Slot(row, TimestampAt, _timestampLength[row]), text, out var written) == OperationStatus.Done ? written : -1;
+        timestamp = default;
+        return length >= 0 && DateTime.TryParse(text[..length], CultureInfo.InvariantCulture, DateTimeStyles.None, out timestamp);
+    }
+
+    private bool TryId(int row, out Guid id)
+    {
+        var stored = Slot(row, IdAt, _idLength[row]);
+        if (_idIsBlob[row])
+        {
+            id = new Guid(stored);
+            return true;
+        }
+
+        Span<char> text = stackalloc char[IdSlot];
+        var status = Ascii.ToUtf16(stored, text, out var written);
+        id = Guid.Empty;
+        return status == OperationStatus.Done && Guid.TryParse(text[..written], out id);
+    }
+}
