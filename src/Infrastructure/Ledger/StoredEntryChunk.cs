@@ -154,10 +154,54 @@ internal sealed class StoredEntryChunk : ILedgerChunk
     // Parsed as Microsoft.Data.Sqlite's GetDateTime and GetGuid parse text, so a value reads as it does through EF Core.
     private bool TryTimestamp(int row, out DateTime timestamp)
     {
+        var stored = Slot(row, TimestampAt, _timestampLength[row]);
+        if (TryParseAsWritten(stored, out timestamp))
+            return true;
         Span<char> text = stackalloc char[TimestampSlot];
-        var length = Ascii.ToUtf16(Slot(row, TimestampAt, _timestampLength[row]), text, out var written) == OperationStatus.Done ? written : -1;
-        timestamp = default;
+        var length = Ascii.ToUtf16(stored, text, out var written) == OperationStatus.Done ? written : -1;
         return length >= 0 && DateTime.TryParse(text[..length], CultureInfo.InvariantCulture, DateTimeStyles.None, out timestamp);
+    }
+
+    /// <summary>
+    /// The one shape Microsoft.Data.Sqlite writes, <c>yyyy-MM-dd HH:mm:ss[.F…]</c> (up to seven fraction digits), read
+    /// digit by digit; it means the same date and time to <see cref="DateTime.TryParse(ReadOnlySpan{char}, IFormatProvider, DateTimeStyles, out DateTime)"/>,
+    /// which reads every other shape.
+    /// </summary>
+    internal static bool TryParseAsWritten(ReadOnlySpan<byte> text, out DateTime timestamp)
+    {
+        timestamp = default;
+        if (text.Length < 19 || text.Length is 20 or > 27 || text[4] != '-' || text[7] != '-' || text[10] != ' ' || text[13] != ':' || text[16] != ':' ||
+            (text.Length > 19 && text[19] != '.'))
+            return false;
+        if (!TryDigits(text[..4], out var year) || !TryDigits(text.Slice(5, 2), out var month) || !TryDigits(text.Slice(8, 2), out var day) ||
+            !TryDigits(text.Slice(11, 2), out var hour) || !TryDigits(text.Slice(14, 2), out var minute) || !TryDigits(text.Slice(17, 2), out var second))
+            return false;
+        var fraction = 0;
+        if (text.Length > 19)
+        {
+            if (!TryDigits(text[20..], out fraction))
+                return false;
+            for (var digits = text.Length - 20; digits < 7; digits++)
+                fraction *= 10;
+        }
+
+        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+            return false;
+        timestamp = new DateTime(year, month, day, hour, minute, second).AddTicks(fraction);
+        return true;
+    }
+
+    private static bool TryDigits(ReadOnlySpan<byte> text, out int value)
+    {
+        value = 0;
+        foreach (var digit in text)
+        {
+            if (digit is < (byte)'0' or > (byte)'9')
+                return false;
+            value = value * 10 + (digit - '0');
+        }
+
+        return true;
     }
 
     private bool TryId(int row, out Guid id)
