@@ -9,6 +9,7 @@ public static class EmergencyServices
     public static IServiceCollection AddEmergencyInfrastructure(this IServiceCollection services)
     {
         services.AddSingleton<IQrCodeRenderer, QrCoderRenderer>();
+        services.AddScoped<Application.Common.Abstractions.IQrCodeUses, SqlQrCodeUses>();
         services.AddSingleton<ISummaryPdfRenderer, Summaries.PdfSharpSummaryRenderer>();
         services.AddSingleton<Application.Common.Abstractions.ISmartHealthLinkSecrets, Sharing.SmartHealthLinkSecrets>();
         return services;

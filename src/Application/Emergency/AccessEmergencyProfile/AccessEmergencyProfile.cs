@@ -21,7 +21,7 @@ public sealed record EmergencyAccess(
     string PatientName, DateOnly? DateOfBirth, EmergencyProfileDto? EmergencyProfile, DateTime ExpiresAt, DateTime AccessedAt);
 
 public sealed class AccessEmergencyProfileHandler(
-    IAppDbContext db, IAccessLog accessLog, ILedger ledger, IUserDirectory users, TimeProvider clock)
+    IAppDbContext db, IQrCodeUses uses, IAccessLog accessLog, ILedger ledger, IUserDirectory users, TimeProvider clock)
     : ICommandHandler<AccessEmergencyProfile, EmergencyAccess>
 {
     private const string Unknown = "This emergency code is not known.";
@@ -55,7 +55,7 @@ public sealed class AccessEmergencyProfileHandler(
         accessLog.RecordEmergencyAccess(code.PatientId, code.Id);
         var entry = await ledger.CommitIfAsync(
             new LedgerEvent(LedgerBlockKind.QrAccessed, code.Id, code.PatientId, code.TokenHash),
-            ct => TryClaimUseAsync(code.Id, now, ct),
+            ct => uses.TryClaimAsync(code.Id, now, ct),
             cancellationToken);
         if (entry is null)
             await RefuseAsync(code.Id, code.PatientId, now, cancellationToken);
@@ -72,14 +72,6 @@ public sealed class AccessEmergencyProfileHandler(
         await accessLog.RecordRefusedEmergencyAccessAsync(patientId, codeId, cancellationToken);
         throw new GoneException(Explain(current.StatusAt(now)));
     }
-
-    /// <summary>
-    /// Counts one use in a single conditional UPDATE, so of two simultaneous last uses exactly one matches the row.
-    /// </summary>
-    private async Task<bool> TryClaimUseAsync(Guid codeId, DateTime now, CancellationToken cancellationToken) =>
-        await db.QrAccessCodes
-            .Where(c => c.Id == codeId && c.RevokedAt == null && c.ExpiresAt > now && (c.MaxUses == null || c.UseCount < c.MaxUses))
-            .ExecuteUpdateAsync(set => set.SetProperty(c => c.UseCount, c => c.UseCount + 1), cancellationToken) == 1;
 
     private static string Explain(QrCodeStatus status) => status switch
     {

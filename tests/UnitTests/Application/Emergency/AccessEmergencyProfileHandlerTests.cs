@@ -7,6 +7,7 @@ using MediVault.Application.Emergency.AccessEmergencyProfile;
 using MediVault.Domain.Emergency;
 using MediVault.Domain.Identity;
 using MediVault.Domain.Ledger;
+using MediVault.Infrastructure.Emergency;
 using MediVault.UnitTests.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -54,7 +55,7 @@ public sealed class AccessEmergencyProfileHandlerTests : IAsyncLifetime
     {
         await using var db = _database.NewContext(interceptors);
         _ledger.Context = db;
-        var handler = new AccessEmergencyProfileHandler(db, _accessLog, _ledger.Port, _users, new FakeTimeProvider(Now));
+        var handler = new AccessEmergencyProfileHandler(db, new SqlQrCodeUses(db), _accessLog, _ledger.Port, _users, new FakeTimeProvider(Now));
         return await handler.Handle(new AccessEmergencyProfile(token), CancellationToken.None);
     }
 
