@@ -32,6 +32,8 @@ public static class IdentityServices
                 identity.ClaimsIdentity.UserIdClaimType = Claims.Subject;
                 identity.ClaimsIdentity.UserNameClaimType = Claims.Name;
                 identity.ClaimsIdentity.EmailClaimType = Claims.Email;
+                // Schema version 3 adds AspNetUserPasskeys: passkeys (WebAuthn) as a sign-in option (issue 15).
+                identity.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
             })
             .AddEntityFrameworkStores<AppDbContext>()
             .AddSignInManager()
