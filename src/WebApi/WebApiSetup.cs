@@ -64,6 +64,7 @@ internal static class WebApiSetup
         app.MapHealthEndpoints();
         app.MapConnectEndpoints();
         app.MapAuthEndpoints(app.Configuration);
+        app.MapPasskeyEndpoints();
         app.MapConnectedAppsEndpoints();
         app.MapSharingEndpoints();
         app.MapEmergencyEndpoints();

@@ -45,6 +45,7 @@ internal sealed class ClientRegistrar(IOpenIddictApplicationManager applications
             Permissions.Endpoints.Revocation,
             Permissions.GrantTypes.Password,
             Permissions.Prefixes.GrantType + TwoFactorGrant.Type,
+            Permissions.Prefixes.GrantType + PasskeyGrant.Type,
             Permissions.GrantTypes.RefreshToken,
             Permissions.Prefixes.Scope + IdentityServices.ApiScope,
             Permissions.Scopes.Email,

@@ -32,6 +32,8 @@ public static class IdentityServices
                 identity.ClaimsIdentity.UserIdClaimType = Claims.Subject;
                 identity.ClaimsIdentity.UserNameClaimType = Claims.Name;
                 identity.ClaimsIdentity.EmailClaimType = Claims.Email;
+                // Schema version 3 adds AspNetUserPasskeys: passkeys (WebAuthn) as a sign-in option (issue 15).
+                identity.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
             })
             .AddEntityFrameworkStores<AppDbContext>()
             .AddSignInManager()
@@ -39,6 +41,12 @@ public static class IdentityServices
             .AddPasswordValidator<PasswordRules>();
         // Recovery codes are kept hashed (Identity's own store keeps them as plain text).
         services.Replace(ServiceDescriptor.Scoped<IUserStore<ApplicationUser>, HashedRecoveryCodesUserStore>());
+        // Passkeys: Identity's handler verifies, our ceremonies hold its state, the token endpoint signs in (§100).
+        services.Configure<IdentityPasskeyOptions>(passkeys => PasskeyOrigin.Configure(passkeys, options.PublicBaseUrl));
+        services.TryAddScoped<IPasskeyHandler<ApplicationUser>, PasskeyHandler<ApplicationUser>>();
+        services.AddSingleton<PasskeyCeremonies>();
+        services.AddScoped<PasskeySignIn>();
+        services.AddScoped<MediVault.Application.Identity.Passkeys.IPasskeys, Passkeys>();
 
         services.AddOpenIddict()
             .AddCore(core => core.UseEntityFrameworkCore().UseDbContext<AppDbContext>().ReplaceDefaultEntities<Guid>())
@@ -53,6 +61,7 @@ public static class IdentityServices
                     .AllowClientCredentialsFlow()
                     .AllowAuthorizationCodeFlow()
                     .AllowCustomFlow(TwoFactorGrant.Type)
+                    .AllowCustomFlow(PasskeyGrant.Type)
                     .RequireProofKeyForCodeExchange();
                 server.RegisterScopes([.. OAuthScopes.Registered]);
                 // PKCE with S256 only: "plain" would let a stolen code be redeemed with the challenge itself.

@@ -21,19 +21,21 @@ internal sealed class AuthApiAdapter(RequestDelegate next)
     private static readonly PathString Login = "/api/auth/login";
     private static readonly PathString Refresh = "/api/auth/refresh";
     private static readonly PathString SecondStep = "/api/auth/login/two-factor";
+    private static readonly PathString Passkey = "/api/auth/passkey";
 
     public async Task InvokeAsync(HttpContext context, IProblemDetailsService problems, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
     {
         var isLogin = context.Request.Path.Equals(Login, StringComparison.OrdinalIgnoreCase);
         var isRefresh = context.Request.Path.Equals(Refresh, StringComparison.OrdinalIgnoreCase);
         var isSecondStep = context.Request.Path.Equals(SecondStep, StringComparison.OrdinalIgnoreCase);
-        if (!HttpMethods.IsPost(context.Request.Method) || !(isLogin || isRefresh || isSecondStep))
+        var isPasskey = context.Request.Path.Equals(Passkey, StringComparison.OrdinalIgnoreCase);
+        if (!HttpMethods.IsPost(context.Request.Method) || !(isLogin || isRefresh || isSecondStep || isPasskey))
         {
             await next(context);
             return;
         }
-        var grant = isLogin ? GrantKind.Password : isSecondStep ? GrantKind.SecondStep : GrantKind.Refresh;
-        isLogin |= isSecondStep; // the second step ends like a login: tokens and the session cookie
+        var grant = isLogin ? GrantKind.Password : isSecondStep ? GrantKind.SecondStep : isPasskey ? GrantKind.Passkey : GrantKind.Refresh;
+        isLogin |= isSecondStep || isPasskey; // the second step and a passkey end like a login: tokens and the session cookie
 
         var form = await ReadGrantAsync(context, grant);
         if (form.Errors is not null)
@@ -126,6 +128,7 @@ internal sealed class AuthApiAdapter(RequestDelegate next)
         Password,
         Refresh,
         SecondStep,
+        Passkey,
     }
 
     private static async Task<Grant> ReadGrantAsync(HttpContext context, GrantKind kind)
@@ -163,6 +166,25 @@ internal sealed class AuthApiAdapter(RequestDelegate next)
                     ["client_id"] = IdentityServices.FirstPartyClientId,
                     [TwoFactorGrant.ChallengeParameter] = challenge!,
                     [TwoFactorGrant.CodeParameter] = code!,
+                    ["scope"] = $"{Scopes.OfflineAccess} {IdentityServices.ApiScope}",
+                }, null);
+        }
+
+        if (kind == GrantKind.Passkey)
+        {
+            var passkeyErrors = new Dictionary<string, string[]>();
+            var ceremony = StringField(body, "ceremony", passkeyErrors);
+            var credential = body["credential"] as JsonObject;
+            if (credential is null)
+                passkeyErrors["credential"] = ["credential must be the object navigator.credentials.get() answered, as JSON."];
+            return passkeyErrors.Count > 0
+                ? new Grant(null, passkeyErrors)
+                : new Grant(new Dictionary<string, string>
+                {
+                    ["grant_type"] = PasskeyGrant.Type,
+                    ["client_id"] = IdentityServices.FirstPartyClientId,
+                    [PasskeyGrant.CeremonyParameter] = ceremony!,
+                    [PasskeyGrant.CredentialParameter] = credential!.ToJsonString(),
                     ["scope"] = $"{Scopes.OfflineAccess} {IdentityServices.ApiScope}",
                 }, null);
         }

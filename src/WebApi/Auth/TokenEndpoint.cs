@@ -36,7 +36,7 @@ internal static class ConnectEndpoints
     private static async Task<IResult> Token(
         HttpContext context, UserManager<ApplicationUser> users, IOpenIddictAuthorizationManager authorizations,
         UnknownAccountLockout unknownLockout, AppDbContext db, TimeProvider clock, SessionRevoker sessions,
-        TwoFactorChallenges challenges, TwoFactorCodes codes)
+        TwoFactorChallenges challenges, TwoFactorCodes codes, PasskeySignIn passkeys)
     {
         var request = context.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The OpenIddict request is missing.");
@@ -89,6 +89,19 @@ internal static class ConnectEndpoints
                     return Reject(TwoFactorStep.WrongCode);
             }
             challenges.Spend(challenge!);
+            return await CompleteSignInAsync(context, user, request, authorizations, db, clock);
+        }
+
+        if (request.GrantType == PasskeyGrant.Type)
+        {
+            // A passkey with user verification is both factors (something held, and a PIN or biometric that unlocks
+            // it), so it needs no second step, even for a doctor (docs/decisions.md §101).
+            var (user, failure) = await passkeys.VerifyAsync(
+                (string?)request[PasskeyGrant.CeremonyParameter], (string?)request[PasskeyGrant.CredentialParameter], context);
+            if (user is null)
+                return Reject(failure!);
+            if (await users.IsLockedOutAsync(user))
+                return Locked(context, await users.GetLockoutEndDateAsync(user), clock);
             return await CompleteSignInAsync(context, user, request, authorizations, db, clock);
         }
 

@@ -87,7 +87,7 @@ public sealed class AccountSecurityJourneyTests(BrowserApp app)
         await ui.GotoAsync("/sign-in", "Sign in to MediVault");
         await ui.Main.GetByLabel("Email").FillAsync(doctor.Email);
         await ui.Main.GetByLabel("Password").FillAsync(doctor.Password);
-        await ui.Main.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await ui.Main.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
 
         var wrong = Authenticator.CurrentCode(doctor.AuthenticatorKey!) == "000000" ? "111111" : "000000";
         await ui.EnterTwoFactorCodeAsync(wrong);

@@ -31,6 +31,12 @@ public sealed class BrowserApp : IAsyncLifetime, IDisposable
     private IBrowser? browser;
 
     public Uri BaseUrl { get; private set; } = null!;
+
+    /// <summary>
+    /// The same app as <c>http://localhost:{port}</c>: WebAuthn needs a domain for its relying party id, and Chromium
+    /// refuses passkeys on an IP address such as 127.0.0.1 (localhost is a secure context, like HTTPS).
+    /// </summary>
+    public Uri LocalhostUrl => new UriBuilder(BaseUrl) { Host = "localhost" }.Uri;
     public IBrowser Browser => browser ?? throw new InvalidOperationException("The browser has not started.");
 
     /// <summary>The HTTP API over the same port, for arranging data quickly (accounts, files, grants).</summary>
@@ -73,11 +79,12 @@ public sealed class BrowserApp : IAsyncLifetime, IDisposable
     public void Dispose() => factory.Dispose();
 
     /// <summary>A fresh browser profile (no cookies) with one page, the size of a phone or a desktop.</summary>
-    public async Task<UiSession> NewSessionAsync(Viewport viewport)
+    /// <param name="baseUrl">Where the page opens the app; <see cref="BaseUrl"/> unless a test needs <see cref="LocalhostUrl"/>.</param>
+    public async Task<UiSession> NewSessionAsync(Viewport viewport, Uri? baseUrl = null)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = BaseUrl.ToString(),
+            BaseURL = (baseUrl ?? BaseUrl).ToString(),
             ViewportSize = new ViewportSize { Width = viewport.Width, Height = viewport.Height },
             IsMobile = viewport.IsMobile,
             HasTouch = viewport.IsMobile,

@@ -38,7 +38,7 @@ public sealed class OAuthBrowserTests(BrowserApp app)
         await Expect(ui.Main.GetByText("An app is asking to use your MediVault account.")).ToBeVisibleAsync();
         await ui.Main.GetByLabel("Email").FillAsync(patient.Email);
         await ui.Main.GetByLabel("Password").FillAsync(patient.Password);
-        await ui.Main.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await ui.Main.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
 
         // Then consent: the client by name and the scopes in plain words.
         var consent = ui.Page.GetByRole(AriaRole.Main);

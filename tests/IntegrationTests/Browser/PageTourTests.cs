@@ -69,7 +69,7 @@ public sealed class PageTourTests(BrowserApp app, ITestOutputHelper output)
             await doctorUi.GotoAsync("/sign-in", "Sign in to MediVault");
             await doctorUi.Main.GetByLabel("Email").FillAsync(doctor.Email);
             await doctorUi.Main.GetByLabel("Password").FillAsync(doctor.Password);
-            await doctorUi.Main.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            await doctorUi.Main.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
             await Expect(doctorUi.Main.GetByRole(AriaRole.Heading, new() { Name = "Two-factor sign-in", Level = 1 })).ToBeVisibleAsync();
             await Check(doctorUi, "two-factor-sign-in", shots);
             await doctorUi.EnterTwoFactorCodeAsync(Infrastructure.Authenticator.Code(doctor.AuthenticatorKey!));

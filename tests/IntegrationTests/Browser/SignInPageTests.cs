@@ -39,7 +39,7 @@ public sealed class SignInPageTests(BrowserApp app)
 
         await ui.Main.GetByLabel("Email").FillAsync(patient.Email);
         await ui.Main.GetByLabel("Password").FillAsync("not-the-password");
-        await ui.Main.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await ui.Main.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
 
         await Expect(ui.Main.GetByRole(AriaRole.Alert)).ToHaveTextAsync("The email or password is not correct.");
         await Expect(ui.Main.GetByLabel("Password")).ToHaveValueAsync("");
@@ -59,8 +59,8 @@ public sealed class SignInPageTests(BrowserApp app)
         {
             await ui.Main.GetByLabel("Email").FillAsync(patient.Email);
             await ui.Main.GetByLabel("Password").FillAsync($"wrong-{attempt}");
-            await ui.Main.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-            await Expect(ui.Main.GetByRole(AriaRole.Button, new() { Name = "Sign in" })).ToBeEnabledAsync();
+            await ui.Main.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+            await Expect(ui.Main.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true })).ToBeEnabledAsync();
         }
 
         await Expect(alert).ToContainTextAsync("locked");
@@ -82,11 +82,11 @@ public sealed class SignInPageTests(BrowserApp app)
 
         await ui.Main.GetByLabel("Email").FillAsync("someone@example.com");
         await ui.Main.GetByLabel("Password").FillAsync("whatever-it-is");
-        await ui.Main.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await ui.Main.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
 
         await Expect(ui.Main.GetByRole(AriaRole.Status).First).ToContainTextAsync("Too many sign-in attempts");
         await Expect(ui.Main.GetByRole(AriaRole.Status).First).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"in (4[0-2]|3[0-9]) seconds"));
-        await Expect(ui.Main.GetByRole(AriaRole.Button, new() { Name = "Sign in" })).ToBeDisabledAsync();
+        await Expect(ui.Main.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true })).ToBeDisabledAsync();
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public sealed class SignInPageTests(BrowserApp app)
     {
         await using var ui = await app.NewSessionAsync(Viewport.Desktop);
         await ui.GotoAsync("/sign-in", "Sign in to MediVault");
-        await Expect(ui.Main.GetByRole(AriaRole.Button, new() { Name = "Sign in" })).ToBeVisibleAsync();
+        await Expect(ui.Main.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true })).ToBeVisibleAsync();
         await ui.Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         var withoutGoogle = await ui.Main.GetByRole(AriaRole.Link, new() { Name = "Sign in with Google" }).CountAsync();
 
@@ -146,7 +146,7 @@ public sealed class SignInPageTests(BrowserApp app)
         await Expect(ui.Main.GetByText("Your session has ended. Please sign in again.")).ToBeVisibleAsync();
         await ui.Main.GetByLabel("Email").FillAsync(patient.Email);
         await ui.Main.GetByLabel("Password").FillAsync(patient.Password);
-        await ui.Main.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await ui.Main.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
         await Expect(ui.Main.GetByRole(AriaRole.Heading, new() { Name = "Records", Level = 1 })).ToBeVisibleAsync();
     }
 

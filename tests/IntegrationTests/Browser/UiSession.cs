@@ -45,7 +45,7 @@ public sealed class UiSession : IAsyncDisposable
         await GotoAsync("/sign-in", "Sign in to MediVault");
         await Main.GetByLabel("Email").FillAsync(email);
         await Main.GetByLabel("Password").FillAsync(password);
-        await Main.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Main.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
         if (authenticatorKey is not null)
             await EnterTwoFactorCodeAsync(Infrastructure.Authenticator.Code(authenticatorKey));
         await Expect(Main.GetByRole(AriaRole.Heading, new() { Name = expectedHeading, Level = 1 })).ToBeVisibleAsync();

@@ -149,6 +149,35 @@ export async function loginWithCode(challenge, code) {
   return answer?.user ?? me();
 }
 
+/** Starts a passkey sign-in: `{ ceremony, options, expiresIn }`, options for navigator.credentials.get(). */
+export function passkeySignInOptions() {
+  return request('POST', '/api/auth/passkey/options', { allow401: true });
+}
+
+/** Signs in with the browser's passkey answer (its toJSON() form); the server sets the session cookie. Answers the user. */
+export async function loginWithPasskey(ceremony, credential) {
+  const answer = await request('POST', '/api/auth/passkey', { body: { ceremony, credential }, allow401: true });
+  return answer?.user ?? me();
+}
+
+/** Starts adding a passkey to the signed-in account: `{ ceremony, options, expiresIn }` for navigator.credentials.create(). */
+export function passkeyRegistrationOptions() {
+  return request('POST', '/api/account/passkeys/options');
+}
+
+/** Keeps the passkey the browser created, under a name; answers `{ id, name, createdAt, backedUp }`. */
+export function addPasskey(ceremony, credential, name) {
+  return request('POST', '/api/account/passkeys', { body: { ceremony, credential, name } });
+}
+
+export function listPasskeys() {
+  return request('GET', '/api/account/passkeys');
+}
+
+export function removePasskey(passkeyId) {
+  return request('DELETE', `/api/account/passkeys/${id(passkeyId)}`);
+}
+
 /** Asks for a password-reset email. The answer is the same whether or not an account has this email. */
 export function forgotPassword(email) {
   return request('POST', '/api/auth/forgot-password', { body: { email }, allow401: true });

@@ -10,6 +10,7 @@ import {
 // issue 15: client-side checks mirroring the server's rules
 import { checks, validate } from '../validation.js';
 import { recoveryCodesList } from './two-factor-setup.js';
+import { createPasskey, describePasskeyError, passkeysSupported } from '../passkeys.js';
 
 function profileForm(user) {
   const slot = messageSlot();
@@ -156,6 +157,77 @@ function twoFactorSection(user) {
   return area;
 }
 
+/** Passkeys: sign in with the device's lock (fingerprint, face, PIN) instead of the password and code; add with a name, remove. */
+function passkeysSection() {
+  const list = h('div', { 'aria-live': 'polite' }, loading('Loading passkeys…'));
+  const slot = messageSlot();
+  const name = input({ name: 'name', autocomplete: 'off', required: true, maxlength: 50 });
+  const submit = h('button', { type: 'submit', class: 'btn btn-primary', text: 'Add a passkey' });
+  const form = h('form', { class: 'space-y-3', novalidate: true, 'aria-label': 'Add a passkey' },
+    slot.element,
+    field({ label: 'Passkey name', control: name, name: 'name', hint: 'How you will recognise it, for example "Work laptop".' }),
+    submit);
+
+  async function load() {
+    let passkeys;
+    try {
+      passkeys = await api.listPasskeys();
+    } catch {
+      replace(list, h('p', { class: 'alert alert-error', role: 'alert', text: 'Your passkeys could not be loaded. Reload the page to try again.' }));
+      return;
+    }
+    if (passkeys.length === 0) {
+      replace(list, emptyState('No passkey yet. With one, you sign in with this device\'s lock instead of your password and code.'));
+      return;
+    }
+    replace(list, h('ul', { class: 'space-y-3', 'aria-label': 'Passkeys' },
+      passkeys.map((passkey) => h('li', { class: 'flex flex-wrap items-center justify-between gap-2 rounded-lg border border-slate-200 p-3' },
+        h('div', { class: 'min-w-0' },
+          h('p', { class: 'break-words font-medium', text: passkey.name }),
+          h('p', { class: 'text-sm text-slate-600', text: `Added ${formatDateTime(passkey.createdAt)}${passkey.backedUp ? ' · synced' : ''}` })),
+        h('button', {
+          type: 'button',
+          class: 'btn btn-danger-outline btn-small',
+          text: 'Remove',
+          'aria-label': `Remove passkey ${passkey.name}`,
+          onClick: async () => {
+            const removed = await confirmThenRun({
+              title: `Remove the passkey "${passkey.name}"?`,
+              message: 'It will no longer sign you in. You can still sign in with your password.',
+              confirmText: 'Remove',
+            }, () => api.removePasskey(passkey.id), 'Passkey removed.');
+            if (removed) load();
+          },
+        })))));
+  }
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    slot.clear();
+    const failures = validate([[name, checks.required('a name for the passkey'), checks.maxLength(50)]]);
+    if (showCheckFailures(form, slot, failures)) return;
+    await busy(submit, 'Waiting for your device…', async () => {
+      try {
+        const { ceremony, options } = await api.passkeyRegistrationOptions();
+        await api.addPasskey(ceremony, await createPasskey(options), name.value.trim());
+        form.reset();
+        slot.show('success', 'Passkey added. Next time, choose "Sign in with a passkey".');
+        load();
+      } catch (error) {
+        const refused = describePasskeyError(error);
+        if (refused) slot.show('error', refused);
+        else showFormError(form, slot, error);
+      }
+    });
+  });
+
+  load();
+  return h('div', { class: 'space-y-4' },
+    h('p', { class: 'text-sm text-slate-600', text: 'Sign in with your fingerprint, face or device PIN instead of your password and code.' }),
+    list,
+    passkeysSupported() ? form : h('p', { class: 'text-sm text-slate-700', text: 'This browser cannot create passkeys.' }));
+}
+
 /** Apps the person let act for them (OAuth consents): what each may do, since when, and a Revoke that ends it now. */
 function connectedApps() {
   const list = h('div', { 'aria-live': 'polite' }, loading('Loading connected apps…'));
@@ -280,11 +352,12 @@ function deleteForm(navigate) {
 
 export function render(container, { user, navigate }) {
   replace(container,
-    pageHeader('Account', 'Your details, your password, the apps you connected and your data.'),
+    pageHeader('Account', 'Your details, your password and passkeys, the apps you connected and your data.'),
     h('div', { class: 'grid items-start gap-6 lg:grid-cols-2' },
       card('Your details', profileForm(user)),
       card('Password', passwordForm()),
       card('Two-factor sign-in', twoFactorSection(user)),
+      card('Passkeys', passkeysSection()),
       card('Connected apps', connectedApps()),
       isDoctor(user) ? null : card('Your data', exportForm()),
       card('Delete account', deleteForm(navigate))));

@@ -4,6 +4,7 @@ import { h, replace } from '../dom.js';
 import { pluralize } from '../format.js';
 import { authorizeContinuation, continueAfterSignIn, nextParameter } from '../session.js';
 import { busy, card, describeError, field, input, messageSlot } from '../ui.js';
+import { describePasskeyError, getPasskey, passkeysSupported } from '../passkeys.js';
 
 const LOCKED_OUT = 'This account is locked for a while after too many failed sign-in attempts. Wait 15 minutes, then try again.';
 
@@ -94,12 +95,40 @@ export async function render(container, { query, navigate }) {
     if (countdown) submit.disabled = true;
   });
 
+  // A passkey is both factors: no password, no code step (docs/decisions.md §101).
+  const passkeyButton = passkeysSupported() ? h('button', { type: 'button', class: 'btn btn-secondary w-full', text: 'Sign in with a passkey' }) : null;
+  passkeyButton?.addEventListener('click', async () => {
+    slot.clear();
+    await busy(passkeyButton, 'Waiting for your passkey…', async () => {
+      try {
+        const { ceremony, options } = await api.passkeySignInOptions();
+        const user = await api.loginWithPasskey(ceremony, await getPasskey(options));
+        stopCountdown();
+        continueAfterSignIn(user, query, navigate, safeNext(query));
+      } catch (error) {
+        if (error instanceof api.ApiError && error.status === 429) {
+          startCountdown(error.retryAfter ?? 60);
+          return;
+        }
+        const refused = describePasskeyError(error);
+        if (refused) slot.show('error', refused);
+        else if (error instanceof api.ApiError && error.status === 401) {
+          slot.show('error', /lock/i.test(error.detail ?? '') ? error.detail : 'That passkey could not sign you in. Use a passkey saved for MediVault, or your password.');
+        } else slot.show('error', describeError(error));
+      }
+    });
+  });
+
   replace(container,
     h('div', { class: 'mx-auto max-w-md' },
       h('h1', { class: 'mb-1 text-2xl font-bold tracking-tight', text: 'Sign in to MediVault' }),
       h('p', { class: 'mb-6 text-sm text-slate-600' }, 'New here? ', h('a', { href: `#/register${nextParameter(query, '?')}`, text: 'Create an account' }), '.'),
       card(null, slot.element, form,
         h('p', { class: 'mt-4 text-center text-sm' }, h('a', { href: '#/forgot-password', text: 'Forgot password?' })),
+        passkeyButton ? [
+          h('div', { class: 'my-4 flex items-center gap-3 text-xs text-slate-600' },
+            h('span', { class: 'h-px flex-1 bg-slate-200' }), 'or', h('span', { class: 'h-px flex-1 bg-slate-200' })),
+          passkeyButton] : null,
         googleSlot)));
 
   const providers = await api.getProviders();
