@@ -20,7 +20,10 @@ namespace MediVault.UnitTests.TestSupport;
 internal sealed class SqliteTestDatabase : IAsyncDisposable
 {
     // One provider for every context: EF Core builds its internal services once per application service provider.
+    // Identity's store schema as the app configures it (version 3: passkeys), so the model matches the migrations.
     private static readonly ServiceProvider Services = new ServiceCollection()
+        .Configure<Microsoft.AspNetCore.Identity.IdentityOptions>(identity =>
+            identity.Stores.SchemaVersion = Microsoft.AspNetCore.Identity.IdentitySchemaVersions.Version3)
         .AddSingleton(_ =>
         {
             var options = new MediVaultOptions
