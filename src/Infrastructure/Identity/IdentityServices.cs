@@ -47,6 +47,10 @@ public static class IdentityServices
             .AddCore(core => core.UseEntityFrameworkCore().UseDbContext<AppDbContext>().ReplaceDefaultEntities<Guid>())
             .AddServer(server =>
             {
+                // Several instances behind one public address issue and accept one issuer, whatever Host each one sees
+                // (issue 13); without PublicBaseUrl the issuer is the request's origin, as before.
+                if (options.PublicBaseUrl is { Length: > 0 } publicBaseUrl)
+                    server.SetIssuer(new Uri(publicBaseUrl.TrimEnd('/') + "/"));
                 server.SetTokenEndpointUris("connect/token")
                     .SetAuthorizationEndpointUris("connect/authorize")
                     .SetRevocationEndpointUris("connect/revoke")
