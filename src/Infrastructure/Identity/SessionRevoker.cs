@@ -8,7 +8,7 @@ namespace MediVault.Infrastructure.Identity;
 /// </summary>
 public sealed class SessionRevoker(
     IOpenIddictAuthorizationManager authorizations, IOpenIddictTokenManager tokens, AuthorizationStateCache checkedSessions,
-    SharedState.RevocationFeed revocations, Persistence.AppDbContext db)
+    SharedState.RevocationFeed revocations)
 {
     public async Task RevokeAsync(string sessionId, CancellationToken cancellationToken)
     {
@@ -36,7 +36,7 @@ public sealed class SessionRevoker(
     /// </summary>
     public async Task<bool> IsActiveAsync(string sessionId, CancellationToken cancellationToken)
     {
-        await revocations.CatchUpAsync(db, cancellationToken);
+        await revocations.CatchUpAsync(cancellationToken);
         if (checkedSessions.IsKnownActiveSession(sessionId))
             return true;
         var version = checkedSessions.Version;

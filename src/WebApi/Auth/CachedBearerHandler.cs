@@ -1,7 +1,6 @@
 using System.Text.Encodings.Web;
 using MediVault.Infrastructure.Identity;
 using MediVault.Infrastructure.Identity.SharedState;
-using MediVault.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using OpenIddict.Validation.AspNetCore;
@@ -17,7 +16,7 @@ namespace MediVault.WebApi.Auth;
 /// </summary>
 internal sealed class CachedBearerHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, AuthorizationStateCache checkedTokens,
-    RevocationFeed revocations, AppDbContext db)
+    RevocationFeed revocations)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "CachedBearer";
@@ -32,7 +31,7 @@ internal sealed class CachedBearerHandler(
         if (token.IsEmpty)
             return AuthenticateResult.NoResult();
 
-        await revocations.CatchUpAsync(db, Context.RequestAborted);
+        await revocations.CatchUpAsync(Context.RequestAborted);
         // A copy per request: nothing a request does to its principal reaches another request.
         if (checkedTokens.FindToken(header.AsSpan(Prefix.Length).Trim()) is { } known)
             return AuthenticateResult.Success(new AuthenticationTicket(known.Clone(), Scheme.Name));

@@ -3,6 +3,7 @@ using MediVault.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MediVault.Infrastructure.Identity.SharedState;
 
@@ -12,9 +13,11 @@ namespace MediVault.Infrastructure.Identity.SharedState;
 /// when it moved, the new <see cref="RevocationSignal"/> rows are read and each one forgets what it names, exactly as
 /// the instance that made the revocation did. So a logout, a revoked app or grant, a password change or a lockout on
 /// one instance is refused by every other at its very next request, while a request with nothing new to learn costs
-/// one small read.
+/// one small read. Concurrent requests share reads: a request waits for a read that started after it arrived (the one
+/// running when it arrives may have missed a revocation committed just before), never for an older one, so at most
+/// one read runs at a time and a busy instance pays one read per read's duration, not one per request.
 /// </summary>
-public sealed class RevocationFeed(AuthorizationStateCache checkedTokens, IMemoryCache cache)
+public sealed class RevocationFeed(AuthorizationStateCache checkedTokens, IMemoryCache cache, IServiceScopeFactory scopes)
 {
     /// <summary>Signals older than this many epochs are deleted; an instance further behind forgets everything instead.</summary>
     public const long Kept = 4096;
@@ -23,14 +26,69 @@ public sealed class RevocationFeed(AuthorizationStateCache checkedTokens, IMemor
     private const string ReadSignals = """SELECT "Epoch", "Kind", "Value" FROM "RevocationSignals" WHERE "Epoch" > @seen ORDER BY "Epoch" """;
 
     private readonly Lock gate = new();
+    private readonly Lock reads = new();
+
+    /// <summary>The next read, which the requests arriving while one runs wait for; null when none is waiting.</summary>
+    private TaskCompletionSource? next;
+    private bool reading;
 
     /// <summary>The last epoch applied here; -1 until the first read (then everything remembered before is dropped).</summary>
     private long seen = -1;
 
     public long Seen => Interlocked.Read(ref seen);
 
-    /// <summary>Applies every revocation made since the last call, on any instance. Uses (and leaves as it was) the context's connection.</summary>
-    public async Task CatchUpAsync(AppDbContext db, CancellationToken cancellationToken)
+    /// <summary>Applies every revocation made, on any instance, before this call.</summary>
+    public Task CatchUpAsync(CancellationToken cancellationToken)
+    {
+        TaskCompletionSource mine;
+        var start = false;
+        lock (reads)
+        {
+            next ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            mine = next;
+            if (!reading)
+            {
+                reading = true;
+                next = null;
+                start = true;
+            }
+        }
+        if (start)
+            _ = RunReadsAsync(mine);
+        return mine.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Runs the read the first caller asked for, then the one the callers that came meanwhile wait for, until none waits.</summary>
+    private async Task RunReadsAsync(TaskCompletionSource current)
+    {
+        while (true)
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                await ReadAsync(scope.ServiceProvider.GetRequiredService<AppDbContext>(), CancellationToken.None);
+                current.TrySetResult();
+            }
+            catch (Exception ex)
+            {
+                // Whatever failed, the waiters hear it (their request fails) and the next caller starts a fresh read:
+                // nobody may be left waiting for a read that will never run.
+                current.TrySetException(ex);
+            }
+            lock (reads)
+            {
+                if (next is null)
+                {
+                    reading = false;
+                    return;
+                }
+                current = next;
+                next = null;
+            }
+        }
+    }
+
+    private async Task ReadAsync(AppDbContext db, CancellationToken cancellationToken)
     {
         var database = db.Database;
         await database.OpenConnectionAsync(cancellationToken);
