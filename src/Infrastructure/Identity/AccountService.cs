@@ -9,7 +9,8 @@ using OpenIddict.EntityFrameworkCore.Models;
 namespace MediVault.Infrastructure.Identity;
 
 internal sealed class AccountService(
-    UserManager<ApplicationUser> users, SessionRevoker sessions, AppDbContext db, TimeProvider clock, IMemoryCache cache)
+    UserManager<ApplicationUser> users, SessionRevoker sessions, AppDbContext db, TimeProvider clock, IMemoryCache cache,
+    SharedState.SharedRevocations revocations)
     : IAccountService
 {
     /// <summary>How long a user's profile is served from memory; a change through this service replaces it at once.</summary>
@@ -73,11 +74,11 @@ internal sealed class AccountService(
         ThrowIfFailed(await users.ResetPasswordAsync(user, token, newPassword), "newPassword");
         await users.SetLockoutEndDateAsync(user, null);
         await users.ResetAccessFailedCountAsync(user);
-        Forget(cache, userId);
+        await revocations.AccountChangedAsync(userId);
         await sessions.RevokeAllAsync(userId, keepSessionId: null, cancellationToken);
     }
 
-    /// <summary>Drops a user's cached profile, after a change made outside this service (two-factor setup).</summary>
+    /// <summary>Drops a user's cached profile on this instance (<see cref="SharedState.RevocationFeed"/> applies a change made anywhere).</summary>
     public static void Forget(IMemoryCache cache, Guid userId) => cache.Remove(new ProfileKey(userId));
 
     public async Task<UserDto> UpdateProfileAsync(Guid userId, string? fullName, string? specialty, CancellationToken cancellationToken)
@@ -97,8 +98,7 @@ internal sealed class AccountService(
         }
         finally
         {
-            cache.Remove(new ProfileKey(userId));
-            UserDirectory.Forget(cache, userId);
+            await revocations.AccountChangedAsync(userId);
         }
         return user.ToDto();
     }

@@ -13,13 +13,15 @@ namespace MediVault.Infrastructure.Identity;
 /// the next request with the same token costs a hash and two dictionary look-ups instead of RSA-OAEP, AES and two
 /// database reads. An entry lives at most <see cref="Lifetime"/> and never past its token's expiry; every change to a
 /// session or token (<see cref="IAuthorizationStateCache"/>, called by the OpenIddict stores after each write) removes
-/// the entries it concerns before the next request. Tokens are held by their SHA-256 only, never in clear.
+/// the entries it concerns before the next request, on this instance at once and on the others through
+/// <see cref="SharedState.RevocationFeed"/>, which every request consults before it trusts an entry. Tokens are held by their SHA-256 only, never in clear.
 /// </summary>
-public sealed class AuthorizationStateCache(TimeProvider clock) : IAuthorizationStateCache
+public sealed class AuthorizationStateCache(TimeProvider clock)
 {
     /// <summary>
-    /// How long a checked token or session is trusted without a database read. Within one process every revocation
-    /// removes entries at once; the lifetime bounds what another instance can miss (docs/decisions.md #20).
+    /// How long a checked token or session is trusted without reading its rows again. Revocations remove entries at once,
+    /// on every instance (<see cref="SharedState.RevocationFeed"/>); the lifetime bounds how long an entry lives at all
+    /// (docs/decisions.md #20, #97).
     /// </summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
 

@@ -1,8 +1,11 @@
 using MediVault.Infrastructure.Configuration;
 using MediVault.Infrastructure.Persistence;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using OpenIddict.EntityFrameworkCore.Models;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -52,6 +55,10 @@ public static class IdentityServices
             .AddCore(core => core.UseEntityFrameworkCore().UseDbContext<AppDbContext>().ReplaceDefaultEntities<Guid>())
             .AddServer(server =>
             {
+                // Several instances behind one public address issue and accept one issuer, whatever Host each one sees
+                // (issue 13); without PublicBaseUrl the issuer is the request's origin, as before.
+                if (options.PublicBaseUrl is { Length: > 0 } publicBaseUrl)
+                    server.SetIssuer(new Uri(publicBaseUrl.TrimEnd('/') + "/"));
                 server.SetTokenEndpointUris("connect/token")
                     .SetAuthorizationEndpointUris("connect/authorize")
                     .SetRevocationEndpointUris("connect/revoke")
@@ -92,15 +99,25 @@ public static class IdentityServices
 
         // Every write to a session or token row reaches the cache of checked tokens (docs/decisions.md #20).
         services.AddSingleton<AuthorizationStateCache>();
-        services.AddSingleton<MediVault.Application.Common.Abstractions.IAuthorizationStateCache>(sp => sp.GetRequiredService<AuthorizationStateCache>());
+        services.AddSingleton<SharedState.RevocationFeed>();
+        services.AddScoped<SharedState.SharedRevocations>();
+        services.AddScoped<MediVault.Application.Common.Abstractions.IAuthorizationStateCache>(sp => sp.GetRequiredService<SharedState.SharedRevocations>());
         services.Replace(ServiceDescriptor.Scoped<IOpenIddictAuthorizationStore<OpenIddictEntityFrameworkCoreAuthorization<Guid>>, RevocationReportingAuthorizationStore>());
         services.Replace(ServiceDescriptor.Scoped<IOpenIddictTokenStore<OpenIddictEntityFrameworkCoreToken<Guid>>, RevocationReportingTokenStore>());
+
+        // Data Protection (the session cookie, Identity's tokens, Google's correlation cookie): one key ring in the shared
+        // database, each key sealed with the master key, so every instance reads every other's cookies (issue 13).
+        services.AddDataProtection()
+            .SetApplicationName("MediVault")
+            .PersistKeysToDbContext<AppDbContext>();
+        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp => new ConfigureOptions<KeyManagementOptions>(
+            keys => keys.XmlEncryptor = new SharedState.MasterKeyXmlEncryptor(sp.GetRequiredService<Storage.MasterKey>())));
 
         services.AddScoped<IStartupStep, ClientRegistrar>();
         services.AddScoped<IStartupStep, SampleDataSeeder>();
         services.AddScoped<SessionRevoker>();
         services.AddScoped<TwoFactorCodes>();
-        services.AddSingleton<TwoFactorChallenges>();
+        services.AddScoped<TwoFactorChallenges>();
         services.AddScoped<MediVault.Application.Identity.TwoFactor.ITwoFactorAccounts, TwoFactorAccounts>();
         services.AddScoped<MediVault.Application.Common.Access.IPatientConsents, PatientConsents>();
         services.AddScoped<MediVault.Application.Identity.IAccountService, AccountService>();

@@ -6,13 +6,13 @@ namespace MediVault.Infrastructure.Identity;
 
 /// <summary>
 /// Proofs of a recent password check: base64url of user id (16) ‖ expiry in Unix seconds (8) ‖ HMAC-SHA256 of both
-/// under a key made at start-up and never stored. A restart voids every proof, which costs a user one more password
-/// prompt at worst (they last five minutes).
+/// under a key derived from the master key (HKDF, its own purpose), so that a proof made by one instance is good on
+/// every other (issue 13). They last five minutes.
 /// </summary>
-internal sealed class RecentAuthentication(TimeProvider clock) : IRecentAuthentication, IDisposable
+internal sealed class RecentAuthentication(TimeProvider clock, Storage.MasterKey masterKey) : IRecentAuthentication, IDisposable
 {
     private const int BodyLength = 16 + 8;
-    private readonly byte[] _key = RandomNumberGenerator.GetBytes(32);
+    private readonly byte[] _key = masterKey.DeriveKey("medivault-reauthentication-v1");
 
     public TimeSpan Lifetime { get; } = TimeSpan.FromMinutes(5);
 

@@ -26,7 +26,7 @@ internal sealed class RevocationReportingAuthorizationStore(
         }
         finally
         {
-            state.SessionChanged(ConvertIdentifierToString(authorization.Id)!);
+            await state.SessionChangedAsync(ConvertIdentifierToString(authorization.Id)!, cancellationToken);
         }
     }
 
@@ -38,7 +38,7 @@ internal sealed class RevocationReportingAuthorizationStore(
         }
         finally
         {
-            state.SessionChanged(ConvertIdentifierToString(authorization.Id)!);
+            await state.SessionChangedAsync(ConvertIdentifierToString(authorization.Id)!, cancellationToken);
         }
     }
 
@@ -50,7 +50,7 @@ internal sealed class RevocationReportingAuthorizationStore(
         }
         finally
         {
-            Report(state, subject);
+            await Report(state, subject, cancellationToken);
         }
     }
 
@@ -62,7 +62,7 @@ internal sealed class RevocationReportingAuthorizationStore(
         }
         finally
         {
-            state.Clear();
+            await state.ClearAsync(cancellationToken);
         }
     }
 
@@ -74,7 +74,7 @@ internal sealed class RevocationReportingAuthorizationStore(
         }
         finally
         {
-            state.SubjectChanged(subject);
+            await state.SubjectChangedAsync(subject, cancellationToken);
         }
     }
 
@@ -86,17 +86,12 @@ internal sealed class RevocationReportingAuthorizationStore(
         }
         finally
         {
-            state.Clear();
+            await state.ClearAsync(cancellationToken);
         }
     }
 
-    internal static void Report(IAuthorizationStateCache state, string? subject)
-    {
-        if (string.IsNullOrEmpty(subject))
-            state.Clear();
-        else
-            state.SubjectChanged(subject);
-    }
+    internal static Task Report(IAuthorizationStateCache state, string? subject, CancellationToken cancellationToken) =>
+        string.IsNullOrEmpty(subject) ? state.ClearAsync(cancellationToken) : state.SubjectChangedAsync(subject, cancellationToken);
 }
 
 /// <summary>OpenIddict's token store, reporting every write to <see cref="IAuthorizationStateCache"/> after it lands.</summary>
@@ -115,7 +110,7 @@ internal sealed class RevocationReportingTokenStore(
         }
         finally
         {
-            state.TokenChanged(ConvertIdentifierToString(token.Id)!);
+            await state.TokenChangedAsync(ConvertIdentifierToString(token.Id)!, cancellationToken);
         }
     }
 
@@ -127,7 +122,7 @@ internal sealed class RevocationReportingTokenStore(
         }
         finally
         {
-            state.TokenChanged(ConvertIdentifierToString(token.Id)!);
+            await state.TokenChangedAsync(ConvertIdentifierToString(token.Id)!, cancellationToken);
         }
     }
 
@@ -139,7 +134,7 @@ internal sealed class RevocationReportingTokenStore(
         }
         finally
         {
-            RevocationReportingAuthorizationStore.Report(state, subject);
+            await RevocationReportingAuthorizationStore.Report(state, subject, cancellationToken);
         }
     }
 
@@ -151,7 +146,7 @@ internal sealed class RevocationReportingTokenStore(
         }
         finally
         {
-            state.Clear();
+            await state.ClearAsync(cancellationToken);
         }
     }
 
@@ -163,7 +158,7 @@ internal sealed class RevocationReportingTokenStore(
         }
         finally
         {
-            state.SessionChanged(identifier);
+            await state.SessionChangedAsync(identifier, cancellationToken);
         }
     }
 
@@ -175,7 +170,7 @@ internal sealed class RevocationReportingTokenStore(
         }
         finally
         {
-            state.SubjectChanged(subject);
+            await state.SubjectChangedAsync(subject, cancellationToken);
         }
     }
 
@@ -187,7 +182,7 @@ internal sealed class RevocationReportingTokenStore(
         }
         finally
         {
-            state.Clear();
+            await state.ClearAsync(cancellationToken);
         }
     }
 }

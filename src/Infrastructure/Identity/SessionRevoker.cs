@@ -7,7 +7,8 @@ namespace MediVault.Infrastructure.Identity;
 /// cookie that names it all stop working once it is revoked.
 /// </summary>
 public sealed class SessionRevoker(
-    IOpenIddictAuthorizationManager authorizations, IOpenIddictTokenManager tokens, AuthorizationStateCache checkedSessions)
+    IOpenIddictAuthorizationManager authorizations, IOpenIddictTokenManager tokens, AuthorizationStateCache checkedSessions,
+    SharedState.RevocationFeed revocations)
 {
     public async Task RevokeAsync(string sessionId, CancellationToken cancellationToken)
     {
@@ -29,9 +30,13 @@ public sealed class SessionRevoker(
             await RevokeAsync(id, cancellationToken);
     }
 
-    /// <summary>Whether the session is still valid: from <see cref="AuthorizationStateCache"/> when it was read lately, else from the database.</summary>
+    /// <summary>
+    /// Whether the session is still valid: from <see cref="AuthorizationStateCache"/> when it was read lately and no
+    /// instance has revoked it since (<see cref="SharedState.RevocationFeed"/>), else from the database.
+    /// </summary>
     public async Task<bool> IsActiveAsync(string sessionId, CancellationToken cancellationToken)
     {
+        await revocations.CatchUpAsync(cancellationToken);
         if (checkedSessions.IsKnownActiveSession(sessionId))
             return true;
         var version = checkedSessions.Version;

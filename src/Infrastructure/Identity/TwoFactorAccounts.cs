@@ -12,7 +12,7 @@ namespace MediVault.Infrastructure.Identity;
 
 /// <summary>Enrolment, recovery codes and switching off, on ASP.NET Core Identity's authenticator support.</summary>
 internal sealed class TwoFactorAccounts(
-    UserManager<ApplicationUser> users, TwoFactorCodes codes, IQrCodeRenderer qr, IMemoryCache cache) : ITwoFactorAccounts
+    UserManager<ApplicationUser> users, TwoFactorCodes codes, IQrCodeRenderer qr, SharedState.SharedRevocations revocations) : ITwoFactorAccounts
 {
     public const int RecoveryCodeCount = 10;
     public const string Issuer = "MediVault";
@@ -49,7 +49,7 @@ internal sealed class TwoFactorAccounts(
 
         ThrowIfFailed(await users.SetTwoFactorEnabledAsync(user, true));
         var recovery = await users.GenerateNewTwoFactorRecoveryCodesAsync(user, RecoveryCodeCount);
-        AccountService.Forget(cache, userId);
+        await revocations.AccountChangedAsync(userId);
         return [.. recovery!];
     }
 
@@ -62,7 +62,7 @@ internal sealed class TwoFactorAccounts(
         ThrowIfFailed(await users.SetTwoFactorEnabledAsync(user, false));
         ThrowIfFailed(await users.RemoveAuthenticationTokenAsync(user, "[AspNetUserStore]", "AuthenticatorKey"));
         ThrowIfFailed(await users.RemoveAuthenticationTokenAsync(user, "[AspNetUserStore]", "RecoveryCodes"));
-        AccountService.Forget(cache, userId);
+        await revocations.AccountChangedAsync(userId);
     }
 
     public async Task<IReadOnlyList<string>> RegenerateRecoveryCodesAsync(Guid userId, string code, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using MediVault.Application.Identity;
+using MediVault.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.Caching.Memory;
+using Microsoft.EntityFrameworkCore;
 
 namespace MediVault.Infrastructure.Identity;
 
@@ -17,9 +18,10 @@ public enum TwoFactorCodeOutcome
 /// Checks a code from the authenticator app (Identity's <c>VerifyTwoFactorTokenAsync</c>, TOTP of RFC 6238) or a
 /// recovery code. A code that worked once is refused for the next five minutes (RFC 6238 §5.2: a verifier must not
 /// accept the same one-time password twice). Each wrong code counts towards the account's lockout (5 failures, 15
-/// minutes) exactly like a wrong password; a lock ends every session of the account.
+/// minutes) exactly like a wrong password; a lock ends every session of the account. Used codes are kept in the
+/// database (<c>UsedTwoFactorCodes</c>), so a code that worked on one instance is refused by every other (issue 13).
 /// </summary>
-public sealed class TwoFactorCodes(UserManager<ApplicationUser> users, SessionRevoker sessions, IMemoryCache cache)
+public sealed class TwoFactorCodes(UserManager<ApplicationUser> users, SessionRevoker sessions, AppDbContext db, TimeProvider clock)
 {
     private static readonly TimeSpan ReplayWindow = TimeSpan.FromMinutes(5);
 
@@ -31,11 +33,10 @@ public sealed class TwoFactorCodes(UserManager<ApplicationUser> users, SessionRe
         var digits = new string([.. code.Where(c => c != ' ' && c != '-')]);
         if (digits.Length == 6 && digits.All(char.IsAsciiDigit))
         {
-            var replayKey = new UsedCode(user.Id, digits);
-            if (!cache.TryGetValue(replayKey, out _)
-                && await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, digits))
+            if (!await WasUsedAsync(user.Id, digits, cancellationToken)
+                && await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, digits)
+                && await ClaimAsync(user.Id, digits, cancellationToken))
             {
-                cache.Set(replayKey, true, ReplayWindow);
                 await users.ResetAccessFailedCountAsync(user);
                 return TwoFactorCodeOutcome.Authenticator;
             }
@@ -53,6 +54,29 @@ public sealed class TwoFactorCodes(UserManager<ApplicationUser> users, SessionRe
         return TwoFactorCodeOutcome.Locked;
     }
 
-    /// <summary>A user's code that worked, remembered so it cannot work twice.</summary>
-    private readonly record struct UsedCode(Guid UserId, string Code);
+    private async Task<bool> WasUsedAsync(Guid userId, string code, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().ToUnixTimeSeconds();
+        return await db.Set<SharedState.UsedTwoFactorCode>().AsNoTracking()
+            .AnyAsync(c => c.UserId == userId && c.Code == code && c.ExpiresAtUnixSeconds > now, cancellationToken);
+    }
+
+    /// <summary>
+    /// Records the code as used. Of two requests racing with the same right code (on one instance or two), the insert
+    /// of only one succeeds; the other is answered as a wrong code.
+    /// </summary>
+    private async Task<bool> ClaimAsync(Guid userId, string code, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().ToUnixTimeSeconds();
+        var expires = now + (long)ReplayWindow.TotalSeconds;
+        // Expired entries go first (this code's own, if it was used long ago, and everyone's older than a minute past).
+        await db.Database.ExecuteSqlAsync(
+            $"""DELETE FROM "UsedTwoFactorCodes" WHERE "ExpiresAtUnixSeconds" <= {now} AND ("UserId" = {userId} OR "ExpiresAtUnixSeconds" < {now - 60})""",
+            cancellationToken);
+        return await db.Database.ExecuteSqlAsync(
+            $"""
+            INSERT INTO "UsedTwoFactorCodes" ("UserId", "Code", "ExpiresAtUnixSeconds") VALUES ({userId}, {code}, {expires})
+            ON CONFLICT ("UserId", "Code") DO NOTHING
+            """, cancellationToken) == 1;
+    }
 }

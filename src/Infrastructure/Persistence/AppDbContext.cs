@@ -6,15 +6,19 @@ using MediVault.Domain.Ledger;
 using MediVault.Domain.Records;
 using MediVault.Domain.Sharing;
 using MediVault.Infrastructure.Identity;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace MediVault.Infrastructure.Persistence;
 
-/// <summary>The one SQLite database: accounts (Identity), OAuth state (OpenIddict) and the vault's own tables.</summary>
+/// <summary>
+/// The one database: accounts (Identity), OAuth state (OpenIddict), the vault's own tables, and what every instance
+/// shares (Data Protection keys, sealed; revocation signals; pending two-factor challenges).
+/// </summary>
 public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
-    : IdentityDbContext<ApplicationUser, IdentityRole<Guid>, Guid>(options), IAppDbContext
+    : IdentityDbContext<ApplicationUser, IdentityRole<Guid>, Guid>(options), IAppDbContext, IDataProtectionKeyContext
 {
     public DbSet<MedicalFile> MedicalFiles => Set<MedicalFile>();
     public DbSet<LedgerBlock> LedgerBlocks => Set<LedgerBlock>();
@@ -25,6 +29,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<SmartHealthLink> SmartHealthLinks => Set<SmartHealthLink>();
     public DbSet<SmartHealthLinkEntry> SmartHealthLinkEntries => Set<SmartHealthLinkEntry>();
     public DbSet<PasswordResetToken> PasswordResetTokens => Set<PasswordResetToken>();
+
+    /// <summary>ASP.NET Core Data Protection's key ring, each key sealed with the master key (<see cref="Identity.SharedState.MasterKeyXmlEncryptor"/>).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <summary>Saves, retrying when SQLite reports a transient lock. Inside an explicit transaction the caller decides.</summary>
     public override Task<int> SaveChangesAsync(CancellationToken cancellationToken = default) =>

@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using MediVault.Infrastructure.Identity;
+using MediVault.Infrastructure.Identity.SharedState;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using OpenIddict.Validation.AspNetCore;
@@ -9,11 +10,13 @@ namespace MediVault.WebApi.Auth;
 /// <summary>
 /// Bearer tokens, checked in full by OpenIddict validation (decryption, signature, expiry, the token's and its session's
 /// rows) the first time they are seen, and then taken from <see cref="AuthorizationStateCache"/> until their session or
-/// token changes, they expire, or <see cref="AuthorizationStateCache.Lifetime"/> passes. Challenges and refusals are
-/// OpenIddict's own.
+/// token changes, they expire, or <see cref="AuthorizationStateCache.Lifetime"/> passes. Before it trusts the cache, the
+/// request applies the revocations made by any instance since the last request (<see cref="RevocationFeed"/>, one
+/// small read). Challenges and refusals are OpenIddict's own.
 /// </summary>
 internal sealed class CachedBearerHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, AuthorizationStateCache checkedTokens)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, AuthorizationStateCache checkedTokens,
+    RevocationFeed revocations)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "CachedBearer";
@@ -28,8 +31,9 @@ internal sealed class CachedBearerHandler(
         if (token.IsEmpty)
             return AuthenticateResult.NoResult();
 
+        await revocations.CatchUpAsync(Context.RequestAborted);
         // A copy per request: nothing a request does to its principal reaches another request.
-        if (checkedTokens.FindToken(token) is { } known)
+        if (checkedTokens.FindToken(header.AsSpan(Prefix.Length).Trim()) is { } known)
             return AuthenticateResult.Success(new AuthenticationTicket(known.Clone(), Scheme.Name));
 
         var version = checkedTokens.Version;

@@ -67,7 +67,7 @@ internal static class ConnectEndpoints
             if (user.TwoFactorEnabled)
             {
                 // The password was right; the tokens come with the second step (AuthApiAdapter answers the challenge).
-                context.Items[TwoFactorStep.ItemKey] = new TwoFactorStep(challenges.Issue(user.Id), TwoFactorChallenges.Lifetime);
+                context.Items[TwoFactorStep.ItemKey] = new TwoFactorStep(await challenges.IssueAsync(user.Id, context.RequestAborted), TwoFactorChallenges.Lifetime);
                 return Reject(TwoFactorStep.Required);
             }
             await users.ResetAccessFailedCountAsync(user);
@@ -77,18 +77,20 @@ internal static class ConnectEndpoints
         if (request.GrantType == TwoFactorGrant.Type)
         {
             var challenge = (string?)request[TwoFactorGrant.ChallengeParameter];
-            var user = challenges.Peek(challenge) is { } userId ? await users.FindByIdAsync(userId.ToString()) : null;
+            var user = await challenges.PeekAsync(challenge, context.RequestAborted) is { } userId ? await users.FindByIdAsync(userId.ToString()) : null;
             if (user is null || !user.TwoFactorEnabled)
                 return Reject(TwoFactorStep.ChallengeExpired);
             switch (await codes.CheckAsync(user, (string?)request[TwoFactorGrant.CodeParameter] ?? "", allowRecoveryCode: true, context.RequestAborted))
             {
                 case TwoFactorCodeOutcome.Locked:
-                    challenges.Spend(challenge!);
+                    await challenges.SpendAsync(challenge!, context.RequestAborted);
                     return Locked(context, await users.GetLockoutEndDateAsync(user), clock);
                 case TwoFactorCodeOutcome.Wrong:
                     return Reject(TwoFactorStep.WrongCode);
             }
-            challenges.Spend(challenge!);
+            // Of two requests racing with one challenge, only the one that spends it signs in.
+            if (!await challenges.SpendAsync(challenge!, context.RequestAborted))
+                return Reject(TwoFactorStep.ChallengeExpired);
             return await CompleteSignInAsync(context, user, request, authorizations, db, clock);
         }
 

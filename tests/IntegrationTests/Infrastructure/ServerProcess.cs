@@ -60,7 +60,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
 
         try
         {
-            var address = await listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            var address = await listening.Task.WaitAsync(TimeSpan.FromSeconds(180)); // start-up on a loaded CI machine
             return new ServerProcess(process, address);
         }
         catch

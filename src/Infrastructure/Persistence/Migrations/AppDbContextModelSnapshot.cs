@@ -490,6 +490,86 @@ namespace MediVault.Infrastructure.Persistence.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("MediVault.Infrastructure.Identity.SharedState.RevocationClock", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Epoch")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("RevocationClock", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Epoch = 0L
+                        });
+                });
+
+            modelBuilder.Entity("MediVault.Infrastructure.Identity.SharedState.RevocationSignal", b =>
+                {
+                    b.Property<long>("Epoch")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AtUnixSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Value")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Epoch");
+
+                    b.ToTable("RevocationSignals", (string)null);
+                });
+
+            modelBuilder.Entity("MediVault.Infrastructure.Identity.SharedState.TwoFactorChallengeRow", b =>
+                {
+                    b.Property<string>("ChallengeHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExpiresAtUnixSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ChallengeHash");
+
+                    b.HasIndex("ExpiresAtUnixSeconds");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("TwoFactorChallenges", (string)null);
+                });
+
+            modelBuilder.Entity("MediVault.Infrastructure.Identity.SharedState.UsedTwoFactorCode", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Code")
+                        .HasMaxLength(6)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExpiresAtUnixSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("UserId", "Code");
+
+                    b.HasIndex("ExpiresAtUnixSeconds");
+
+                    b.ToTable("UsedTwoFactorCodes", (string)null);
+                });
+
             modelBuilder.Entity("MediVault.Infrastructure.Storage.PatientDataKey", b =>
                 {
                     b.Property<Guid>("PatientId")
@@ -503,6 +583,23 @@ namespace MediVault.Infrastructure.Persistence.Migrations
                     b.HasKey("PatientId");
 
                     b.ToTable("PatientDataKeys", (string)null);
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole<System.Guid>", b =>
@@ -873,6 +970,24 @@ namespace MediVault.Infrastructure.Persistence.Migrations
                     b.HasOne("MediVault.Domain.Sharing.SmartHealthLink", null)
                         .WithMany("Entries")
                         .HasForeignKey("LinkId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("MediVault.Infrastructure.Identity.SharedState.TwoFactorChallengeRow", b =>
+                {
+                    b.HasOne("MediVault.Infrastructure.Identity.ApplicationUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("MediVault.Infrastructure.Identity.SharedState.UsedTwoFactorCode", b =>
+                {
+                    b.HasOne("MediVault.Infrastructure.Identity.ApplicationUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
