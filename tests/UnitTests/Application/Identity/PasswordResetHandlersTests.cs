@@ -171,9 +171,29 @@ public sealed class PasswordResetHandlersTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Reset_WellFormedButUnknownToken_IsRefused()
+    public async Task Reset_WellFormedButUnknownToken_IsRefusedNamingTheToken()
     {
-        await FluentActions.Awaiting(() => Reset(ResetLinkToken.Create())).Should().ThrowAsync<ValidationFailedException>();
+        var refusal = await FluentActions.Awaiting(() => Reset(ResetLinkToken.Create())).Should().ThrowAsync<ValidationFailedException>();
+
+        refusal.Which.Errors.Should().ContainKey("token").WhoseValue.Should().Equal(ResetPasswordHandler.InvalidLink);
+    }
+
+    [Fact]
+    public async Task Reset_VoidsTheAccountsOtherLinks_AndNoOneElses()
+    {
+        var other = Guid.CreateVersion7();
+        await using (var db = _database.NewContext())
+        {
+            db.Users.Add(new ApplicationUser { Id = other, UserName = "other@example.com", Email = "other@example.com", FullName = "Other", CreatedAt = Now });
+            db.PasswordResetTokens.Add(PasswordResetToken.Issue(other, ResetLinkToken.Hash("other-token"), Now));
+            await db.SaveChangesAsync();
+        }
+        await Forgot("pat@example.com");
+
+        await Reset(MailedToken());
+
+        (await Tokens()).Should().ContainSingle(t => t.UserId == other).Which.UsedAt.Should().BeNull();
+        (await Tokens()).Should().ContainSingle(t => t.UserId == UserId).Which.UsedAt.Should().Be(Now);
     }
 
     [Fact]
