@@ -16,7 +16,7 @@ namespace MediVault.Infrastructure;
 
 public static class DependencyInjection
 {
-    /// <summary>SQLite, the file store, the ledger and the accounts.</summary>
+    /// <summary>The database (SQLite or PostgreSQL), the file store, the ledger and the accounts.</summary>
     public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         services.AddOptions<MediVaultOptions>()
@@ -26,16 +26,26 @@ public static class DependencyInjection
         services.AddSingleton(sp => DataDirectory.Resolve(sp.GetRequiredService<IOptions<MediVaultOptions>>().Value, environment));
         services.AddSingleton(TimeProvider.System);
 
-        services.AddDbContext<AppDbContext>((sp, options) =>
+        var provider = configuration[$"{MediVaultOptions.Section}:Database:Provider"];
+        if (DatabaseProviderNames.IsPostgres(provider))
         {
-            var data = sp.GetRequiredService<DataDirectory>();
-            options.UseSqlite(ConnectionString(data.DatabasePath));
-            options.AddInterceptors(SecureDelete, MedicalTextSealing.Instance);
-            options.UseOpenIddict<Guid>();
-        });
+            var connectionString = configuration.GetConnectionString(ConnectionStringName);
+            if (string.IsNullOrWhiteSpace(connectionString))
+                throw new InvalidOperationException(
+                    $"MediVault:Database:Provider is postgres, so ConnectionStrings:{ConnectionStringName} must be set (e.g. Host=db;Database=medivault;Username=medivault;Password=…).");
+            services.AddSingleton<DatabaseProvider>(new PostgresDatabase(connectionString));
+            services.AddDbContext<AppDbContext>(ConfigureContext);
+            services.AddScoped<ISecureErasure, PostgresSecureErasure>();
+        }
+        else
+        {
+            services.AddSingleton<DatabaseProvider>(sp => new SqliteDatabase(ConnectionString(sp.GetRequiredService<DataDirectory>().DatabasePath)));
+            services.AddDbContext<AppDbContext>(ConfigureContext);
+            services.AddScoped<ISecureErasure, SqliteSecureErasure>();
+        }
+
         services.AddScoped<IAppDbContext>(sp => sp.GetRequiredService<AppDbContext>());
         services.AddScoped<IUserDirectory, UserDirectory>();
-        services.AddScoped<ISecureErasure, SqliteSecureErasure>();
         services.AddScoped<HealthProbe>();
         services.AddSingleton<HealthMonitor>();
         services.AddLedgerInfrastructure();
@@ -48,7 +58,15 @@ public static class DependencyInjection
         return services;
     }
 
-    private static readonly SecureDeletePragmas SecureDelete = new();
+    /// <summary>The name under <c>ConnectionStrings</c> of the PostgreSQL database.</summary>
+    public const string ConnectionStringName = "MediVault";
+
+    private static void ConfigureContext(IServiceProvider services, DbContextOptionsBuilder options)
+    {
+        services.GetRequiredService<DatabaseProvider>().UseEngine(options);
+        options.AddInterceptors(MedicalTextSealing.Instance);
+        options.UseOpenIddict<Guid>();
+    }
 
     /// <summary>The busy timeout (Default Timeout, seconds) makes a writer wait for the lock instead of failing at once.</summary>
     internal static string ConnectionString(string databasePath) => new SqliteConnectionStringBuilder

@@ -77,6 +77,7 @@ public sealed class QrCodeTests(MediVaultFactory factory) : IClassFixture<MediVa
         code.AccessUrl.Should().Be($"https://vault.example/emergency/{code.Token}");
     }
 
+    [Trait("Category", TestConfiguration.SqliteOnly)] // searches the SQLite files for the token
     [Fact]
     public async Task Generate_Token_IsStoredOnlyAsItsHash()
     {

@@ -4,13 +4,12 @@ using MediVault.Application.Common.Abstractions;
 using MediVault.Domain.Ledger;
 using MediVault.Infrastructure.Ledger.Transparency;
 using MediVault.Infrastructure.Persistence;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace MediVault.Infrastructure.Ledger;
 
 /// <summary>
-/// The ledger kept in the LedgerBlocks table of the app's SQLite database, with its RFC 6962 Merkle tree and signed
+/// The ledger kept in the LedgerBlocks table of the app's database, with its RFC 6962 Merkle tree and signed
 /// checkpoints. Format: docs/ledger.md.
 /// </summary>
 internal sealed class HashChainLedger(AppDbContext db, LedgerWriter writer, CheckpointLog checkpoints) : ILedger
@@ -19,8 +18,8 @@ internal sealed class HashChainLedger(AppDbContext db, LedgerWriter writer, Chec
     {
         ArgumentNullException.ThrowIfNull(ledgerEvent);
         cancellationToken.ThrowIfCancellationRequested();
-        return await SqliteTransientRetry.Pipeline.ExecuteAsync(
-            async _ => (await writer.AppendAsync(db, ledgerEvent, beforeSave))!, cancellationToken);
+        return await checkpoints.Database.RetryAsync(
+            db, async _ => (await writer.AppendAsync(db, ledgerEvent, beforeSave))!, cancellationToken);
     }
 
     public async Task<LedgerBlock?> CommitIfAsync(
@@ -28,8 +27,8 @@ internal sealed class HashChainLedger(AppDbContext db, LedgerWriter writer, Chec
     {
         ArgumentNullException.ThrowIfNull(ledgerEvent);
         cancellationToken.ThrowIfCancellationRequested();
-        return await SqliteTransientRetry.Pipeline.ExecuteAsync(
-            async _ => await writer.AppendAsync(db, ledgerEvent, null, condition), cancellationToken);
+        return await checkpoints.Database.RetryAsync(
+            db, async _ => await writer.AppendAsync(db, ledgerEvent, null, condition), cancellationToken);
     }
 
     /// <summary>Creates the genesis entry when the log is empty and gives existing entries their leaves. Run at start-up.</summary>
@@ -41,10 +40,9 @@ internal sealed class HashChainLedger(AppDbContext db, LedgerWriter writer, Chec
 
     public async Task<LedgerVerification> VerifyAsync(CancellationToken cancellationToken)
     {
-        await using var connection = new SqliteConnection(db.Database.GetConnectionString());
-        await connection.OpenAsync(cancellationToken);
-        // A deferred transaction reads one snapshot: the entries, the tree and the checkpoints as of the same commit.
-        await using var transaction = connection.BeginTransaction(deferred: true);
+        await using var connection = await checkpoints.OpenAsync(cancellationToken);
+        // One snapshot: the entries, the tree and the checkpoints as of the same commit.
+        await using var transaction = await checkpoints.Database.BeginSnapshotAsync(connection, cancellationToken);
         var signed = await CheckpointLog.AllAsync(connection, transaction, cancellationToken);
         var leaves = await LedgerTreeStore.SizeAsync(connection, transaction, cancellationToken);
         LedgerVerification chain;

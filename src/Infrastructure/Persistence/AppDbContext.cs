@@ -11,7 +11,11 @@ using Microsoft.EntityFrameworkCore;
 
 namespace MediVault.Infrastructure.Persistence;
 
-/// <summary>The one SQLite database: accounts (Identity), OAuth state (OpenIddict) and the vault's own tables.</summary>
+/// <summary>
+/// The one database (SQLite or PostgreSQL): accounts (Identity), OAuth state (OpenIddict) and the vault's own tables.
+/// The migrations (Persistence/Migrations) are SQLite's; on PostgreSQL the schema is created from this model
+/// (docs/decisions.md #51).
+/// </summary>
 public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     : IdentityDbContext<ApplicationUser, IdentityRole<Guid>, Guid>(options), IAppDbContext
 {
@@ -22,9 +26,12 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<AccessGrant> AccessGrants => Set<AccessGrant>();
     public DbSet<AccessLogEntry> AccessLogEntries => Set<AccessLogEntry>();
 
-    /// <summary>Saves, retrying when SQLite reports a transient lock. Inside an explicit transaction the caller decides.</summary>
+    /// <summary>
+    /// Saves, retrying when SQLite reports a transient lock (PostgreSQL's transient faults are retried by its execution
+    /// strategy). Inside an explicit transaction the caller decides.
+    /// </summary>
     public override Task<int> SaveChangesAsync(CancellationToken cancellationToken = default) =>
-        Database.CurrentTransaction is not null
+        Database.CurrentTransaction is not null || !Database.IsSqlite()
             ? base.SaveChangesAsync(cancellationToken)
             : SqliteTransientRetry.Pipeline.ExecuteAsync(ct => new ValueTask<int>(base.SaveChangesAsync(ct)), cancellationToken).AsTask();
 
@@ -33,6 +40,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
         base.OnModelCreating(builder);
         builder.UseOpenIddict<Guid>();
         builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+        if (Database.IsNpgsql())
+            PostgresSchema.AddTransparencyLogTables(builder);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

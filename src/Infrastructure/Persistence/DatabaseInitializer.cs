@@ -4,16 +4,17 @@ using Microsoft.Extensions.Hosting;
 
 namespace MediVault.Infrastructure.Persistence;
 
-/// <summary>Applies the migrations and switches the database to WAL before the app takes requests.</summary>
+/// <summary>
+/// Brings the schema up to date before the app takes requests (SQLite: the migrations, then WAL; PostgreSQL: the schema
+/// from the model, under a lock so instances starting together take turns), then runs the start-up steps.
+/// </summary>
 internal sealed class DatabaseInitializer(IServiceProvider services) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        await db.Database.MigrateAsync(cancellationToken);
-        // WAL lets readers go on while one writer commits; the setting is kept in the database file.
-        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        await scope.ServiceProvider.GetRequiredService<DatabaseProvider>().CreateOrMigrateAsync(db, cancellationToken);
         foreach (var step in scope.ServiceProvider.GetServices<IStartupStep>())
             await step.RunAsync(cancellationToken);
     }
