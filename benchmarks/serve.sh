@@ -4,7 +4,9 @@
 # Starts `dotnet MediVault.WebApi.dll` from PUBLISH_DIR (Release publish output) on a free port in 20000-40000 with a
 # fresh data directory, Production environment, sample data and rate limits off. Measures the time from process
 # start to the first 200 on /api/health (and the CPU time spent until then), the RSS after start-up and one login, seeds the patient with 20 small files,
-# an emergency profile and a QR code, then runs wrk on each read path and prints one line per path: rps, p99, non-2xx.
+# an emergency profile and a QR code, then runs wrk on each read path and prints one line per path: rps, p99, non-2xx,
+# and the server's CPU time per request (user + system, from /proc; far less sensitive than rps to other load on the
+# machine, so it is the figure to compare between two builds measured on a busy machine).
 # Ends with the server's RSS after the runs.
 #
 # Env: WRK_THREADS (2), WRK_CONNECTIONS (64), WRK_DURATION (10s), WRK_WARMUP (2s), PATHS (space-separated subset of
@@ -39,12 +41,16 @@ jget() { "$PY" -c 'import json,sys
 d=json.load(open(sys.argv[1]))
 for k in sys.argv[2].split("."): d=d[k]
 print(d)' "$1" "$2" 2>/dev/null; }
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$SERVER/stat"; }
 rss_mib() { awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$SERVER/status" 2>/dev/null; }
 now_ms() { date +%s%3N; }
 
 PORT=$(free_port); BASE=http://127.0.0.1:$PORT
 echo "# serve.sh $(date -u +%FT%TZ) nproc=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg) build=$PUB port=$PORT"
 t0=$(now_ms)
+# From the publish directory, as an operator (and side-by-side.sh) runs it: the content root is the working directory,
+# and without the shipped appsettings.json every request would be logged at Information level.
+cd "$PUB"
 # shellcheck disable=SC2086
 env ASPNETCORE_ENVIRONMENT=Production MediVault__DataDirectory="$W/data" MediVault__SeedSampleData=true \
     MediVault__RateLimits__QrAccessPerMinute=0 MediVault__RateLimits__AuthPerMinute=0 \
@@ -101,7 +107,7 @@ url_of() {
 to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; u = v; sub(/^[0-9.]+/, "", u);
     f = (u == "us") ? 0.001 : (u == "ms") ? 1 : (u == "s") ? 1000 : -1; if (f < 0) print "NA"; else printf "%.2f", n * f }'; }
 
-printf '%-22s %10s %10s %8s %7s  %s\n' path rps p99_ms non2xx status "load (1 min)"
+printf '%-22s %10s %10s %8s %7s %12s  %s\n' path rps p99_ms non2xx status cpu_us_per_req "load (1 min)"
 for name in $PATHS; do
     url=$(url_of "$name"); hdr=(-H "$AUTH")
     [ "$name" = health ] || [ "$name" = qr_access ] && hdr=()
@@ -111,7 +117,9 @@ for name in $PATHS; do
         perf record -F 999 -g -p "$SERVER" -o "/tmp/serve-perf-$name.data" -- sleep 8 >/dev/null 2>&1 &
         PERF=$!
     fi
+    cpu0=$(cpu_ticks)
     wrk -t"$THREADS" -c"$CONNS" -d"$DUR" --latency "${hdr[@]}" "$url" >"$W/wrk-$name.txt" 2>&1
+    cpu1=$(cpu_ticks)
     if [ "${PROFILE:-0}" = 1 ]; then
         wait "$PERF"
         { echo "## by module"; perf report -i "/tmp/serve-perf-$name.data" --no-children --sort dso --stdio -g none 2>/dev/null \
@@ -122,6 +130,8 @@ for name in $PATHS; do
     rps=$(awk '/^Requests\/sec:/ { print $2 }' "$W/wrk-$name.txt")
     p99=$(to_ms "$(awk '/Latency Distribution/ { d = 1 } d && $1 == "99%" { print $2; exit }' "$W/wrk-$name.txt")")
     bad=$(awk '/Non-2xx or 3xx responses:/ { print $NF; f = 1 } END { if (!f) print 0 }' "$W/wrk-$name.txt")
-    printf '%-22s %10s %10s %8s %7s  %s\n' "$name" "$rps" "$p99" "$bad" "$status" "$(cut -d' ' -f1 /proc/loadavg)"
+    requests=$(awk '/requests in/ { print $1 }' "$W/wrk-$name.txt")
+    cpu_us=$(awk -v t=$((cpu1 - cpu0)) -v hz="$(getconf CLK_TCK)" -v n="${requests:-0}" 'BEGIN { if (n > 0) printf "%.0f", t / hz * 1e6 / n; else print "NA" }')
+    printf '%-22s %10s %10s %8s %7s %12s  %s\n' "$name" "$rps" "$p99" "$bad" "$status" "$cpu_us" "$(cut -d' ' -f1 /proc/loadavg)"
 done
 printf '%-22s %s\n' rss_mib_after_runs "$(rss_mib)"

@@ -4,6 +4,8 @@
 # Usage: bash benchmarks/upload-1gib.sh [size-in-MiB] [runs]   (defaults 1024 and 5; needs dotnet, curl, openssl, python3)
 # Each measurement is repeated `runs` times; the medians are compared (the machine is shared, single runs vary).
 # SERVER_LOG=/path/file keeps the server's log.
+# S3=<service url> stores the blobs in a fresh bucket of that S3-compatible server (e.g. s3rver: `s3rver -d DIR -p PORT`)
+# instead of the local folder (issue 13); the bucket is created with an unsigned PUT, which s3rver accepts.
 set -euo pipefail
 
 SIZE_MIB="${1:-1024}"
@@ -27,6 +29,15 @@ dotnet build -c Release "$ROOT/src/WebApi" -v quiet -nologo >/dev/null
 PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
 BASE="http://127.0.0.1:$PORT"
 
+STORAGE_SETTINGS=()
+if [[ -n "${S3:-}" ]]; then
+  BUCKET="bench-$RANDOM$RANDOM"
+  curl -sf -X PUT "$S3/$BUCKET" >/dev/null || { echo "could not create bucket $BUCKET at $S3"; exit 1; }
+  STORAGE_SETTINGS=(--MediVault:Storage:Provider=s3 "--MediVault:Storage:S3:ServiceUrl=$S3" "--MediVault:Storage:S3:Bucket=$BUCKET"
+    --MediVault:Storage:S3:AccessKey=S3RVER --MediVault:Storage:S3:SecretKey=S3RVER)
+  echo "== blobs go to bucket $BUCKET at $S3"
+fi
+
 echo "== starting the server on $BASE with data directory $WORK/data"
 (
   cd "$ROOT/src/WebApi"
@@ -36,7 +47,7 @@ echo "== starting the server on $BASE with data directory $WORK/data"
   MediVault__RateLimits__AuthPerMinute=0 \
   MediVault__Files__MaxUploadBytes=$(( (SIZE_MIB + 1) * 1024 * 1024 )) \
   Logging__LogLevel__Default=Warning \
-  exec dotnet "$ROOT/src/WebApi/bin/Release/net10.0/MediVault.WebApi.dll" --urls "$BASE"
+  exec dotnet "$ROOT/src/WebApi/bin/Release/net10.0/MediVault.WebApi.dll" --urls "$BASE" ${STORAGE_SETTINGS[@]+"${STORAGE_SETTINGS[@]}"}
 ) > "$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 100); do

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Mutation testing with Stryker.NET over the unit tests: a measurement, like a benchmark, not part of CI.
 # Usage: tests/mutation.sh [domain|application|infrastructure ...]   (default: all three)
+#        tests/mutation.sh application:Records,Ledger   one project, only the named folders (a run that fits a busy hour)
 #        tests/mutation.sh score <target>...       the score of the last run again
 #        tests/mutation.sh survivors <target>...   its surviving and uncovered mutants, one line each
+# Settings that are the same for every run (perTest coverage, reporters, timeouts) are in tests/UnitTests/stryker-config.json.
 # Environment: STRYKER_CONCURRENCY (default 2), STRYKER_NICE (default 19), STRYKER_OUT (default artifacts/mutation).
 # Prints one line per target: "<target>: <score> % (killed K, timeout T, survived S, no coverage N)"
 # and leaves the HTML and JSON reports in $STRYKER_OUT/<target>/reports/.
@@ -35,7 +37,7 @@ run() {
   # On a busy machine Stryker's project analysis can time out ("Could not find build environment"): try again.
   until (cd "$root/tests/UnitTests" && nice -n "$niceness" dotnet stryker \
     --project "$project" --test-project "$tests" \
-    --concurrency "$concurrency" --reporter json --reporter html --reporter progress \
+    --concurrency "$concurrency" --config-file stryker-config.json \
     --output "$out/$name" "${globs[@]}") >"$out/$name.log" 2>&1; do
     if [ "$attempt" -lt 3 ] && grep -q "Could not find build environment" "$out/$name.log"; then
       attempt=$((attempt + 1))
@@ -84,12 +86,21 @@ for t in "${targets[@]}"; do
   case "$t" in
     domain) run domain MediVault.Domain.csproj '**/*.cs' || status=1 ;;
     application) run application MediVault.Application.csproj '**/*.cs' || status=1 ;;
-    # The security-relevant adapters: encryption at rest, the ledger, QR rendering. DI wiring (*Services.cs)
+    # The security-relevant adapters: encryption at rest, the ledger and its transparency log, QR rendering. DI wiring (*Services.cs)
     # and start-up steps are exercised by the integration tests, not by unit tests, so they are left out.
     infrastructure) run infrastructure MediVault.Infrastructure.csproj \
-      '**/Storage/*.cs' '**/Ledger/*.cs' '**/Emergency/*.cs' \
+      '**/Storage/*.cs' '**/Ledger/**/*.cs' '**/Emergency/*.cs' \
       '!**/*Services.cs' '!**/*StartupStep.cs' '!**/LedgerGenesisStep.cs' || status=1 ;;
-    *) echo "unknown target: $t (domain, application, infrastructure)" >&2; status=2 ;;
+    domain:* | application:* | infrastructure:*)
+      # A folder-scoped run: project:Folder1,Folder2 mutates only those folders (and their subfolders).
+      project="${t%%:*}"
+      IFS=, read -r -a folders <<<"${t#*:}"
+      folder_globs=()
+      for f in "${folders[@]}"; do folder_globs+=("**/$f/**/*.cs"); done
+      csproj="MediVault.${project^}.csproj"
+      run "$project-$(IFS=-; echo "${folders[*]}" | tr '/' '_')" "$csproj" "${folder_globs[@]}" \
+        '!**/*Services.cs' '!**/*StartupStep.cs' '!**/LedgerGenesisStep.cs' || status=1 ;;
+    *) echo "unknown target: $t (domain, application, infrastructure, or project:Folder,...)" >&2; status=2 ;;
   esac
 done
 exit "$status"

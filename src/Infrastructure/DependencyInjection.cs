@@ -34,13 +34,13 @@ public static class DependencyInjection
                 throw new InvalidOperationException(
                     $"MediVault:Database:Provider is postgres, so ConnectionStrings:{ConnectionStringName} must be set (e.g. Host=db;Database=medivault;Username=medivault;Password=…).");
             services.AddSingleton<DatabaseProvider>(new PostgresDatabase(connectionString));
-            services.AddDbContext<AppDbContext>(ConfigureContext);
+            services.AddDbContextPool<AppDbContext>(ConfigureContext);
             services.AddScoped<ISecureErasure, PostgresSecureErasure>();
         }
         else
         {
             services.AddSingleton<DatabaseProvider>(sp => new SqliteDatabase(ConnectionString(sp.GetRequiredService<DataDirectory>().DatabasePath)));
-            services.AddDbContext<AppDbContext>(ConfigureContext);
+            services.AddDbContextPool<AppDbContext>(ConfigureContext);
             services.AddScoped<ISecureErasure, SqliteSecureErasure>();
         }
 
@@ -55,6 +55,7 @@ public static class DependencyInjection
         var options = configuration.GetSection(MediVaultOptions.Section).Get<MediVaultOptions>() ?? new MediVaultOptions();
         services.AddMediVaultIdentity(options, DataDirectory.Resolve(options, environment));
         services.AddEmergencyInfrastructure();
+        Email.EmailServices.AddEmail(services, options, environment);
         return services;
     }
 

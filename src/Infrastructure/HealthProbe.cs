@@ -1,11 +1,11 @@
-using MediVault.Infrastructure.Configuration;
 using MediVault.Infrastructure.Persistence;
+using MediVault.Infrastructure.Storage;
 using Microsoft.EntityFrameworkCore;
 
 namespace MediVault.Infrastructure;
 
 /// <summary>Checks the two things the app cannot work without: the database and the file store.</summary>
-public sealed class HealthProbe(AppDbContext db, DataDirectory data)
+public sealed class HealthProbe(AppDbContext db, BlobStoreHealth blobs)
 {
     public async Task<bool> DatabaseIsHealthyAsync(CancellationToken cancellationToken)
     {
@@ -19,30 +19,6 @@ public sealed class HealthProbe(AppDbContext db, DataDirectory data)
         }
     }
 
-    /// <summary>Writes, reads back and removes a probe file where the blobs live.</summary>
-    public async Task<bool> StorageIsHealthyAsync(CancellationToken cancellationToken)
-    {
-        var probe = Path.Combine(data.BlobsPath, ".health-" + Guid.NewGuid().ToString("N"));
-        try
-        {
-            await File.WriteAllBytesAsync(probe, [1, 2, 3], cancellationToken);
-            var back = await File.ReadAllBytesAsync(probe, cancellationToken);
-            return back.Length == 3;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
-        finally
-        {
-            try
-            {
-                File.Delete(probe);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // Nothing to clean up when the write itself failed.
-            }
-        }
-    }
+    /// <summary>Writes, reads back and removes a probe where the blobs live (or asks the bucket whether it can be used).</summary>
+    public Task<bool> StorageIsHealthyAsync(CancellationToken cancellationToken) => blobs.IsHealthyAsync(cancellationToken);
 }

@@ -9,10 +9,13 @@ namespace MediVault.WebApi;
 /// </summary>
 internal static class FrontendSetup
 {
-    /// <summary>Only our own scripts and styles; images also from data: and blob: URLs (QR codes); no framing.</summary>
+    /// <summary>
+    /// Only our own scripts and styles; images also from data: and blob: URLs (QR codes, the image preview); frames only
+    /// from blob: URLs (the PDF preview, a blob the app made from a downloaded PDF); nobody may frame us.
+    /// </summary>
     public const string ContentSecurityPolicy =
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; " +
-        "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
+        "frame-src blob:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
 
     /// <summary>
     /// The API reference at /docs (Scalar) is a page we do not write: it starts itself with an inline script and styles
@@ -29,6 +32,8 @@ internal static class FrontendSetup
 
     private static readonly PathString ApiReferencePath = "/docs";
 
+    private static bool IsEmergencyPage(PathString path) => path.Value is "/emergency" or "/emergency/" or "/shl" or "/shl/";
+
     public static WebApplication UseFrontend(this WebApplication app)
     {
         app.Use(static (context, next) =>
@@ -36,7 +41,9 @@ internal static class FrontendSetup
             context.Response.OnStarting(static state => AddSecurityHeaders((HttpContext)state), context);
             return next(context);
         });
-        app.UseDefaultFiles();
+        // /emergency (the path-free emergency link, /emergency#t=…) and /shl (the SMART Health Link viewer) are pages with
+        // their own routes and stricter headers: no redirect to /emergency/ or /shl/ and no default index.html for them.
+        app.UseWhen(static context => !IsEmergencyPage(context.Request.Path), static branch => branch.UseDefaultFiles());
         app.UseStaticFiles(new StaticFileOptions
         {
             // No fingerprinted file names: the browser revalidates (ETag) so a new deployment is picked up at once.

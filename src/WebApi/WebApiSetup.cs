@@ -25,6 +25,8 @@ internal static class WebApiSetup
         services.AddMediVaultAuth(configuration);
         services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecuritySchemeTransformer>());
         services.AddScoped<MediVault.Application.Emergency.IEmergencyLinks, HttpEmergencyLinks>();
+        services.AddScoped<MediVault.Application.Common.Abstractions.ISmartHealthLinkAddresses, HttpSmartHealthLinkAddresses>();
+        services.AddScoped<MediVault.Application.Identity.IAccountLinks, HttpEmergencyLinks>();
         // After the database initializer (registered earlier by AddInfrastructure): the sample patient's records.
         services.AddHostedService<SampleRecordsSeeder>();
         services.Configure<LoggerFilterOptions>(options => options.AddFilter(RequestLogScope.HostingScopeCategory, LogLevel.None));
@@ -49,6 +51,7 @@ internal static class WebApiSetup
         app.UseRouting();
         app.UseMediVaultAuth();
         app.UseMiddleware<ClientTokenGate>();
+        app.UseMiddleware<TwoFactorSetupGate>();
         return app;
     }
 
@@ -64,6 +67,7 @@ internal static class WebApiSetup
         app.MapConnectedAppsEndpoints();
         app.MapSharingEndpoints();
         app.MapEmergencyEndpoints();
+        app.MapSmartHealthLinkEndpoints();
         app.MapAuditEndpoints();
         app.MapRecordsEndpoints();
         app.MapLedgerEndpoints();

@@ -73,7 +73,37 @@ public sealed partial class EmergencyPageTests(MediVaultFactory factory) : IClas
 
         var script = await (await phone.GetAsync("/emergency/emergency.js")).Content.ReadAsStringAsync();
 
-        script.Should().Contain("textContent").And.Contain("/api/qr/access/").And.Contain("tel:");
+        script.Should().Contain("textContent").And.Contain("'/api/qr/access'").And.Contain("method: 'POST'").And.Contain("tel:");
+        script.Should().NotContain("/api/qr/access/", "the token goes in the body, never in a URL");
+        script.Should().NotContainAny("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function");
+    }
+
+    [Fact]
+    public async Task ShlViewer_Page_IsServedWithAStrictPolicyAndNoInlineCode()
+    {
+        using var phone = api.Anonymous();
+
+        var response = await phone.GetAsync("/shl");
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        response.Headers.CacheControl!.NoStore.Should().BeTrue();
+        response.Headers.GetValues("Referrer-Policy").Should().Equal("no-referrer");
+        var policy = response.Headers.GetValues("Content-Security-Policy").Single();
+        policy.Should().Contain("default-src 'none'").And.Contain("script-src 'self'").And.Contain("connect-src 'self' https:")
+            .And.NotContain("unsafe-inline").And.NotContain("unsafe-eval");
+        var html = await response.Content.ReadAsStringAsync();
+        InlineScript().IsMatch(html).Should().BeFalse("every script is a file from this server");
+        html.Should().Contain("""<script type="module" src="/shl/shl.js"></script>""").And.NotContain("style=").And.NotContain("https://");
+    }
+
+    [Fact]
+    public async Task ShlViewer_Script_DecryptsLocallyAndInsertsTextOnly()
+    {
+        using var phone = api.Anonymous();
+
+        var script = await (await phone.GetAsync("/shl/shl.js")).Content.ReadAsStringAsync();
+
+        script.Should().Contain("crypto.subtle.decrypt").And.Contain("DecompressionStream('deflate-raw')").And.Contain("textContent");
         script.Should().NotContainAny("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function");
     }
 

@@ -18,21 +18,16 @@ public sealed class FhirScopeMatrixTests(FhirScopeMatrixTests.World world) : ICl
         DoctorWithoutGrant,
     }
 
-    /// <summary>One patient with a profile, a file and a log entry; a doctor they granted access to and one they did not.</summary>
+    /// <summary>One patient with a profile, a file and a log entry; doctors with and without a grant are made per case.</summary>
     public sealed class World : FhirFactory, IAsyncLifetime
     {
         public Session Patient { get; private set; } = null!;
-        public Session GrantedDoctor { get; private set; } = null!;
-        public Session OtherDoctor { get; private set; } = null!;
         public Dictionary<string, string> Paths { get; } = [];
 
         public async Task InitializeAsync()
         {
             var api = new Api(this);
             Patient = await api.RegisterPatient();
-            GrantedDoctor = await api.RegisterDoctor();
-            OtherDoctor = await api.RegisterDoctor();
-            await Patient.GrantAccessTo(GrantedDoctor);
             await Patient.SaveProfile();
             var file = await Patient.Upload(SampleFiles.Pdf(), "lab.pdf");
             var entry = (await Patient.AccessLog(Patient.Id)).Items[0];
@@ -44,6 +39,18 @@ public sealed class FhirScopeMatrixTests(FhirScopeMatrixTests.World world) : ICl
             Paths["DocumentReference"] = $"DocumentReference/{file.Id}";
             Paths["Binary"] = $"Binary/{file.Id}";
             Paths["AuditEvent"] = $"AuditEvent/{entry.Id}";
+        }
+
+        /// <summary>
+        /// A doctor of its own for each case: doctors sign in with a one-time code, and the server refuses a code twice,
+        /// so one doctor cannot take a token for each of the matrix's cases within a few minutes.
+        /// </summary>
+        public async Task<Session> NewDoctor(bool granted)
+        {
+            var doctor = await new Api(this).RegisterDoctor();
+            if (granted)
+                await Patient.GrantAccessTo(doctor);
+            return doctor;
         }
 
         Task IAsyncLifetime.DisposeAsync() => Task.CompletedTask;
@@ -69,8 +76,8 @@ public sealed class FhirScopeMatrixTests(FhirScopeMatrixTests.World world) : ICl
         var user = caller switch
         {
             Caller.Patient => world.Patient,
-            Caller.DoctorWithGrant => world.GrantedDoctor,
-            _ => world.OtherDoctor,
+            Caller.DoctorWithGrant => await world.NewDoctor(granted: true),
+            _ => await world.NewDoctor(granted: false),
         };
         using var client = await api.WithSmartScopes(user, scope);
         SmartScope.TryParse(scope, out var parsed).Should().BeTrue();

@@ -8,7 +8,7 @@ public sealed class FrontendTests(MediVaultFactory factory) : IClassFixture<Medi
 {
     private const string Policy =
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; " +
-        "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
+        "frame-src blob:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
 
     private readonly Api api = new(factory);
 

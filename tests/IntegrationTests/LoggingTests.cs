@@ -26,3 +26,22 @@ public sealed class LoggingTests(MediVaultFactory factory) : IClassFixture<MediV
             patient.AccessToken, patient.RefreshToken, refreshed.AccessToken, refreshed.RefreshToken);
     }
 }
+
+/// <summary>A first start on an empty data directory is quiet: nothing fails while the database is still being created.</summary>
+public sealed class FirstStartLoggingTests : IDisposable
+{
+    private readonly MediVaultFactory factory = new();
+
+    [Fact]
+    public async Task FirstStart_SignsItsFirstCheckpoint_WithoutAFailedAttempt()
+    {
+        factory.Settings["MediVault:Ledger:CheckpointIntervalMs"] = "0";
+        using var client = factory.CreateClient();
+
+        (await client.GetAsync("/api/ledger/checkpoint")).EnsureSuccessStatusCode();
+
+        factory.Logs.Lines.Should().NotContain(line => line.Contains("CheckpointSigningService", StringComparison.Ordinal) && line.StartsWith("Warning", StringComparison.Ordinal));
+    }
+
+    public void Dispose() => factory.Dispose();
+}

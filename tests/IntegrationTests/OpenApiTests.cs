@@ -11,7 +11,7 @@ public sealed class OpenApiTests(MediVaultFactory factory) : IClassFixture<MediV
 
     private static readonly HashSet<string> AnonymousRoutes =
     [
-        "/api/health", "/api/qr/access/{token}", "/api/auth/register", "/api/auth/login", "/api/auth/refresh", "/api/auth/google",
+        "/api/health", "/api/qr/access/{token}", "/api/qr/access", "/api/auth/register", "/api/auth/login", "/api/auth/refresh", "/api/auth/google",
     ];
 
     public static TheoryData<string, string, string> ContractRoutes() => new()
@@ -40,6 +40,7 @@ public sealed class OpenApiTests(MediVaultFactory factory) : IClassFixture<MediV
         { "get", "/api/qr/codes", "200" },
         { "delete", "/api/qr/{id}", "204" },
         { "get", "/api/qr/access/{token}", "200" },
+        { "post", "/api/qr/access", "200" },
         { "post", "/api/access-grants", "201" },
         { "get", "/api/access-grants", "200" },
         { "delete", "/api/access-grants/{id}", "204" },

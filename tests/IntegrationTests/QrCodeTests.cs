@@ -53,7 +53,7 @@ public sealed class QrCodeTests(MediVaultFactory factory) : IClassFixture<MediVa
     }
 
     [Fact]
-    public async Task Generate_Png_DecodesWithZbarimgToExactlyTheAccessUrl()
+    public async Task Generate_Png_DecodesWithZbarimgToExactlyThePathFreeUrl()
     {
         var patient = await api.RegisterPatient();
         var code = await patient.GenerateQr();
@@ -62,7 +62,7 @@ public sealed class QrCodeTests(MediVaultFactory factory) : IClassFixture<MediVa
 
         var decoded = await Zbarimg(png);
 
-        decoded.Should().Be(code.AccessUrl);
+        decoded.Should().Be(code.QrCodeUrl).And.Be($"http://localhost/emergency#t={code.Token}", "the token travels in the fragment");
     }
 
     [Fact]
@@ -75,6 +75,7 @@ public sealed class QrCodeTests(MediVaultFactory factory) : IClassFixture<MediVa
         var code = await patient.GenerateQr();
 
         code.AccessUrl.Should().Be($"https://vault.example/emergency/{code.Token}");
+        code.QrCodeUrl.Should().Be($"https://vault.example/emergency#t={code.Token}");
     }
 
     [Trait("Category", TestConfiguration.SqliteOnly)] // searches the SQLite files for the token
@@ -516,6 +517,159 @@ public sealed class QrCodeTests(MediVaultFactory factory) : IClassFixture<MediVa
         logs.Should().NotContainAny(code.Token, "Unloggable-Allergen-4711");
         logs.Should().Contain("RequestPath:/api/qr/access/{token}", "requests keep their scope, without the token")
             .And.Contain("RequestPath:/emergency/{token}");
+    }
+
+    // ---- POST /api/qr/access { "token" }: the path-free form, same answers as the GET
+
+    private static Task<HttpResponseMessage> AccessByBody(HttpClient client, string token) =>
+        client.PostAsJsonAsync("/api/qr/access", new { token });
+
+    [Fact]
+    public async Task AccessByBody_ValidToken_Returns200WithTheSameViewAsTheGetAndNoStore()
+    {
+        var patient = await api.RegisterPatient("Meera Iyer");
+        var profile = await patient.SaveProfile();
+        var code = await patient.GenerateQr();
+        using var responder = api.Anonymous();
+        var byPath = await (await Access(responder, code.Token)).ReadAs<EmergencyAccessAnswer>();
+
+        var response = await AccessByBody(responder, code.Token);
+
+        response.Headers.CacheControl!.NoStore.Should().BeTrue();
+        var view = await response.ReadAs<EmergencyAccessAnswer>();
+        view.Should().BeEquivalentTo(byPath, o => o.Excluding(v => v.AccessedAt));
+        view.EmergencyProfile.Should().BeEquivalentTo(profile);
+        (await patient.ListQrCodes()).Single().UseCount.Should().Be(2, "a read by body is a use like a read by path");
+    }
+
+    [Fact]
+    public async Task AccessByBody_Anonymous_IsRecordedAsAnEmergencyAccessWithALedgerBlock()
+    {
+        var patient = await api.RegisterPatient();
+        var code = await patient.GenerateQr();
+        using var responder = api.Anonymous();
+
+        (await AccessByBody(responder, code.Token)).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        (await patient.AccessLog(patient.Id)).Items.Should().ContainSingle(e => e.Action == "qr-accessed")
+            .Which.Should().BeEquivalentTo(new { ActorRole = "emergency", ResourceId = (Guid?)code.Id, Outcome = "success" });
+        (await factory.LedgerBlocks(LedgerBlockKind.QrAccessed, code.Id)).Should().ContainSingle()
+            .Which.PayloadHash.Should().Be(Sha256Hex(code.Token));
+    }
+
+    [Fact]
+    public async Task AccessByBody_AnotherPatientsCodeWithOneCharacterChanged_Returns404AndUsesNothing()
+    {
+        var patient = await api.RegisterPatient();
+        await patient.SaveProfile();
+        var code = await patient.GenerateQr();
+        var altered = (code.Token[^1] == 'A' ? code.Token[..^1] + "B" : code.Token[..^1] + "A");
+        var otherPatient = await api.RegisterPatient();
+
+        var response = await AccessByBody(otherPatient.Client, altered);
+
+        var problem = await response.ShouldBeProblem(HttpStatusCode.NotFound);
+        problem.Detail.Should().Be("This emergency code is not known.");
+        response.Headers.CacheControl!.NoStore.Should().BeTrue();
+        (await patient.ListQrCodes()).Single().UseCount.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task AccessByBody_RevokedCode_Returns410WithTheSameDetailAsTheGet()
+    {
+        var patient = await api.RegisterPatient();
+        var code = await patient.GenerateQr();
+        (await patient.Client.DeleteAsync($"/api/qr/{code.Id}")).StatusCode.Should().Be(HttpStatusCode.NoContent);
+        using var responder = api.Anonymous();
+        var byPath = await (await Access(responder, code.Token)).ShouldBeProblem(HttpStatusCode.Gone);
+
+        var response = await AccessByBody(responder, code.Token);
+
+        var problem = await response.ShouldBeProblem(HttpStatusCode.Gone);
+        problem.Detail.Should().Be(byPath.Detail).And.Contain("revoked");
+        response.Headers.CacheControl!.NoStore.Should().BeTrue();
+    }
+
+    [Theory]
+    [InlineData("short")]
+    [InlineData("w82Opd903Y0Wfto5iA1zTEXU1fS_MEUMiYz_ZVrWwHs-too-long")]
+    [InlineData("' OR 1=1 --")]
+    public async Task AccessByBody_MalformedToken_Returns404LikeTheGet(string token)
+    {
+        using var responder = api.Anonymous();
+
+        var response = await AccessByBody(responder, token);
+
+        await response.ShouldBeProblem(HttpStatusCode.NotFound);
+    }
+
+    public static TheoryData<string, string> BadAccessBodies => new()
+    {
+        { "token", "{}" },
+        { "token", """{ "token": "" }""" },
+        { "token", """{ "token": null }""" },
+        { "token", """{ "token": 42 }""" },
+        { "body", "null" },
+        { "body", "not json" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadAccessBodies))]
+    public async Task AccessByBody_BadBody_Returns400NamingTheField(string field, string json)
+    {
+        using var responder = api.Anonymous();
+
+        var response = await responder.PostAsync("/api/qr/access", new StringContent(json, Encoding.UTF8, "application/json"));
+
+        await response.ShouldBeValidationProblemFor(field);
+    }
+
+    [Fact]
+    public async Task AccessByBody_NoBody_Returns400()
+    {
+        using var responder = api.Anonymous();
+
+        var response = await responder.PostAsync("/api/qr/access", content: null);
+
+        (await response.ShouldBeProblem(HttpStatusCode.BadRequest)).Detail.Should().NotBeNullOrWhiteSpace();
+    }
+
+    [Fact]
+    public async Task AccessByBody_SharesTheGetsRateLimit_Returns429WithRetryAfter()
+    {
+        await using var limited = new ClientAddressFactory();
+        limited.Settings["MediVault:RateLimits:QrAccessPerMinute"] = "2";
+        using var client = new Api(limited).Anonymous();
+
+        var answers = new List<HttpResponseMessage>();
+        for (var i = 0; i < 6; i++)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/qr/access") { Content = JsonContent.Create(new { token = Base64UrlToken() }) };
+            request.Headers.Add(ClientAddressFactory.Header, "198.51.100.30");
+            answers.Add(await client.SendAsync(request));
+        }
+
+        var refused = answers.Where(a => a.StatusCode == HttpStatusCode.TooManyRequests).ToList();
+        refused.Should().NotBeEmpty();
+        await refused[0].ShouldBeProblem(HttpStatusCode.TooManyRequests);
+        refused[0].Headers.RetryAfter!.Delta!.Value.TotalSeconds.Should().BeInRange(1, 60);
+    }
+
+    [Fact]
+    public async Task PathFreeFlow_LogsNoTokenAndServesThePageWithoutOne()
+    {
+        var patient = await api.RegisterPatient();
+        var code = await patient.GenerateQr();
+        using var responder = api.Anonymous();
+
+        var page = await responder.GetAsync("/emergency");
+        (await AccessByBody(responder, code.Token)).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        page.StatusCode.Should().Be(HttpStatusCode.OK);
+        page.Headers.CacheControl!.NoStore.Should().BeTrue();
+        page.Headers.GetValues("Content-Security-Policy").Single().Should().Contain("default-src 'none'");
+        (await page.Content.ReadAsStringAsync()).Should().Contain("/emergency/emergency.js");
+        string.Join('\n', factory.Logs.Lines).Should().NotContain(code.Token);
     }
 
     private static string Base64UrlToken() => System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));

@@ -3,9 +3,11 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using MediVault.Domain.Audit;
 using MediVault.Infrastructure.Persistence;
 using MediVault.IntegrationTests.Infrastructure;
+using MediVault.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -754,13 +756,14 @@ public sealed class RecordsTests(MediVaultFactory factory) : IClassFixture<MediV
 
     // ---- who may do what ----
 
-    public static TheoryData<string> Routes => new() { "list", "download", "verify", "delete", "upload" };
+    public static TheoryData<string> Routes => new() { "list", "download", "verify", "dicom", "delete", "upload" };
 
     private static Task<HttpResponseMessage> Call(HttpClient client, string route, Guid ownerId, Guid fileId) => route switch
     {
         "list" => client.GetAsync($"/api/files/{ownerId}"),
         "download" => client.GetAsync($"/api/files/download/{fileId}"),
         "verify" => client.GetAsync($"/api/files/{fileId}/verify"),
+        "dicom" => client.GetAsync($"/api/files/{fileId}/dicom"),
         "delete" => client.DeleteAsync($"/api/files/{fileId}"),
         _ => client.PostAsync("/api/files/upload", FileUploads.Form(SampleFiles.Pdf(), "x.pdf", ("patientId", ownerId.ToString()))),
     };
@@ -811,6 +814,81 @@ public sealed class RecordsTests(MediVaultFactory factory) : IClassFixture<MediV
 
         response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
     }
+
+    // ---- DICOM header (issue 15, preview) ----
+
+    [Fact]
+    public async Task Dicom_OwnersStudy_GivesTheStudyDetailsAndNeverThePatientsName()
+    {
+        var patient = await api.RegisterPatient();
+        var file = await patient.Upload(Dcmtk.Write(Dcmtk.ChestCt, "+te"), "thorax.dcm", ("category", "imaging"));
+
+        var response = await patient.Client.GetAsync($"/api/files/{file.Id}/dicom");
+
+        var body = await response.Content.ReadAsStringAsync();
+        response.StatusCode.Should().Be(HttpStatusCode.OK, body);
+        response.Headers.CacheControl!.NoStore.Should().BeTrue();
+        var summary = JsonSerializer.Deserialize<DicomAnswer>(body, Api.Json)!;
+        summary.Should().BeEquivalentTo(new DicomAnswer(
+            "1.2.840.10008.1.2.1", "Explicit VR Little Endian", "1.2.840.10008.5.1.4.1.1.2", "CT Image", "CT", "2025-03-14",
+            "Thorax CT — low dose", "Axial 1.25 mm", "CHEST", 4, 6, 1));
+        body.Should().NotContain("Verma").And.NotContain("MRN-0042");
+    }
+
+    [Fact]
+    public async Task Dicom_DoctorWithGrant_ReadsItAndThePatientsLogSaysSo()
+    {
+        var patient = await api.RegisterPatient();
+        var doctor = await api.RegisterDoctor();
+        await Grant(patient, doctor);
+        var file = await patient.Upload(Dcmtk.Write(Dcmtk.ChestCt, "+ti"), "thorax.dcm");
+
+        var summary = await (await doctor.Client.GetAsync($"/api/files/{file.Id}/dicom")).ReadAs<DicomAnswer>();
+
+        summary.Modality.Should().Be("CT");
+        summary.TransferSyntax.Should().Be("Implicit VR Little Endian");
+        (await InDatabase(db => db.AccessLogEntries.CountAsync(e => e.ResourceId == file.Id && e.ActorId == doctor.Id
+            && e.Action == AccessAction.RecordsViewed && e.Outcome == AccessOutcome.Success))).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Dicom_APdf_Returns422SayingItIsNotDicom()
+    {
+        var patient = await api.RegisterPatient();
+        var file = await patient.Upload(SampleFiles.Pdf());
+
+        var problem = await (await patient.Client.GetAsync($"/api/files/{file.Id}/dicom")).ShouldBeProblem(HttpStatusCode.UnprocessableEntity);
+
+        problem.Detail.Should().Be("This file is PDF, not DICOM: only a DICOM file has a DICOM header to show.");
+    }
+
+    [Fact]
+    public async Task Dicom_DamagedHeader_Returns422SayingWhatIsWrong()
+    {
+        var patient = await api.RegisterPatient();
+        var study = Dcmtk.Write(Dcmtk.ChestCt, "+te");
+        var descriptionAt = study.AsSpan().IndexOf(new byte[] { 0x08, 0x00, 0x30, 0x10 });
+        var file = await patient.Upload(study[..(descriptionAt + 12)], "cut.dcm");
+
+        var problem = await (await patient.Client.GetAsync($"/api/files/{file.Id}/dicom")).ShouldBeProblem(HttpStatusCode.UnprocessableEntity);
+
+        problem.Detail.Should().Be($"The DICOM data is damaged: the element (0008,1030) at byte {descriptionAt} needs 22 more bytes, but the file ends 4 bytes later.");
+    }
+
+    [Fact]
+    public async Task Dicom_UnknownOrDeletedFile_Returns404()
+    {
+        var patient = await api.RegisterPatient();
+        var file = await patient.Upload(Dcmtk.Write(Dcmtk.ChestCt, "+te"), "thorax.dcm");
+        (await patient.Client.DeleteAsync($"/api/files/{file.Id}")).StatusCode.Should().Be(HttpStatusCode.NoContent);
+
+        await (await patient.Client.GetAsync($"/api/files/{file.Id}/dicom")).ShouldBeProblem(HttpStatusCode.NotFound);
+        await (await patient.Client.GetAsync($"/api/files/{Guid.NewGuid()}/dicom")).ShouldBeProblem(HttpStatusCode.NotFound);
+    }
+
+    private sealed record DicomAnswer(
+        string TransferSyntaxUid, string? TransferSyntax, string? SopClassUid, string? SopClass, string? Modality, string? StudyDate,
+        string? StudyDescription, string? SeriesDescription, string? BodyPartExamined, int? Rows, int? Columns, int? NumberOfFrames);
 
     [Fact]
     public async Task ReadRoutes_DoctorWithGrant_AreAllowed()

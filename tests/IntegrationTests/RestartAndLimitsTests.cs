@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using MediVault.Infrastructure.Identity;
 using MediVault.IntegrationTests.Infrastructure;
 
 namespace MediVault.IntegrationTests;
@@ -81,7 +82,7 @@ public sealed class RestartAndLimitsTests
                 var api = new Api(factory);
 
                 var patient = await api.LoginAs("sakshi@example.com", "password123");
-                var doctor = await api.LoginAs("dr.sharma@example.com", "doctor123");
+                var doctor = await api.LoginAs("dr.sharma@example.com", "doctor123", SampleDataSeeder.SampleDoctorAuthenticatorKey);
 
                 patient.User.AccountType.Should().Be("patient");
                 doctor.User.AccountType.Should().Be("doctor");

@@ -1,4 +1,5 @@
 using System.Net;
+using MediVault.Infrastructure.Identity;
 using MediVault.IntegrationTests.Infrastructure;
 
 namespace MediVault.IntegrationTests;
@@ -22,7 +23,7 @@ public sealed class SampleDataTests
                 factory.Settings["MediVault:SeedSampleData"] = "true";
                 var api = new Api(factory);
                 var patient = await api.LoginAs("sakshi@example.com", "password123");
-                var doctor = await api.LoginAs("dr.sharma@example.com", "doctor123");
+                var doctor = await api.LoginAs("dr.sharma@example.com", "doctor123", SampleDataSeeder.SampleDoctorAuthenticatorKey);
 
                 var files = (await (await patient.Client.GetAsync($"/api/files/{patient.Id}?pageSize=100")).ReadAs<FilePage>()).Items;
                 files.Select(f => f.Category).Should().BeEquivalentTo(["lab-report", "imaging", "discharge-summary", "vaccination", "prescription"], "one per category, and only once");

@@ -155,6 +155,22 @@ public sealed class SharingStoryTests(MediVaultFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public async Task DoctorsNewName_IsShownBesideTheirUpload_AtOnce()
+    {
+        var patient = await api.RegisterPatient();
+        var doctor = await api.RegisterDoctor("Dr. Meera Iyer");
+        await patient.GrantAccessTo(doctor);
+        await doctor.Upload(SampleFiles.Pdf(), "rx.pdf", ("category", "prescription"), ("patientId", patient.Id.ToString()));
+        var before = (await (await patient.Client.GetAsync($"/api/files/{patient.Id}")).ReadAs<FilePage>()).Items.Single();
+
+        (await doctor.Client.PatchAsJsonAsync("/api/auth/me", new { fullName = "Dr. Meera Iyer-Rao" })).EnsureSuccessStatusCode();
+        var after = (await (await patient.Client.GetAsync($"/api/files/{patient.Id}")).ReadAs<FilePage>()).Items.Single();
+
+        before.UploadedByName.Should().Be("Dr. Meera Iyer");
+        after.UploadedByName.Should().Be("Dr. Meera Iyer-Rao");
+    }
+
+    [Fact]
     public async Task Patient_OnDoctorOnlyEndpoints_Gets403()
     {
         var patient = await api.RegisterPatient();

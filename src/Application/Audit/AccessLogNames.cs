@@ -14,7 +14,9 @@ internal static class AccessLogNames
     public static async Task<IReadOnlyList<AccessLogEntryDto>> NameForOwnerAsync(
         IAppDbContext db, IUserDirectory users, Guid patientId, IReadOnlyList<AccessLogEntryDto> entries, CancellationToken ct)
     {
-        var ids = new RecordIds(IdsOf(entries, FileResource), IdsOf(entries, ResourceTypes.QrCode), IdsOf(entries, GrantResource));
+        var ids = new RecordIds(
+            IdsOf(entries, FileResource), IdsOf(entries, ResourceTypes.QrCode), IdsOf(entries, GrantResource),
+            IdsOf(entries, Sharing.SmartHealthLinks.ShlLogNames.ResourceType));
         var names = await OwnedRecordNames.FindAsync(db, users, patientId, ids, ct);
         return [.. entries.Select(e => e with { ResourceName = e.ResourceId is { } id ? names.GetValueOrDefault(id) : null })];
     }

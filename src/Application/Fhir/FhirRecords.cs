@@ -38,7 +38,7 @@ public sealed class FhirRecords(IAppDbContext db, IUserDirectory users, IFileSto
 
     private async Task<string> Sha1Async(MedicalFile file, CancellationToken cancellationToken)
     {
-        await using var content = store.OpenRead(file.StorageKey, file.WrappedKey!);
+        await using var content = await store.OpenReadAsync(file.StorageKey, file.WrappedKey!, cancellationToken);
 #pragma warning disable CA5350 // FHIR's Attachment.hash is SHA-1: an interoperability checksum, not a security control (decisions #44).
         return Convert.ToHexStringLower(await SHA1.HashDataAsync(content, cancellationToken));
 #pragma warning restore CA5350

@@ -14,4 +14,8 @@ public static class LedgerBlockKind
     public const string AccessRevoked = "access-revoked";
     /// <summary>An account was deleted: an anonymised tombstone (fresh id, no subject).</summary>
     public const string AccountDeleted = "account-deleted";
+    /// <summary>Issue 17: SMART Health Links; the payload hash is the hash of the link's manifest id.</summary>
+    public const string ShlCreated = "shl-created";
+    public const string ShlOpened = "shl-opened";
+    public const string ShlRevoked = "shl-revoked";
 }

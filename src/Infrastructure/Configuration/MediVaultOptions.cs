@@ -23,6 +23,7 @@ public sealed class MediVaultOptions
     public CorsOptions Cors { get; set; } = new();
     public TokenOptions Tokens { get; set; } = new();
     public LedgerOptions Ledger { get; set; } = new();
+    public EmailOptions Email { get; set; } = new();
 
     /// <summary>OAuth integration clients (portals, back-end services).</summary>
     public List<IntegrationClientOptions> Clients { get; set; } = [];
@@ -51,6 +52,9 @@ public sealed class MediVaultOptions
 
         /// <summary>Anonymous emergency-code look-ups per client address per minute; 0 switches the limit off.</summary>
         public int QrAccessPerMinute { get; set; } = 30;
+
+        /// <summary>Anonymous SMART Health Link requests (manifest, direct file, file location) per client address per minute; 0 switches the limit off.</summary>
+        public int ShlPerMinute { get; set; } = 60;
     }
 
     public sealed class CorsOptions
@@ -68,6 +72,32 @@ public sealed class MediVaultOptions
 
         /// <summary>Base64 of the RSA private key (PKCS#8 DER) that encrypts tokens. When absent, one is generated once into keys/.</summary>
         public string? EncryptionKey { get; set; }
+    }
+
+    /// <summary>Outgoing email (password-reset links). docs/operations.md, "Email".</summary>
+    public sealed class EmailOptions
+    {
+        /// <summary>
+        /// <c>smtp</c> or <c>pickup</c> (write .eml files into <c>&lt;data&gt;/mail-pickup</c>). Default: <c>smtp</c> when
+        /// <c>Smtp:Host</c> is set, else <c>pickup</c> in Development and Testing, else none (mail is not sent; a warning is logged).
+        /// </summary>
+        public string? Delivery { get; set; }
+
+        public SmtpOptions Smtp { get; set; } = new();
+    }
+
+    public sealed class SmtpOptions
+    {
+        public string? Host { get; set; }
+        public int Port { get; set; } = 587;
+        /// <summary>Implicit TLS from the first byte (port 465).</summary>
+        public bool UseTls { get; set; }
+        /// <summary>STARTTLS, required (port 587). Ignored when <see cref="UseTls"/> is on.</summary>
+        public bool StartTls { get; set; } = true;
+        public string? User { get; set; }
+        public string? Password { get; set; }
+        /// <summary>The sender, e.g. <c>MediVault &lt;no-reply@clinic.example&gt;</c>.</summary>
+        public string From { get; set; } = "MediVault <no-reply@localhost>";
     }
 
     public sealed class LedgerOptions

@@ -42,6 +42,10 @@ internal sealed class MediVaultOptionsValidator : IValidateOptions<MediVaultOpti
             "must be non-empty, without spaces or '+' (e.g. vault.example/ledger).");
         Check(options.Ledger.SigningKey is null || IsKey(options.Ledger.SigningKey), "Ledger:SigningKey", "must be the base64 encoding of exactly 32 bytes.");
         Check(options.Ledger.CheckpointIntervalMs is >= 0 and <= 3_600_000, "Ledger:CheckpointIntervalMs", "must be between 0 and 3600000.");
+        Check(options.Email.Delivery is null or "smtp" or "pickup", "Email:Delivery", "must be smtp or pickup.");
+        Check(options.Email.Delivery != "smtp" || !string.IsNullOrWhiteSpace(options.Email.Smtp.Host), "Email:Smtp:Host", "is required when Email:Delivery is smtp.");
+        Check(options.Email.Smtp.Port is >= 1 and <= 65_535, "Email:Smtp:Port", "must be between 1 and 65535.");
+        Check(MimeKit.MailboxAddress.TryParse(options.Email.Smtp.From, out _), "Email:Smtp:From", "must be an email address such as MediVault <no-reply@clinic.example>.");
         for (var i = 0; i < options.Cors.AllowedOrigins.Count; i++)
             Check(IsOrigin(options.Cors.AllowedOrigins[i], allowPath: false), $"Cors:AllowedOrigins:{i}",
                 "must be an origin such as https://portal.example (no wildcard, no path).");

@@ -5,10 +5,12 @@ namespace MediVault.Infrastructure.Emergency;
 
 public static class EmergencyServices
 {
-    /// <summary>QR code rendering for emergency codes.</summary>
+    /// <summary>QR code rendering for emergency codes, the printable summary, and the master-key side of SMART Health Links.</summary>
     public static IServiceCollection AddEmergencyInfrastructure(this IServiceCollection services)
     {
         services.AddSingleton<IQrCodeRenderer, QrCoderRenderer>();
+        services.AddSingleton<ISummaryPdfRenderer, Summaries.PdfSharpSummaryRenderer>();
+        services.AddSingleton<Application.Common.Abstractions.ISmartHealthLinkSecrets, Sharing.SmartHealthLinkSecrets>();
         return services;
     }
 }

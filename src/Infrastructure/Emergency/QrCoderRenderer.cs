@@ -13,10 +13,10 @@ internal sealed class QrCoderRenderer : IQrCodeRenderer
     public const int PixelsPerModule = 10;
     public const string PrintSize = "30mm";
 
-    public QrCodeImages Render(string content)
+    public QrCodeImages Render(string content, QrCorrection correction = QrCorrection.Q)
     {
         using var generator = new QRCodeGenerator();
-        using var data = generator.CreateQrCode(content, QRCodeGenerator.ECCLevel.Q);
+        using var data = generator.CreateQrCode(content, correction == QrCorrection.M ? QRCodeGenerator.ECCLevel.M : QRCodeGenerator.ECCLevel.Q);
         using var png = new PngByteQRCode(data);
         using var svg = new SvgQRCode(data);
         return new QrCodeImages(

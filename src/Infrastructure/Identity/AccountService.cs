@@ -48,6 +48,38 @@ internal sealed class AccountService(
         return dto;
     }
 
+    public async Task<UserDto?> FindByEmailAsync(string email, CancellationToken cancellationToken) =>
+        (await users.FindByEmailAsync(email))?.ToDto();
+
+    public async Task EnsureAcceptablePasswordAsync(Guid userId, string password, string field, CancellationToken cancellationToken)
+    {
+        var user = await users.FindByIdAsync(userId.ToString()) ?? throw new UnauthorizedException("The account no longer exists.");
+        var errors = new List<IdentityError>();
+        foreach (var validator in users.PasswordValidators)
+        {
+            var result = await validator.ValidateAsync(users, user, password);
+            errors.AddRange(result.Errors);
+        }
+        if (errors.Count > 0)
+            throw new ValidationFailedException(new Dictionary<string, string[]> { [field] = [.. errors.Select(e => e.Description)] });
+    }
+
+    public async Task ResetPasswordAsync(Guid userId, string newPassword, CancellationToken cancellationToken)
+    {
+        var user = await users.FindByIdAsync(userId.ToString()) ?? throw new UnauthorizedException("The account no longer exists.");
+        // Identity's own reset (new hash, new security stamp) with a token made and spent here: the link the person
+        // holds is ours (hashed, single-use, 30 minutes), not Identity's data-protection token.
+        var token = await users.GeneratePasswordResetTokenAsync(user);
+        ThrowIfFailed(await users.ResetPasswordAsync(user, token, newPassword), "newPassword");
+        await users.SetLockoutEndDateAsync(user, null);
+        await users.ResetAccessFailedCountAsync(user);
+        Forget(cache, userId);
+        await sessions.RevokeAllAsync(userId, keepSessionId: null, cancellationToken);
+    }
+
+    /// <summary>Drops a user's cached profile, after a change made outside this service (two-factor setup).</summary>
+    public static void Forget(IMemoryCache cache, Guid userId) => cache.Remove(new ProfileKey(userId));
+
     public async Task<UserDto> UpdateProfileAsync(Guid userId, string? fullName, string? specialty, CancellationToken cancellationToken)
     {
         var user = await users.FindByIdAsync(userId.ToString()) ?? throw new UnauthorizedException("The account no longer exists.");
@@ -66,6 +98,7 @@ internal sealed class AccountService(
         finally
         {
             cache.Remove(new ProfileKey(userId));
+            UserDirectory.Forget(cache, userId);
         }
         return user.ToDto();
     }

@@ -21,5 +21,5 @@ public sealed class ApplicationUser : IdentityUser<Guid>
     private string? _licenseNumber;
     private string? _specialty;
 
-    public UserDto ToDto() => new(Id, Email ?? "", FullName, AccountType, CreatedAt, LicenseNumber, Specialty);
+    public UserDto ToDto() => new(Id, Email ?? "", FullName, AccountType, CreatedAt, LicenseNumber, Specialty, TwoFactorEnabled);
 }

@@ -44,6 +44,7 @@ internal sealed class ClientRegistrar(IOpenIddictApplicationManager applications
             Permissions.Endpoints.Token,
             Permissions.Endpoints.Revocation,
             Permissions.GrantTypes.Password,
+            Permissions.Prefixes.GrantType + TwoFactorGrant.Type,
             Permissions.GrantTypes.RefreshToken,
             Permissions.Prefixes.Scope + IdentityServices.ApiScope,
             Permissions.Scopes.Email,

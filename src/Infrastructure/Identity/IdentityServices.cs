@@ -37,6 +37,8 @@ public static class IdentityServices
             .AddSignInManager()
             .AddDefaultTokenProviders()
             .AddPasswordValidator<PasswordRules>();
+        // Recovery codes are kept hashed (Identity's own store keeps them as plain text).
+        services.Replace(ServiceDescriptor.Scoped<IUserStore<ApplicationUser>, HashedRecoveryCodesUserStore>());
 
         services.AddOpenIddict()
             .AddCore(core => core.UseEntityFrameworkCore().UseDbContext<AppDbContext>().ReplaceDefaultEntities<Guid>())
@@ -50,6 +52,7 @@ public static class IdentityServices
                     .AllowRefreshTokenFlow()
                     .AllowClientCredentialsFlow()
                     .AllowAuthorizationCodeFlow()
+                    .AllowCustomFlow(TwoFactorGrant.Type)
                     .RequireProofKeyForCodeExchange();
                 server.RegisterScopes([.. OAuthScopes.Registered]);
                 // PKCE with S256 only: "plain" would let a stolen code be redeemed with the challenge itself.
@@ -87,6 +90,9 @@ public static class IdentityServices
         services.AddScoped<IStartupStep, ClientRegistrar>();
         services.AddScoped<IStartupStep, SampleDataSeeder>();
         services.AddScoped<SessionRevoker>();
+        services.AddScoped<TwoFactorCodes>();
+        services.AddSingleton<TwoFactorChallenges>();
+        services.AddScoped<MediVault.Application.Identity.TwoFactor.ITwoFactorAccounts, TwoFactorAccounts>();
         services.AddScoped<MediVault.Application.Common.Access.IPatientConsents, PatientConsents>();
         services.AddScoped<MediVault.Application.Identity.IAccountService, AccountService>();
         services.AddScoped<ClientConsents>();

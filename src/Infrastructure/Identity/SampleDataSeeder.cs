@@ -10,6 +10,8 @@ namespace MediVault.Infrastructure.Identity;
 /// <summary>
 /// The contract's two sample accounts, created once when sample data is on (default: Development only). Their
 /// passwords predate today's rules, so they are hashed directly rather than passed through the password validators.
+/// The sample doctor starts with two-factor sign-in on, with the published key <see cref="SampleDoctorAuthenticatorKey"/>
+/// (README, docs/authentication.md): a demo shows the doctor's real sign-in, code step included (decisions.md §72).
 /// </summary>
 internal sealed class SampleDataSeeder(
     UserManager<ApplicationUser> users, IOptions<MediVaultOptions> options, IHostEnvironment environment, TimeProvider clock) : IStartupStep
@@ -19,6 +21,9 @@ internal sealed class SampleDataSeeder(
         ("sakshi@example.com", "password123", "Sakshi Verma", AccountType.Patient, null, null),
         ("dr.sharma@example.com", "doctor123", "Dr. Arjun Sharma", AccountType.Doctor, "MCI-2019-04512", "General Medicine"),
     ];
+
+    /// <summary>Dr. Sharma's authenticator key (base32), published for demos: add it to any authenticator app.</summary>
+    public const string SampleDoctorAuthenticatorKey = "MEDIVAULTDEMODRSHARMA234567ABCDE";
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -43,6 +48,12 @@ internal sealed class SampleDataSeeder(
             };
             user.PasswordHash = users.PasswordHasher.HashPassword(user, account.Password);
             var result = await users.CreateAsync(user);
+            if (result.Succeeded && account.Type == AccountType.Doctor)
+            {
+                result = await users.SetAuthenticationTokenAsync(user, "[AspNetUserStore]", "AuthenticatorKey", SampleDoctorAuthenticatorKey);
+                if (result.Succeeded)
+                    result = await users.SetTwoFactorEnabledAsync(user, true);
+            }
             if (!result.Succeeded)
                 throw new InvalidOperationException("Seeding the sample account failed: " + string.Join("; ", result.Errors.Select(e => e.Code)));
         }

@@ -1,11 +1,19 @@
 using MediVault.Application.Common.Abstractions;
 using MediVault.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 
 namespace MediVault.Infrastructure.Identity;
 
-internal sealed class UserDirectory(AppDbContext db) : IUserDirectory
+internal sealed class UserDirectory(AppDbContext db, IMemoryCache cache) : IUserDirectory
 {
+    /// <summary>
+    /// How long <see cref="FindManyAsync"/> (names shown beside records: "Added by Dr. Sharma") serves a user from
+    /// memory, as the profile behind <c>GET /api/auth/me</c> is; a profile change replaces it at once
+    /// (<see cref="Forget"/>). Lookups that decide anything read the database.
+    /// </summary>
+    public static readonly TimeSpan NameLifetime = AccountService.ProfileLifetime;
+
     public Task<UserInfo?> FindByIdAsync(Guid id, CancellationToken cancellationToken) =>
         Project(db.Users.Where(u => u.Id == id)).SingleOrDefaultAsync(cancellationToken);
 
@@ -17,10 +25,31 @@ internal sealed class UserDirectory(AppDbContext db) : IUserDirectory
 
     public async Task<IReadOnlyDictionary<Guid, UserInfo>> FindManyAsync(IEnumerable<Guid> ids, CancellationToken cancellationToken)
     {
-        var set = ids.Distinct().ToList();
-        var users = await Project(db.Users.Where(u => set.Contains(u.Id))).ToListAsync(cancellationToken);
-        return users.ToDictionary(u => u!.Id, u => u!);
+        var found = new Dictionary<Guid, UserInfo>();
+        var missing = new List<Guid>();
+        foreach (var id in ids.Distinct())
+        {
+            if (cache.TryGetValue(new NameKey(id), out UserInfo? known) && known is not null)
+                found[id] = known;
+            else
+                missing.Add(id);
+        }
+        if (missing.Count == 0)
+            return found;
+
+        var users = await Project(db.Users.Where(u => missing.Contains(u.Id))).ToListAsync(cancellationToken);
+        foreach (var user in users)
+        {
+            found[user!.Id] = user;
+            cache.Set(new NameKey(user.Id), user, NameLifetime);
+        }
+        return found;
     }
+
+    /// <summary>Drops what <see cref="FindManyAsync"/> remembered of the user (after a profile change or a deletion).</summary>
+    public static void Forget(IMemoryCache cache, Guid userId) => cache.Remove(new NameKey(userId));
+
+    private readonly record struct NameKey(Guid UserId);
 
     private static IQueryable<UserInfo?> Project(IQueryable<ApplicationUser> users) =>
         users.AsNoTracking().Select(u => new UserInfo(

@@ -98,7 +98,7 @@ public static class VaultRestore
         {
             try
             {
-                await using var content = store.OpenRead(file.StorageKey, file.WrappedKey!);
+                await using var content = await store.OpenReadAsync(file.StorageKey, file.WrappedKey!, cancellationToken);
                 var hash = Convert.ToHexStringLower(await SHA256.HashDataAsync(content, cancellationToken));
                 if (content.Length != file.SizeBytes || hash != file.Sha256)
                     throw new MaintenanceException($"File {file.Id} does not match its recorded SHA-256.");

@@ -1,6 +1,7 @@
 using MediVault.Application.Common.Abstractions;
 using MediVault.Domain.Audit;
 using MediVault.Domain.Emergency;
+using MediVault.Domain.Identity;
 using MediVault.Domain.Ledger;
 using MediVault.Domain.Records;
 using MediVault.Domain.Sharing;
@@ -25,6 +26,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<QrAccessCode> QrAccessCodes => Set<QrAccessCode>();
     public DbSet<AccessGrant> AccessGrants => Set<AccessGrant>();
     public DbSet<AccessLogEntry> AccessLogEntries => Set<AccessLogEntry>();
+    public DbSet<SmartHealthLink> SmartHealthLinks => Set<SmartHealthLink>();
+    public DbSet<SmartHealthLinkEntry> SmartHealthLinkEntries => Set<SmartHealthLinkEntry>();
+    public DbSet<PasswordResetToken> PasswordResetTokens => Set<PasswordResetToken>();
 
     /// <summary>
     /// Saves, retrying when SQLite reports a transient lock (PostgreSQL's transient faults are retried by its execution

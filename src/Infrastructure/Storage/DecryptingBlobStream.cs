@@ -1,16 +1,16 @@
 using System.Buffers;
 using System.Security.Cryptography;
-using Microsoft.Win32.SafeHandles;
 
 namespace MediVault.Infrastructure.Storage;
 
 /// <summary>
-/// A read-only, seekable view of a blob's plaintext. Chunks are read by position, opened one at a time, and a chunk's
-/// bytes are handed out only after its tag checked; a failing chunk throws <see cref="CryptographicException"/>.
+/// A read-only, seekable view of a blob's plaintext. Chunks are read by position from the backend's
+/// <see cref="IBlobReader"/>, opened one at a time, and a chunk's bytes are handed out only after its tag checked; a
+/// failing chunk throws <see cref="CryptographicException"/>.
 /// </summary>
 internal sealed class DecryptingBlobStream : Stream
 {
-    private readonly SafeFileHandle _file;
+    private readonly IBlobReader _file;
     private readonly AesGcm _aes;
     private readonly byte[] _header;
     private readonly int _chunkSize;
@@ -22,17 +22,25 @@ internal sealed class DecryptingBlobStream : Stream
     private int _plainLength;
     private long _position;
 
-    public DecryptingBlobStream(SafeFileHandle file, byte[] dataKey)
+    private DecryptingBlobStream(IBlobReader file, byte[] header, byte[] dataKey)
     {
         _file = file;
+        _header = header;
+        _chunkSize = BlobFormat.ReadChunkSize(_header);
+        (_chunks, _length) = BlobFormat.Measure(file.Length, _chunkSize);
+        _aes = new AesGcm(dataKey, BlobFormat.TagLength);
+    }
+
+    /// <summary>Reads and checks the header; takes ownership of <paramref name="file"/> (disposed if the header is bad).</summary>
+    public static async Task<DecryptingBlobStream> OpenAsync(IBlobReader file, byte[] dataKey, CancellationToken cancellationToken)
+    {
         try
         {
-            _header = new byte[BlobFormat.HeaderLength];
-            if (RandomAccess.Read(file, _header, 0) != BlobFormat.HeaderLength)
+            var header = new byte[BlobFormat.HeaderLength];
+            if (file.Length < BlobFormat.HeaderLength
+                || await file.ReadAtAsync(header, 0, cancellationToken) != BlobFormat.HeaderLength)
                 throw new CryptographicException("The blob is shorter than its header.");
-            _chunkSize = BlobFormat.ReadChunkSize(_header);
-            (_chunks, _length) = BlobFormat.Measure(RandomAccess.GetLength(file), _chunkSize);
-            _aes = new AesGcm(dataKey, BlobFormat.TagLength);
+            return new DecryptingBlobStream(file, header, dataKey);
         }
         catch
         {
@@ -84,7 +92,7 @@ internal sealed class DecryptingBlobStream : Stream
         {
             var sealedLength = SealedLength(index);
             var sealedChunk = SealedBuffer();
-            var read = await RandomAccess.ReadAsync(_file, sealedChunk.AsMemory(0, sealedLength), Offset(index), cancellationToken);
+            var read = await _file.ReadAtAsync(sealedChunk.AsMemory(0, sealedLength), Offset(index), cancellationToken);
             Open(index, read == sealedLength ? sealedLength : throw new CryptographicException("The blob is shorter than it was."));
         }
         return CopyOut(buffer.Span);
@@ -93,7 +101,7 @@ internal sealed class DecryptingBlobStream : Stream
     private int ReadSealed(long index)
     {
         var sealedLength = SealedLength(index);
-        var read = RandomAccess.Read(_file, SealedBuffer().AsSpan(0, sealedLength), Offset(index));
+        var read = _file.ReadAt(SealedBuffer().AsSpan(0, sealedLength), Offset(index));
         return read == sealedLength ? sealedLength : throw new CryptographicException("The blob is shorter than it was.");
     }
 

@@ -1,10 +1,12 @@
+using MediVault.Application.Common.Abstractions;
 using Microsoft.Win32.SafeHandles;
 
 namespace MediVault.Infrastructure.Storage;
 
 /// <summary>
 /// Appends to a new file by position and asks the disk to persist it every <c>flushEvery</c> bytes in the
-/// background, so the final flush waits for the tail only, not for a whole large upload.
+/// background, so the final flush waits for the tail only, not for a whole large upload. A failing write or flush
+/// (a full disk) leaves as <see cref="BlobStoreUnavailableException"/> with the <see cref="IOException"/> inside.
 /// </summary>
 internal sealed class DurableFileWriter(SafeFileHandle handle, long flushEvery) : Stream
 {
@@ -22,7 +24,14 @@ internal sealed class DurableFileWriter(SafeFileHandle handle, long flushEvery) 
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
-        RandomAccess.Write(handle, buffer, _position);
+        try
+        {
+            RandomAccess.Write(handle, buffer, _position);
+        }
+        catch (IOException ex)
+        {
+            throw Unavailable(ex);
+        }
         Advance(buffer.Length);
     }
 
@@ -31,7 +40,14 @@ internal sealed class DurableFileWriter(SafeFileHandle handle, long flushEvery) 
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        await RandomAccess.WriteAsync(handle, buffer, _position, cancellationToken);
+        try
+        {
+            await RandomAccess.WriteAsync(handle, buffer, _position, cancellationToken);
+        }
+        catch (IOException ex)
+        {
+            throw Unavailable(ex);
+        }
         Advance(buffer.Length);
     }
 
@@ -49,9 +65,18 @@ internal sealed class DurableFileWriter(SafeFileHandle handle, long flushEvery) 
     /// <summary>Returns once every byte written is on disk.</summary>
     public async Task FlushToDiskAsync()
     {
-        await _flushing;
-        RandomAccess.FlushToDisk(handle);
+        try
+        {
+            await _flushing;
+            RandomAccess.FlushToDisk(handle);
+        }
+        catch (IOException ex)
+        {
+            throw Unavailable(ex);
+        }
     }
+
+    private static BlobStoreUnavailableException Unavailable(IOException ex) => new("The blob could not be written to disk.", ex);
 
     public override void Flush() { }
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();

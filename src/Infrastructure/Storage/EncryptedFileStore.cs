@@ -6,42 +6,41 @@ using Microsoft.Extensions.Logging;
 namespace MediVault.Infrastructure.Storage;
 
 /// <summary>
-/// Blobs under <c>blobs/&lt;first two hex digits&gt;/&lt;storage key&gt;</c>, written first to <c>blobs/.staging/</c>,
-/// flushed to disk, and renamed into place. Format: <see cref="BlobFormat"/>, docs/storage.md.
+/// The encryption envelope over a blob backend (<see cref="IBlobBackend"/>): each file is sealed in the format of
+/// <see cref="BlobFormat"/> under its own data key, and the backend only ever sees the sealed bytes. The backend is
+/// the local folder (<see cref="FileSystemBlobBackend"/>) or an S3 bucket; docs/storage.md.
 /// </summary>
-internal sealed partial class EncryptedFileStore(DataDirectory data, MasterKey masterKey, ILogger<EncryptedFileStore> logger) : IFileStore
+internal sealed partial class EncryptedFileStore(IBlobBackend backend, MasterKey masterKey, ILogger<EncryptedFileStore> logger) : IFileStore
 {
-    public const string StagingFolder = ".staging";
-    /// <summary>Large uploads reach the disk as they arrive; the last flush then waits for the tail only.</summary>
-    private const long FlushEveryBytes = 32L * 1024 * 1024;
+    public const string StagingFolder = FileSystemBlobBackend.StagingFolder;
+
+    /// <summary>The store over the data directory's <c>blobs/</c> folder.</summary>
+    public EncryptedFileStore(DataDirectory data, MasterKey masterKey, ILogger<EncryptedFileStore> logger)
+        : this(new FileSystemBlobBackend(data), masterKey, logger)
+    {
+    }
 
     internal int ChunkSize { get; init; } = BlobFormat.DefaultChunkSize;
 
-    public string StagingPath => Path.Combine(data.BlobsPath, StagingFolder);
+    internal IBlobBackend Backend => backend;
+
+    /// <summary>The local folder's staging area (only with the file-system backend).</summary>
+    public string StagingPath => FileSystem.StagingPath;
 
     public async Task<IStagedBlob> StageAsync(Stream content, IContentObserver observer, CancellationToken cancellationToken)
     {
         var storageKey = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        Directory.CreateDirectory(StagingPath);
-        var stagingPath = Path.Combine(StagingPath, storageKey + ".part");
         var dataKey = RandomNumberGenerator.GetBytes(BlobFormat.KeyLength);
+        var write = await backend.BeginWriteAsync(storageKey, cancellationToken);
         try
         {
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 0 };
-            if (!OperatingSystem.IsWindows())
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            // The FileStream only creates the file with its mode; writes go by position through its handle.
-            await using (var created = new FileStream(stagingPath, options))
-            await using (var file = new DurableFileWriter(created.SafeFileHandle, FlushEveryBytes))
-            {
-                await BlobEncryptor.EncryptAsync(content, file, dataKey, ChunkSize, observer, cancellationToken);
-                await file.FlushToDiskAsync();
-            }
-            return new StagedBlob(storageKey, masterKey.Wrap(dataKey, storageKey), stagingPath, PathOf(storageKey));
+            await BlobEncryptor.EncryptAsync(content, write.Content, dataKey, ChunkSize, observer, cancellationToken);
+            await write.FinishAsync(cancellationToken);
+            return new StagedBlob(storageKey, masterKey.Wrap(dataKey, storageKey), write);
         }
         catch
         {
-            File.Delete(stagingPath);
+            await write.DisposeAsync();
             throw;
         }
         finally
@@ -50,8 +49,12 @@ internal sealed partial class EncryptedFileStore(DataDirectory data, MasterKey m
         }
     }
 
-    public Stream OpenRead(string storageKey, byte[] wrappedKey)
+    public Stream OpenRead(string storageKey, byte[] wrappedKey) =>
+        OpenReadAsync(storageKey, wrappedKey, CancellationToken.None).GetAwaiter().GetResult();
+
+    public async Task<Stream> OpenReadAsync(string storageKey, byte[] wrappedKey, CancellationToken cancellationToken)
     {
+        StorageKeys.Require(storageKey);
         byte[] dataKey;
         try
         {
@@ -65,10 +68,10 @@ internal sealed partial class EncryptedFileStore(DataDirectory data, MasterKey m
 
         try
         {
-            var handle = File.OpenHandle(PathOf(storageKey), FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.Asynchronous);
-            return new AuthenticationFailureGuard(new DecryptingBlobStream(handle, dataKey), storageKey, this);
+            var file = await backend.OpenAsync(storageKey, cancellationToken);
+            return new AuthenticationFailureGuard(await DecryptingBlobStream.OpenAsync(file, dataKey, cancellationToken), storageKey, this);
         }
-        catch (Exception ex) when (ex is CryptographicException or FileNotFoundException or DirectoryNotFoundException)
+        catch (Exception ex) when (ex is CryptographicException or BlobNotFoundException)
         {
             LogUnreadable(logger, storageKey, ex is CryptographicException ? "its header is damaged" : "it is missing", ex);
             throw new StoredContentCorruptException("The stored content is missing or damaged.", ex);
@@ -79,14 +82,23 @@ internal sealed partial class EncryptedFileStore(DataDirectory data, MasterKey m
         }
     }
 
-    public void Delete(string storageKey) => File.Delete(PathOf(storageKey));
-
-    internal string PathOf(string storageKey)
+    public void Delete(string storageKey)
     {
-        if (storageKey.Length != 32 || !storageKey.All(char.IsAsciiHexDigitLower))
-            throw new ArgumentException("Not a storage key.", nameof(storageKey));
-        return Path.Combine(data.BlobsPath, storageKey[..2], storageKey);
+        var deleting = backend.DeleteAsync(storageKey, CancellationToken.None);
+        if (deleting.IsCompleted)
+        {
+            deleting.GetAwaiter().GetResult(); // a local backend: done (or failed) already
+            return;
+        }
+        _ = deleting.ContinueWith(
+            t => LogDeleteFailed(logger, storageKey, t.Exception!.GetBaseException()),
+            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
     }
+
+    internal string PathOf(string storageKey) => FileSystem.PathOf(storageKey);
+
+    private FileSystemBlobBackend FileSystem =>
+        backend as FileSystemBlobBackend ?? throw new InvalidOperationException("The store does not keep blobs in a local folder.");
 
     internal void ReportFailedChunk(string storageKey, CryptographicException exception) =>
         LogUnreadable(logger, storageKey, "a chunk failed authentication; nothing of it was sent", exception);
@@ -94,6 +106,10 @@ internal sealed partial class EncryptedFileStore(DataDirectory data, MasterKey m
     [LoggerMessage(EventId = 1401, EventName = "IntegrityFailure", Level = LogLevel.Error,
         Message = "Integrity failure: stored blob {StorageKey} cannot be read: {Reason}")]
     private static partial void LogUnreadable(ILogger logger, string storageKey, string reason, Exception exception);
+
+    [LoggerMessage(EventId = 1402, EventName = "BlobLeft", Level = LogLevel.Warning,
+        Message = "Blob {StorageKey} could not be removed now; the start-up sweep removes it")]
+    private static partial void LogDeleteFailed(ILogger logger, string storageKey, Exception exception);
 
     /// <summary>Turns a failed chunk into <see cref="StoredContentCorruptException"/> and logs it once.</summary>
     private sealed class AuthenticationFailureGuard(DecryptingBlobStream inner, string storageKey, EncryptedFileStore store) : Stream

@@ -47,6 +47,16 @@ internal sealed partial class MasterKey : IDisposable
     /// <summary>A patient's data key, or a <see cref="CryptographicException"/> when the wrapping is not this patient's or was altered.</summary>
     public byte[] UnwrapPatientKey(byte[] wrapped, Guid patientId) => Unwrap(wrapped, PatientAssociatedData(patientId));
 
+    /// <summary>Wraps a long-term SMART Health Link's key (docs/emergency.md); bound to the link's id.</summary>
+    public byte[] WrapLinkKey(ReadOnlySpan<byte> linkKey, Guid linkId) => Wrap(linkKey, LinkAssociatedData(linkId));
+
+    /// <summary>A link's key, or a <see cref="CryptographicException"/> when the wrapping is not this link's or was altered.</summary>
+    public byte[] UnwrapLinkKey(byte[] wrapped, Guid linkId) => Unwrap(wrapped, LinkAssociatedData(linkId));
+
+    /// <summary>A 32-byte key for one purpose, derived from the master key with HKDF-SHA256 (the purpose is the info).</summary>
+    public byte[] DeriveKey(string purpose) =>
+        HKDF.DeriveKey(HashAlgorithmName.SHA256, _key, BlobFormat.KeyLength, info: Encoding.ASCII.GetBytes(purpose));
+
     private byte[] Wrap(ReadOnlySpan<byte> dataKey, byte[] associatedData)
     {
         var wrapped = new byte[WrappedLength];
@@ -77,6 +87,8 @@ internal sealed partial class MasterKey : IDisposable
 
     // Binding the wrapping to its blob means a wrapped key copied onto another row does not open that row's blob.
     private static byte[] AssociatedData(string storageKey) => Encoding.ASCII.GetBytes("medivault-dek-v1:" + storageKey);
+
+    private static byte[] LinkAssociatedData(Guid linkId) => Encoding.ASCII.GetBytes("medivault-shl-v1:" + linkId.ToString("D"));
 
     private static byte[] PatientAssociatedData(Guid patientId) => Encoding.ASCII.GetBytes("medivault-pdk-v1:" + patientId.ToString("D"));
 

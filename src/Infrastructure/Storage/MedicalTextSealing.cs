@@ -1,3 +1,5 @@
+using System.Linq.Expressions;
+using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -7,19 +9,24 @@ using MediVault.Domain.Records;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace MediVault.Infrastructure.Storage;
 
 /// <summary>
-/// Seals medical text as rows are saved and opens it as they are read, so use cases keep working with plain entities:
+/// Seals medical text as rows are saved and opens it as entities are created from rows, so use cases keep working with plain entities:
 /// an emergency profile's content (<see cref="SealedProfileContent"/>) and a file's description live in the database
 /// only sealed under the patient's data key (<see cref="PatientKeyRing"/>). What queries need (ids, dates, names of
 /// files, categories) stays in clear; docs/storage.md, "Medical text".
 /// One instance serves every context (<see cref="Instance"/>): EF Core builds its internal services per distinct set
 /// of interceptors, so an instance per host would build them again for every host. The key ring comes from the
 /// context's application services.
+/// Opening happens in the entity's instantiation binding (<see cref="OpeningBinding"/>), compiled once into each
+/// query's materializer, rather than in an <see cref="IMaterializationInterceptor"/>: with one of those registered,
+/// EF Core builds a dictionary of freshly bound value-reader delegates for every entity of every type it materializes,
+/// which was the largest single cost of listing files (docs/performance.md).
 /// </summary>
-internal sealed class MedicalTextSealing : ISaveChangesInterceptor, IMaterializationInterceptor
+internal sealed class MedicalTextSealing : ISaveChangesInterceptor, IInstantiationBindingInterceptor
 {
     public static readonly MedicalTextSealing Instance = new();
 
@@ -44,42 +51,85 @@ internal sealed class MedicalTextSealing : ISaveChangesInterceptor, IMaterializa
         return ValueTask.FromResult(result);
     }
 
-    public object InitializedInstance(MaterializationInterceptionData materializationData, object entity)
+    public InstantiationBinding ModifyBinding(InstantiationBindingInterceptionData interceptionData, InstantiationBinding binding)
     {
-        switch (entity)
-        {
-            case EmergencyProfile profile:
-                var content = Open(materializationData, profile.PatientId, SealedProfileContent.Column, SealedProfileContent.Table, profile.PatientId)
-                    ?? throw new StoredContentCorruptException("An emergency profile has no sealed content.");
-                try
-                {
-                    SealedProfileContent.Restore(profile, content);
-                }
-                catch (JsonException ex)
-                {
-                    throw new StoredContentCorruptException("An emergency profile's sealed content is not a profile.", ex);
-                }
-                _sealedAs.AddOrUpdate(profile, content);
-                break;
-            case MedicalFile file:
-                SetDescription(file, Open(materializationData, file.OwnerId, DescriptionColumn, DescriptionTable, file.Id));
-                break;
-        }
-        return entity;
+        var type = interceptionData.TypeBase;
+        if (type.ClrType == typeof(EmergencyProfile))
+            return new OpeningBinding(binding, this, OpenProfileMethod, Property(type, nameof(EmergencyProfile.PatientId)),
+                Property(type, nameof(EmergencyProfile.PatientId)), Property(type, SealedProfileContent.Column));
+        if (type.ClrType == typeof(MedicalFile))
+            return new OpeningBinding(binding, this, OpenFileMethod, Property(type, nameof(MedicalFile.OwnerId)),
+                Property(type, nameof(MedicalFile.Id)), Property(type, DescriptionColumn));
+        return binding;
     }
 
-    private static string? Open(MaterializationInterceptionData data, Guid patientId, string column, string table, Guid rowId)
+    private static IProperty Property(ITypeBase type, string name) =>
+        (IProperty?)type.FindProperty(name) ?? throw new InvalidOperationException($"{type.DisplayName()} has no property {name}.");
+
+    private static readonly MethodInfo OpenProfileMethod = typeof(MedicalTextSealing).GetMethod(nameof(OpenProfile), BindingFlags.Instance | BindingFlags.NonPublic)!;
+    private static readonly MethodInfo OpenFileMethod = typeof(MedicalTextSealing).GetMethod(nameof(OpenFile), BindingFlags.Static | BindingFlags.NonPublic)!;
+
+    // Called by the materializer with the new, still empty instance and the row's values, before EF Core sets the
+    // mapped properties (the sealed ones are not mapped, so nothing overwrites what is opened here).
+    private EmergencyProfile OpenProfile(EmergencyProfile profile, DbContext context, Guid patientId, Guid rowId, byte[]? sealedValue)
     {
-        if (data.GetPropertyValue<byte[]?>(column) is not { } sealedValue)
+        var content = Open(context, patientId, sealedValue, SealedProfileContent.Table, rowId)
+            ?? throw new StoredContentCorruptException("An emergency profile has no sealed content.");
+        try
+        {
+            SealedProfileContent.Restore(profile, content);
+        }
+        catch (JsonException ex)
+        {
+            throw new StoredContentCorruptException("An emergency profile's sealed content is not a profile.", ex);
+        }
+        _sealedAs.AddOrUpdate(profile, content);
+        return profile;
+    }
+
+    private static MedicalFile OpenFile(MedicalFile file, DbContext context, Guid ownerId, Guid rowId, byte[]? sealedValue)
+    {
+        SetDescription(file, Open(context, ownerId, sealedValue, DescriptionTable, rowId));
+        return file;
+    }
+
+    private static string? Open(DbContext context, Guid patientId, byte[]? sealedValue, string table, Guid rowId)
+    {
+        if (sealedValue is null)
             return null;
         try
         {
-            return data.Context.GetService<PatientKeyRing>().Open(data.Context, patientId, sealedValue, table, rowId);
+            return context.GetService<PatientKeyRing>().Open(context, patientId, sealedValue, table, rowId);
         }
         catch (CryptographicException ex)
         {
             throw new StoredContentCorruptException("A patient's sealed text cannot be opened.", ex);
         }
+    }
+
+    /// <summary>
+    /// EF Core's own binding (the entity's constructor), followed by a call that opens the row's sealed value into the
+    /// new instance. The parameter bindings stay EF Core's, so every mapped property is still set as usual.
+    /// </summary>
+    private sealed class OpeningBinding(
+        InstantiationBinding inner, MedicalTextSealing sealing, MethodInfo open, IProperty patientId, IProperty rowId, IProperty sealedValue)
+        : InstantiationBinding(inner.ParameterBindings)
+    {
+        public override Type RuntimeType => inner.RuntimeType;
+
+        public override InstantiationBinding With(IReadOnlyList<ParameterBinding> parameterBindings) =>
+            new OpeningBinding(inner.With(parameterBindings), sealing, open, patientId, rowId, sealedValue);
+
+        public override Expression CreateConstructorExpression(ParameterBindingInfo bindingInfo) =>
+            Expression.Convert(
+                Expression.Call(
+                    open.IsStatic ? null : Expression.Constant(sealing), open,
+                    Expression.Convert(inner.CreateConstructorExpression(bindingInfo), open.GetParameters()[0].ParameterType),
+                    new ContextParameterBinding(typeof(DbContext)).BindToParameter(bindingInfo),
+                    new PropertyParameterBinding(patientId).BindToParameter(bindingInfo),
+                    new PropertyParameterBinding(rowId).BindToParameter(bindingInfo),
+                    new PropertyParameterBinding(sealedValue).BindToParameter(bindingInfo)),
+                RuntimeType);
     }
 
     private void SealChanges(DbContext? context)

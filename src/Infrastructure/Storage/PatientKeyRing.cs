@@ -11,11 +11,19 @@ namespace MediVault.Infrastructure.Storage;
 /// Seals and opens a patient's medical text under the patient's data key (<see cref="PatientDataKey"/>), making the key
 /// on first need. Keys are read with plain commands on the context's own connection and transaction, because this runs
 /// while EF Core saves or materializes (where the context itself cannot be asked). Each context remembers the wrapped
-/// keys it read; an unwrapped key lives only for one seal or open and is zeroed after.
+/// keys it read for as long as one request holds it (contexts are pooled: a new lease starts with nothing remembered);
+/// an unwrapped key lives only for one seal or open and is zeroed after.
 /// </summary>
 internal sealed class PatientKeyRing(MasterKey masterKey)
 {
-    private readonly ConditionalWeakTable<DbContext, Dictionary<Guid, byte[]>> _wrappedKeys = new();
+    private readonly ConditionalWeakTable<DbContext, LeaseCache> _wrappedKeys = new();
+
+    /// <summary>The wrapped keys a context read during its current lease from the context pool.</summary>
+    private sealed class LeaseCache
+    {
+        public int Lease = -1;
+        public readonly Dictionary<Guid, byte[]> Keys = [];
+    }
 
     public byte[] Seal(DbContext context, Guid patientId, string text, string table, Guid rowId)
     {
@@ -48,14 +56,28 @@ internal sealed class PatientKeyRing(MasterKey masterKey)
     /// <summary>Forgets what <paramref name="context"/> remembered of the patient's key (after the key was destroyed).</summary>
     public void Forget(DbContext context, Guid patientId)
     {
-        var cache = _wrappedKeys.GetOrCreateValue(context);
+        var cache = CacheOf(context);
         lock (cache)
             cache.Remove(patientId);
     }
 
+    private Dictionary<Guid, byte[]> CacheOf(DbContext context)
+    {
+        var lease = _wrappedKeys.GetOrCreateValue(context);
+        lock (lease)
+        {
+            if (lease.Lease != context.ContextId.Lease)
+            {
+                lease.Keys.Clear();
+                lease.Lease = context.ContextId.Lease;
+            }
+            return lease.Keys;
+        }
+    }
+
     private byte[]? Find(DbContext context, Guid patientId)
     {
-        var cache = _wrappedKeys.GetOrCreateValue(context);
+        var cache = CacheOf(context);
         lock (cache)
         {
             if (cache.TryGetValue(patientId, out var known))
@@ -65,8 +87,9 @@ internal sealed class PatientKeyRing(MasterKey masterKey)
             command => command.ExecuteScalar() as byte[], patientId);
         if (wrapped is not null)
         {
-            lock (cache)
-                cache[patientId] = wrapped;
+            var current = CacheOf(context);
+            lock (current)
+                current[patientId] = wrapped;
         }
         return wrapped;
     }

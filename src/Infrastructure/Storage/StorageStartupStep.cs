@@ -1,4 +1,3 @@
-using MediVault.Infrastructure.Configuration;
 using MediVault.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -7,44 +6,42 @@ namespace MediVault.Infrastructure.Storage;
 
 /// <summary>
 /// At start-up, before any request: loads (or creates) the master key so a bad one stops the app at once, then sweeps
-/// what a crash can leave behind: staging files of unfinished uploads, and blobs no live file row points to
-/// (renamed into place but never committed, or left by a delete that stopped before removing its blob).
+/// what a crash can leave behind in the blob backend: staged writes of unfinished uploads, and blobs no live file row
+/// points to (published but never committed, or left by a delete that stopped before removing its blob). Where other
+/// instances share the backend, only leftovers older than its <see cref="IBlobBackend.SweepGrace"/> are touched.
 /// </summary>
 internal sealed partial class StorageStartupStep(
-    AppDbContext db, DataDirectory data, MasterKey masterKey, EncryptedFileStore store, ILogger<StorageStartupStep> logger) : IStartupStep
+    AppDbContext db, MasterKey masterKey, EncryptedFileStore store, TimeProvider clock, ILogger<StorageStartupStep> logger) : IStartupStep
 {
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         GC.KeepAlive(masterKey);
-        var removed = 0;
-        if (Directory.Exists(store.StagingPath))
-        {
-            foreach (var staged in Directory.EnumerateFiles(store.StagingPath))
-            {
-                File.Delete(staged);
-                removed++;
-            }
-        }
+        var backend = store.Backend;
+        var cutoff = backend.SweepGrace == TimeSpan.Zero ? DateTimeOffset.MaxValue : clock.GetUtcNow() - backend.SweepGrace;
+        var staged = await backend.SweepStagedAsync(cutoff, cancellationToken);
+        if (staged is null)
+            LogCannotListStaged(logger);
+        var removed = staged ?? 0;
 
         var live = (await db.MedicalFiles.AsNoTracking().Where(f => f.DeletedAt == null).Select(f => f.StorageKey)
             .ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
-        foreach (var folder in Directory.EnumerateDirectories(data.BlobsPath))
+        var orphans = new List<string>();
+        await foreach (var blob in backend.ListAsync(cancellationToken))
         {
-            if (Path.GetFileName(folder) == EncryptedFileStore.StagingFolder)
-                continue;
-            foreach (var blob in Directory.EnumerateFiles(folder))
-            {
-                if (live.Contains(Path.GetFileName(blob)))
-                    continue;
-                File.Delete(blob);
-                removed++;
-            }
+            if (!live.Contains(blob.StorageKey) && blob.LastModified < cutoff)
+                orphans.Add(blob.StorageKey);
         }
+        foreach (var orphan in orphans)
+            await backend.DeleteAsync(orphan, cancellationToken);
+        removed += orphans.Count;
 
         if (removed > 0)
             LogSwept(logger, removed);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Removed {Count} orphaned blob file(s) left by an interrupted upload or delete")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Removed {Count} orphaned blob(s) or staged upload(s) left by an interrupted upload or delete")]
     private static partial void LogSwept(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The blob store cannot list unfinished uploads; a bucket lifecycle rule must remove them (docs/deployment.md)")]
+    private static partial void LogCannotListStaged(ILogger logger);
 }

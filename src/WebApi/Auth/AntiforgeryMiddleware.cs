@@ -38,6 +38,8 @@ internal sealed class AntiforgeryMiddleware(RequestDelegate next)
         && !HttpMethods.IsOptions(context.Request.Method) && !HttpMethods.IsTrace(context.Request.Method)
         && context.User.Identity is { IsAuthenticated: true, AuthenticationType: SessionCookie.Scheme }
         && !context.Request.Path.StartsWithSegments("/connect/token")
+        // A SMART Health Link manifest is anonymous: it acts for no one, so a session cookie sent along changes nothing.
+        && !context.Request.Path.StartsWithSegments("/api/shl/m")
         // The consent screen is a plain form post: its token comes in a form field, checked by the endpoint.
         && !context.Request.Path.StartsWithSegments("/connect/authorize");
 }

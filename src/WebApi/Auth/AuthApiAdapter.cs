@@ -20,18 +20,22 @@ internal sealed class AuthApiAdapter(RequestDelegate next)
     private const int MaxBodyBytes = 16 * 1024;
     private static readonly PathString Login = "/api/auth/login";
     private static readonly PathString Refresh = "/api/auth/refresh";
+    private static readonly PathString SecondStep = "/api/auth/login/two-factor";
 
     public async Task InvokeAsync(HttpContext context, IProblemDetailsService problems, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
     {
         var isLogin = context.Request.Path.Equals(Login, StringComparison.OrdinalIgnoreCase);
         var isRefresh = context.Request.Path.Equals(Refresh, StringComparison.OrdinalIgnoreCase);
-        if (!HttpMethods.IsPost(context.Request.Method) || !(isLogin || isRefresh))
+        var isSecondStep = context.Request.Path.Equals(SecondStep, StringComparison.OrdinalIgnoreCase);
+        if (!HttpMethods.IsPost(context.Request.Method) || !(isLogin || isRefresh || isSecondStep))
         {
             await next(context);
             return;
         }
+        var grant = isLogin ? GrantKind.Password : isSecondStep ? GrantKind.SecondStep : GrantKind.Refresh;
+        isLogin |= isSecondStep; // the second step ends like a login: tokens and the session cookie
 
-        var form = await ReadGrantAsync(context, isLogin);
+        var form = await ReadGrantAsync(context, grant);
         if (form.Errors is not null)
         {
             await WriteProblemAsync(context, problems, new HttpValidationProblemDetails(form.Errors)
@@ -80,6 +84,17 @@ internal sealed class AuthApiAdapter(RequestDelegate next)
             return;
         }
 
+        if (context.Items[TwoFactorStep.ItemKey] is TwoFactorStep step)
+        {
+            context.Response.StatusCode = StatusCodes.Status200OK;
+            context.Response.Headers.Remove("WWW-Authenticate");
+            context.Response.Headers.CacheControl = "no-store";
+            context.Response.ContentLength = null;
+            await context.Response.WriteAsJsonAsync(
+                new TwoFactorChallengeResponse(true, step.Challenge, (int)step.Lifetime.TotalSeconds), json.Value.SerializerOptions, context.RequestAborted);
+            return;
+        }
+
         if (answer?["error"] is not null)
         {
             var error = (string?)answer["error"];
@@ -106,7 +121,14 @@ internal sealed class AuthApiAdapter(RequestDelegate next)
 
     private sealed record Grant(Dictionary<string, string>? Fields, Dictionary<string, string[]>? Errors);
 
-    private static async Task<Grant> ReadGrantAsync(HttpContext context, bool isLogin)
+    private enum GrantKind
+    {
+        Password,
+        Refresh,
+        SecondStep,
+    }
+
+    private static async Task<Grant> ReadGrantAsync(HttpContext context, GrantKind kind)
     {
         JsonObject? body = null;
         if (context.Request.ContentLength is > MaxBodyBytes)
@@ -128,7 +150,24 @@ internal sealed class AuthApiAdapter(RequestDelegate next)
         if (body is null)
             return Invalid("body", "The body must be a JSON object.");
 
-        if (isLogin)
+        if (kind == GrantKind.SecondStep)
+        {
+            var stepErrors = new Dictionary<string, string[]>();
+            var challenge = StringField(body, "challenge", stepErrors);
+            var code = StringField(body, "code", stepErrors);
+            return stepErrors.Count > 0
+                ? new Grant(null, stepErrors)
+                : new Grant(new Dictionary<string, string>
+                {
+                    ["grant_type"] = TwoFactorGrant.Type,
+                    ["client_id"] = IdentityServices.FirstPartyClientId,
+                    [TwoFactorGrant.ChallengeParameter] = challenge!,
+                    [TwoFactorGrant.CodeParameter] = code!,
+                    ["scope"] = $"{Scopes.OfflineAccess} {IdentityServices.ApiScope}",
+                }, null);
+        }
+
+        if (kind == GrantKind.Password)
         {
             var errors = new Dictionary<string, string[]>();
             var email = StringField(body, "email", errors);

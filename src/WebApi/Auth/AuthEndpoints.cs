@@ -1,8 +1,16 @@
 using Mediator;
 using MediVault.Application.Identity;
 using MediVault.Application.Identity.ChangePassword;
+using MediVault.Application.Identity.ForgotPassword;
 using MediVault.Application.Identity.GetCurrentUser;
 using MediVault.Application.Identity.Register;
+using MediVault.Application.Identity.ResetPassword;
+using MediVault.Application.Identity.TwoFactor;
+using MediVault.Application.Identity.TwoFactor.BeginTwoFactorSetup;
+using MediVault.Application.Identity.TwoFactor.ConfirmTwoFactorSetup;
+using MediVault.Application.Identity.TwoFactor.DisableTwoFactor;
+using MediVault.Application.Identity.TwoFactor.GetTwoFactorStatus;
+using MediVault.Application.Identity.TwoFactor.RegenerateRecoveryCodes;
 using MediVault.Application.Identity.UpdateProfile;
 using MediVault.Domain.Identity;
 using MediVault.Infrastructure.Identity;
@@ -45,6 +53,41 @@ internal static class AuthEndpoints
             .WithName("ChangePassword").WithSummary("Changes the password; every other session ends.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status401Unauthorized);
 
+        auth.MapPost("/login/two-factor", (TwoFactorLoginRequest request) => Results.NotFound())
+            .RequireRateLimiting(AuthSetup.AuthRateLimit)
+            .WithName("LoginTwoFactor").WithSummary("The second step of a sign-in with two-factor on: the challenge and a code (or a recovery code).")
+            .Produces<LoginResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+        auth.MapPost("/forgot-password", ForgotPassword).RequireRateLimiting(AuthSetup.AuthRateLimit)
+            .WithName("ForgotPassword").WithSummary("Emails a single-use reset link (30 minutes) if an account has this email; the answer is the same either way.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status429TooManyRequests);
+        auth.MapPost("/reset-password", ResetPassword).RequireRateLimiting(AuthSetup.AuthRateLimit)
+            .WithName("ResetPassword").WithSummary("Sets a new password with a reset link's token; every session of the account ends.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+        var twoFactor = auth.MapGroup("/two-factor").RequireAuthorization().WithTags("Authentication")
+            .AddEndpointFilter(async (context, next) =>
+            {
+                context.HttpContext.Response.Headers.CacheControl = "no-store";
+                return await next(context);
+            });
+        twoFactor.MapGet("", TwoFactorStatus).WithName("GetTwoFactorStatus")
+            .WithSummary("Whether sign-in asks for a code, whether the account must, and how many recovery codes are left.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        twoFactor.MapPost("/setup", BeginSetup).WithName("BeginTwoFactorSetup")
+            .WithSummary("A new authenticator key: its otpauth URI and QR code. Sign-in does not change until confirmed.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status409Conflict);
+        twoFactor.MapPost("/confirm", ConfirmSetup).WithName("ConfirmTwoFactorSetup")
+            .WithSummary("Turns two-factor sign-in on with a code from the app; answers 10 recovery codes, shown once.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status409Conflict);
+        twoFactor.MapPost("/disable", Disable).WithName("DisableTwoFactor")
+            .WithSummary("Turns two-factor sign-in off with a current code or a recovery code (a doctor must then set it up again).")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status409Conflict);
+        twoFactor.MapPost("/recovery-codes", RegenerateRecoveryCodes).WithName("RegenerateRecoveryCodes")
+            .WithSummary("Replaces the recovery codes with 10 new ones (a current code from the app is needed).")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status409Conflict);
+
         app.MapGoogleSignIn(configuration);
         return app;
     }
@@ -58,6 +101,49 @@ internal static class AuthEndpoints
 
     /// <summary>Body of <c>POST /api/auth/change-password</c>.</summary>
     public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);
+
+    /// <summary>Body of <c>POST /api/auth/forgot-password</c>.</summary>
+    public sealed record ForgotPasswordRequest(string? Email);
+
+    /// <summary>Body of <c>POST /api/auth/reset-password</c>.</summary>
+    public sealed record ResetPasswordRequest(string? Token, string? NewPassword);
+
+    /// <summary>Body of the two-factor changes: a code from the authenticator app (or, to turn it off, a recovery code).</summary>
+    public sealed record TwoFactorCodeRequest(string? Code);
+
+    /// <summary>The answer to forgot-password, whatever the email.</summary>
+    public sealed record ForgotPasswordAccepted(string Message);
+
+    private static async Task<Accepted<ForgotPasswordAccepted>> ForgotPassword(ForgotPasswordRequest request, IMediator mediator, CancellationToken ct)
+    {
+        await mediator.Send(new ForgotPassword(request.Email), ct);
+        return TypedResults.Accepted((string?)null, new ForgotPasswordAccepted(
+            "If an account has this email, a link to reset its password is on its way. The link works once, for 30 minutes."));
+    }
+
+    private static async Task<NoContent> ResetPassword(ResetPasswordRequest request, IMediator mediator, CancellationToken ct)
+    {
+        await mediator.Send(new ResetPassword(request.Token, request.NewPassword), ct);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Ok<TwoFactorStatus>> TwoFactorStatus(IMediator mediator, CancellationToken ct) =>
+        TypedResults.Ok(await mediator.Send(new GetTwoFactorStatus(), ct));
+
+    private static async Task<Ok<AuthenticatorSetup>> BeginSetup(IMediator mediator, CancellationToken ct) =>
+        TypedResults.Ok(await mediator.Send(new BeginTwoFactorSetup(), ct));
+
+    private static async Task<Ok<RecoveryCodes>> ConfirmSetup(TwoFactorCodeRequest request, IMediator mediator, CancellationToken ct) =>
+        TypedResults.Ok(await mediator.Send(new ConfirmTwoFactorSetup(request.Code), ct));
+
+    private static async Task<NoContent> Disable(TwoFactorCodeRequest request, IMediator mediator, CancellationToken ct)
+    {
+        await mediator.Send(new DisableTwoFactor(request.Code), ct);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Ok<RecoveryCodes>> RegenerateRecoveryCodes(TwoFactorCodeRequest request, IMediator mediator, CancellationToken ct) =>
+        TypedResults.Ok(await mediator.Send(new RegenerateRecoveryCodes(request.Code), ct));
 
     private static async Task<Created<UserDto>> Register(RegisterRequest request, IMediator mediator, CancellationToken ct)
     {

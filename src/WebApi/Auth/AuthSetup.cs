@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenIddict.Validation.AspNetCore;
 
 namespace MediVault.WebApi.Auth;
@@ -18,6 +19,9 @@ internal static class AuthSetup
     public const string SmartScheme = "BearerOrCookie";
     public const string AuthRateLimit = "auth";
     public const string QrAccessRateLimit = "qr-access";
+    public const string ShlRateLimit = "shl";
+    /// <summary>SMART Health Link manifests and files: any origin may read them (viewers elsewhere), never with credentials.</summary>
+    public const string ShlCorsPolicy = "shl-public";
     public const string DoctorPolicy = "doctor";
     public const string PatientPolicy = "patient";
 
@@ -56,24 +60,32 @@ internal static class AuthSetup
                 };
             });
         services.AddGoogleSignIn(authentication, configuration);
+        services.AddScoped<AuthenticationHandlerProvider>();
+        services.Replace(ServiceDescriptor.Scoped<IAuthenticationHandlerProvider, ServerEndpointsOnly>());
 
         services.AddAuthorizationBuilder()
             .SetDefaultPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder(SmartScheme).RequireAuthenticatedUser().Build())
             .AddPolicy(DoctorPolicy, p => p.AddAuthenticationSchemes(SmartScheme).RequireClaim(MediVaultClaims.AccountType, nameof(Domain.Identity.AccountType.Doctor)))
             .AddPolicy(PatientPolicy, p => p.AddAuthenticationSchemes(SmartScheme).RequireClaim(MediVaultClaims.AccountType, nameof(Domain.Identity.AccountType.Patient)));
 
-        services.AddCors(cors => cors.AddDefaultPolicy(policy =>
+        services.AddCors(cors =>
         {
-            // Integrating portals call with bearer tokens: no credentials (cookies) cross origins, ever.
-            policy.WithOrigins([.. options.Cors.AllowedOrigins]).AllowAnyHeader().AllowAnyMethod()
-                .WithExposedHeaders("Content-Disposition", "Repr-Digest", "Retry-After");
-        }));
+            cors.AddDefaultPolicy(policy =>
+            {
+                // Integrating portals call with bearer tokens: no credentials (cookies) cross origins, ever.
+                policy.WithOrigins([.. options.Cors.AllowedOrigins]).AllowAnyHeader().AllowAnyMethod()
+                    .WithExposedHeaders("Content-Disposition", "Repr-Digest", "Retry-After");
+            });
+            cors.AddPolicy(ShlCorsPolicy, policy => policy.AllowAnyOrigin().WithMethods("GET", "POST").WithHeaders("Content-Type")
+                .WithExposedHeaders("Retry-After").SetPreflightMaxAge(TimeSpan.FromHours(1)));
+        });
 
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.AddPolicy(AuthRateLimit, context => PerAddress(context, options.RateLimits.AuthPerMinute));
             limiter.AddPolicy(QrAccessRateLimit, context => PerAddress(context, options.RateLimits.QrAccessPerMinute));
+            limiter.AddPolicy(ShlRateLimit, context => PerAddress(context, options.RateLimits.ShlPerMinute));
             limiter.OnRejected = WriteTooManyRequestsAsync;
         });
 

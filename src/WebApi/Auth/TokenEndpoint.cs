@@ -34,9 +34,9 @@ internal static class ConnectEndpoints
     }
 
     private static async Task<IResult> Token(
-        HttpContext context, UserManager<ApplicationUser> users, SignInManager<ApplicationUser> signIn,
-        IOpenIddictAuthorizationManager authorizations, UnknownAccountLockout unknownLockout, AppDbContext db, TimeProvider clock,
-        SessionRevoker sessions)
+        HttpContext context, UserManager<ApplicationUser> users, IOpenIddictAuthorizationManager authorizations,
+        UnknownAccountLockout unknownLockout, AppDbContext db, TimeProvider clock, SessionRevoker sessions,
+        TwoFactorChallenges challenges, TwoFactorCodes codes)
     {
         var request = context.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The OpenIddict request is missing.");
@@ -54,26 +54,42 @@ internal static class ConnectEndpoints
                 return Reject(InvalidCredentials);
             }
 
-            var result = await signIn.CheckPasswordSignInAsync(user, request.Password ?? "", lockoutOnFailure: true);
-            if (result.IsLockedOut)
+            // Identity's CheckPasswordSignInAsync, without its "remembered two-factor client" cookie (no such cookie here):
+            // a right password resets the failure count only when no second step follows.
+            if (await users.IsLockedOutAsync(user) || !await CheckPasswordAsync(users, user, request.Password ?? ""))
             {
+                if (!await users.IsLockedOutAsync(user))
+                    return Reject(InvalidCredentials);
                 // A locked account keeps no open session: its tokens and cookies stop working with the next request.
                 await sessions.RevokeAllAsync(user.Id, keepSessionId: null, context.RequestAborted);
                 return Locked(context, await users.GetLockoutEndDateAsync(user), clock);
             }
-            if (!result.Succeeded)
-                return Reject(InvalidCredentials);
-
-            var scopes = request.GetScopes().Add(Scopes.OfflineAccess).Add(IdentityServices.ApiScope);
-            var principal = await SignInPrincipalAsync(context, user, scopes, authorizations, request.ClientId, sessionId: null);
-            if (user.AccountType == AccountType.Patient)
+            if (user.TwoFactorEnabled)
             {
-                db.AccessLogEntries.Add(AccessLogEntry.Create(
-                    user.Id, clock.GetUtcNow().UtcDateTime, AccessAction.Login, user.Id, user.FullName, ActorRole.Patient, "account", user.Id,
-                    context.Connection.RemoteIpAddress?.ToString(), context.Request.Headers.UserAgent.ToString(), AccessOutcome.Success));
-                await db.SaveChangesAsync(context.RequestAborted);
+                // The password was right; the tokens come with the second step (AuthApiAdapter answers the challenge).
+                context.Items[TwoFactorStep.ItemKey] = new TwoFactorStep(challenges.Issue(user.Id), TwoFactorChallenges.Lifetime);
+                return Reject(TwoFactorStep.Required);
             }
-            return Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+            await users.ResetAccessFailedCountAsync(user);
+            return await CompleteSignInAsync(context, user, request, authorizations, db, clock);
+        }
+
+        if (request.GrantType == TwoFactorGrant.Type)
+        {
+            var challenge = (string?)request[TwoFactorGrant.ChallengeParameter];
+            var user = challenges.Peek(challenge) is { } userId ? await users.FindByIdAsync(userId.ToString()) : null;
+            if (user is null || !user.TwoFactorEnabled)
+                return Reject(TwoFactorStep.ChallengeExpired);
+            switch (await codes.CheckAsync(user, (string?)request[TwoFactorGrant.CodeParameter] ?? "", allowRecoveryCode: true, context.RequestAborted))
+            {
+                case TwoFactorCodeOutcome.Locked:
+                    challenges.Spend(challenge!);
+                    return Locked(context, await users.GetLockoutEndDateAsync(user), clock);
+                case TwoFactorCodeOutcome.Wrong:
+                    return Reject(TwoFactorStep.WrongCode);
+            }
+            challenges.Spend(challenge!);
+            return await CompleteSignInAsync(context, user, request, authorizations, db, clock);
         }
 
         if (request.IsRefreshTokenGrantType() || request.IsAuthorizationCodeGrantType())
@@ -132,6 +148,13 @@ internal static class ConnectEndpoints
         {
             return request.HasPromptValue(PromptValues.None)
                 ? RejectAuthorization(Errors.LoginRequired, "The person is not signed in to MediVault.")
+                : Results.Redirect(SignInPage.For(context, AuthorizeUrl(context, request)));
+        }
+        if (user.ToDto().MustSetUpTwoFactor)
+        {
+            // A doctor without two-factor sign-in gives no app access: the web app sets it up, then comes back here.
+            return request.HasPromptValue(PromptValues.None)
+                ? RejectAuthorization(Errors.InteractionRequired, "The person must set up two-factor sign-in in MediVault first.")
                 : Results.Redirect(SignInPage.For(context, AuthorizeUrl(context, request)));
         }
 
@@ -198,6 +221,32 @@ internal static class ConnectEndpoints
                 .Select(parameter => KeyValuePair.Create(parameter.Key, (string?)parameter.Value)));
 
     /// <summary>An error answer to the client, sent to its redirect URI (access_denied, consent_required, …).</summary>
+    /// <summary>A new session for a person whose sign-in is complete (password, and the code when two-factor is on).</summary>
+    private static async Task<IResult> CompleteSignInAsync(
+        HttpContext context, ApplicationUser user, OpenIddictRequest request, IOpenIddictAuthorizationManager authorizations,
+        AppDbContext db, TimeProvider clock)
+    {
+        var scopes = request.GetScopes().Add(Scopes.OfflineAccess).Add(IdentityServices.ApiScope);
+        var principal = await SignInPrincipalAsync(context, user, scopes, authorizations, request.ClientId, sessionId: null);
+        if (user.AccountType == AccountType.Patient)
+        {
+            db.AccessLogEntries.Add(AccessLogEntry.Create(
+                user.Id, clock.GetUtcNow().UtcDateTime, AccessAction.Login, user.Id, user.FullName, ActorRole.Patient, "account", user.Id,
+                context.Connection.RemoteIpAddress?.ToString(), context.Request.Headers.UserAgent.ToString(), AccessOutcome.Success));
+            await db.SaveChangesAsync(context.RequestAborted);
+        }
+        return Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    /// <summary>The password check of Identity's sign-in: a wrong password counts towards the lockout.</summary>
+    private static async Task<bool> CheckPasswordAsync(UserManager<ApplicationUser> users, ApplicationUser user, string password)
+    {
+        if (await users.CheckPasswordAsync(user, password))
+            return true;
+        await users.AccessFailedAsync(user);
+        return false;
+    }
+
     private static IResult RejectAuthorization(string error, string description) => Reject(description, error);
 
     private static async Task<IResult> UserInfo(HttpContext context, UserManager<ApplicationUser> users)

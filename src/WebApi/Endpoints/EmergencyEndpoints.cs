@@ -1,6 +1,7 @@
 using Mediator;
 using MediVault.Application.Emergency;
 using MediVault.Application.Emergency.AccessEmergencyProfile;
+using MediVault.Application.Emergency.DownloadSummaryPdf;
 using MediVault.Application.Emergency.GenerateQrCode;
 using MediVault.Application.Emergency.GetEmergencyProfile;
 using MediVault.Application.Emergency.ListQrCodes;
@@ -14,12 +15,23 @@ namespace MediVault.WebApi.Endpoints;
 /// <summary>The emergency profile, the QR codes that share it, and the page a QR code opens.</summary>
 public static class EmergencyEndpoints
 {
-    /// <summary>The emergency page, served for <c>/emergency/{token}</c> (docs/emergency.md).</summary>
+    /// <summary>The emergency page, served for <c>/emergency#t={token}</c> and <c>/emergency/{token}</c> (docs/emergency.md).</summary>
     public const string EmergencyPagePath = "emergency/index.html";
 
     /// <summary>The page loads only its own script and style sheet and talks only to this server.</summary>
     private const string EmergencyPagePolicy =
         "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; " +
+        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+    /// <summary>The SMART Health Link viewer, served for <c>/shl#shlink:/…</c> (docs/emergency.md).</summary>
+    public const string ShlViewerPath = "shl/index.html";
+
+    /// <summary>
+    /// The viewer runs only its own script and style sheet; it may fetch from any HTTPS origin, because a link issued by
+    /// another server names that server's manifest (its CORS decides), and from this one.
+    /// </summary>
+    private const string ShlViewerPolicy =
+        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self' https:; img-src 'self'; " +
         "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
     public static IEndpointRouteBuilder MapEmergencyEndpoints(this IEndpointRouteBuilder app)
@@ -35,6 +47,11 @@ public static class EmergencyEndpoints
             .WithSummary("Same as POST: creates or replaces the patient's emergency profile.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
 
+        profile.MapGet("/{userId:guid}/summary.pdf", SummaryPdf).WithName("DownloadSummaryPdf")
+            .WithSummary("The patient's summary (the International Patient Summary's content) as a printable A4 PDF: the patient, or a doctor with an active grant.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/pdf")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
+
         var qr = app.MapGroup("/api/qr").WithTags("Emergency QR codes");
         qr.MapPost("/generate", Generate).RequireAuthorization().WithName("GenerateQrCode")
             .WithSummary("Issues an emergency code for the signed-in patient's profile.")
@@ -49,7 +66,15 @@ public static class EmergencyEndpoints
             .WithSummary("The first responder's view of a patient's emergency profile, for the token of a valid code. Anonymous.")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status410Gone)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        qr.MapPost("/access", AccessPathFree).AllowAnonymous().RequireRateLimiting(AuthSetup.QrAccessRateLimit)
+            .WithName("AccessEmergencyProfileByBody")
+            .WithSummary("The same answers as GET /api/qr/access/{token}, with the token in the body { \"token\" }, out of every URL. Anonymous.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status410Gone)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
+        // The path-free form {PublicBaseUrl}/emergency#t={token}: the token stays in the fragment.
+        app.MapGet("/emergency", Page).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet("/shl", ShlViewer).AllowAnonymous().ExcludeFromDescription();
         // Base64url tokens have no dot, so /emergency/emergency.js and the other assets stay with the static files.
         app.MapGet("/emergency/{token:regex(^[A-Za-z0-9_-]+$)}", Page).AllowAnonymous().ExcludeFromDescription();
         return app;
@@ -61,6 +86,12 @@ public static class EmergencyEndpoints
     private static async Task<Ok<EmergencyProfileDto>> SaveProfile(
         Guid userId, EmergencyProfileInput profile, IMediator mediator, CancellationToken ct) =>
         TypedResults.Ok(await mediator.Send(UpsertEmergencyProfile.For(userId, profile), ct));
+
+    private static async Task<FileContentHttpResult> SummaryPdf(Guid userId, IMediator mediator, CancellationToken ct)
+    {
+        var pdf = await mediator.Send(new DownloadSummaryPdf(userId), ct);
+        return TypedResults.File(pdf.Content, "application/pdf", pdf.FileName);
+    }
 
     private static async Task<Created<QrCodeCreated>> Generate(GenerateQrCode request, IMediator mediator, CancellationToken ct)
     {
@@ -78,7 +109,16 @@ public static class EmergencyEndpoints
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<EmergencyAccess>> Access(string token, HttpContext context, IMediator mediator, CancellationToken ct)
+    private static Task<Ok<EmergencyAccess>> Access(string token, HttpContext context, IMediator mediator, CancellationToken ct) =>
+        AccessAsync(new AccessEmergencyProfile(token), context, mediator, ct);
+
+    /// <summary>A JSON body is required: an empty body, <c>null</c> or a body without <c>token</c> is a 400.</summary>
+    private static Task<Ok<EmergencyAccess>> AccessPathFree(
+        AccessEmergencyProfile request, HttpContext context, IMediator mediator, CancellationToken ct) =>
+        AccessAsync(request, context, mediator, ct);
+
+    private static async Task<Ok<EmergencyAccess>> AccessAsync(
+        AccessEmergencyProfile request, HttpContext context, IMediator mediator, CancellationToken ct)
     {
         // On every answer, the refusals included: a shared cache must not keep a patient's profile or a code's fate.
         context.Response.OnStarting(() =>
@@ -86,18 +126,24 @@ public static class EmergencyEndpoints
             context.Response.Headers.CacheControl = "no-store";
             return Task.CompletedTask;
         });
-        return TypedResults.Ok(await mediator.Send(new AccessEmergencyProfile(token), ct));
+        return TypedResults.Ok(await mediator.Send(request, ct));
     }
 
-    private static FileStreamHttpResult Page(HttpContext context, IWebHostEnvironment environment)
+    private static FileStreamHttpResult Page(HttpContext context, IWebHostEnvironment environment) =>
+        StrictPage(context, environment, EmergencyPagePath, EmergencyPagePolicy);
+
+    private static FileStreamHttpResult ShlViewer(HttpContext context, IWebHostEnvironment environment) =>
+        StrictPage(context, environment, ShlViewerPath, ShlViewerPolicy);
+
+    private static FileStreamHttpResult StrictPage(HttpContext context, IWebHostEnvironment environment, string path, string policy)
     {
         var headers = context.Response.Headers;
         headers.CacheControl = "no-store";
-        headers["Referrer-Policy"] = "no-referrer"; // the token is in the address
+        headers["Referrer-Policy"] = "no-referrer"; // the token or link is in the address
         headers["X-Robots-Tag"] = "noindex, nofollow";
-        headers.ContentSecurityPolicy = EmergencyPagePolicy;
+        headers.ContentSecurityPolicy = policy;
         headers.XContentTypeOptions = "nosniff";
-        var page = environment.WebRootFileProvider.GetFileInfo(EmergencyPagePath);
+        var page = environment.WebRootFileProvider.GetFileInfo(path);
         return TypedResults.Stream(page.CreateReadStream(), "text/html; charset=utf-8");
     }
 }

@@ -2,6 +2,7 @@ using Mediator;
 using MediVault.Application.Common.Paging;
 using MediVault.Application.Records.Common;
 using MediVault.Application.Records.DeleteFile;
+using MediVault.Application.Records.GetDicomSummary;
 using MediVault.Application.Records.GetFileContent;
 using MediVault.Application.Records.ListFiles;
 using MediVault.Application.Records.UploadFile;
@@ -13,7 +14,7 @@ using Microsoft.Extensions.Options;
 
 namespace MediVault.WebApi.Endpoints;
 
-/// <summary>Medical files: upload, list, download, verify, delete (contract: Medical files).</summary>
+/// <summary>Medical files: upload, list, download, verify, DICOM header, delete (contract: Medical files; docs/api.md, File preview).</summary>
 public static class RecordsEndpoints
 {
     public static IEndpointRouteBuilder MapRecordsEndpoints(this IEndpointRouteBuilder app)
@@ -40,6 +41,10 @@ public static class RecordsEndpoints
         files.MapGet("/{fileId:guid}/verify", Verify).WithName("VerifyFile")
             .WithSummary("Re-reads and re-hashes the stored content, and checks its ledger block.")
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
+        files.MapGet("/{fileId:guid}/dicom", Dicom).WithName("GetDicomSummary")
+            .WithSummary("What a DICOM file's header says about its study (modality, date, descriptions, image size), never who the patient is.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         files.MapDelete("/{fileId:guid}", Delete).WithName("DeleteFile")
             .WithSummary("Deletes a file (owner only): the content becomes unrecoverable and the ledger records the deletion.")
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
@@ -66,6 +71,9 @@ public static class RecordsEndpoints
 
     private static async Task<Ok<FileVerification>> Verify(Guid fileId, IMediator mediator, CancellationToken cancellationToken) =>
         TypedResults.Ok(await mediator.Send(new VerifyFile(fileId), cancellationToken));
+
+    private static async Task<Ok<DicomSummary>> Dicom(Guid fileId, IMediator mediator, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await mediator.Send(new GetDicomSummary(fileId), cancellationToken));
 
     private static async Task<NoContent> Delete(Guid fileId, IMediator mediator, CancellationToken cancellationToken)
     {

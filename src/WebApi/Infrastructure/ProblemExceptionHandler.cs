@@ -29,16 +29,25 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             DomainRuleException e => Problem(StatusCodes.Status400BadRequest, "Bad request", e.Message),
             BadHttpRequestException e => BindingProblem(e),
             UnauthorizedException e => Problem(StatusCodes.Status401Unauthorized, "Unauthorized", e.Message),
+            PasscodeRejectedException e => new ProblemDetails
+            {
+                Status = StatusCodes.Status401Unauthorized,
+                Title = "Wrong passcode",
+                Detail = e.Message,
+                Extensions = { ["remainingAttempts"] = e.RemainingAttempts },
+            },
             ForbiddenException e => Problem(StatusCodes.Status403Forbidden, "Forbidden", e.Message),
             NotFoundException e => Problem(StatusCodes.Status404NotFound, "Not found", e.Message),
             ConflictException e => Problem(StatusCodes.Status409Conflict, "Conflict", e.Message),
             GoneException e => Problem(StatusCodes.Status410Gone, "Gone", e.Message),
             PayloadTooLargeException e => Problem(StatusCodes.Status413PayloadTooLarge, "Payload too large", e.Message),
             UnsupportedMediaTypeException e => Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", e.Message),
+            UnprocessableContentException e => Problem(StatusCodes.Status422UnprocessableEntity, "Unprocessable content", e.Message),
             // Two requests raced to create the same row (e.g. two first saves of one profile): the loser is told to retry.
             _ when MediVault.Infrastructure.Persistence.DatabaseFaults.IsConcurrentDuplicate(exception) =>
                 Problem(StatusCodes.Status409Conflict, "Conflict", "Another change to the same record was saved at the same moment. Send the request again."),
             StoredContentCorruptException e => IntegrityFailure(httpContext, e),
+            BlobStoreUnavailableException e => StorageUnavailable(httpContext, e),
             OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested => null,
             _ when MediVault.Infrastructure.Persistence.StorageFaults.IsStorageUnavailable(exception) => StorageUnavailable(httpContext, exception),
             _ => null,
@@ -116,7 +125,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         LogStorageUnavailable(logger, exception.GetType().Name, httpContext.TraceIdentifier, exception);
         httpContext.Response.Headers.RetryAfter = "60";
         return Problem(StatusCodes.Status503ServiceUnavailable, "Storage unavailable",
-            "The server cannot store data right now (its disk is full or read-only). Nothing was saved; try again later.");
+            "The server cannot store data right now (its disk is full or read-only, or its object store does not answer). Nothing was saved; try again later.");
     }
 
     private static ProblemDetails Problem(int status, string title, string detail) =>

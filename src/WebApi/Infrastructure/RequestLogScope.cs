@@ -41,9 +41,9 @@ internal sealed partial class RequestLogScope(RequestDelegate next, ILogger<Requ
             await next(context);
     }
 
-    /// <summary><c>/emergency/abc…</c> → <c>/emergency/{token}</c>; other paths unchanged.</summary>
+    /// <summary><c>/emergency/abc…</c> → <c>/emergency/{token}</c>, and so for SMART Health Link manifest ids and file tokens; other paths unchanged.</summary>
     internal static string Redact(PathString path) => TokenInPath().Replace(path.Value ?? "", "$1{token}");
 
-    [GeneratedRegex("^(/emergency/|/api/qr/access/)[^/]+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^(/emergency/|/api/qr/access/|/api/shl/m/|/api/shl/f/)[^/]+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex TokenInPath();
 }

@@ -39,8 +39,8 @@ public sealed class BrowserApp : IAsyncLifetime, IDisposable
     /// <summary>The app itself: <c>new Api(Factory)</c> arranges through the API on the same port, as other tests do.</summary>
     public MediVaultFactory Factory => factory;
 
-    /// <summary>Where the tests save screenshots (printed by the tests): TestResults/screenshots at the repository root.</summary>
-    public static string ScreenshotDirectory { get; } = Path.Combine(RepositoryRoot(), "TestResults", "screenshots");
+    /// <summary>The repository's root folder (where MediVault.sln is).</summary>
+    public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
     public async Task InitializeAsync()
     {
@@ -59,7 +59,6 @@ public sealed class BrowserApp : IAsyncLifetime, IDisposable
             Timeout = 60_000,
         });
         Assertions.SetDefaultExpectTimeout(20_000);
-        Directory.CreateDirectory(ScreenshotDirectory);
     }
 
     public async Task DisposeAsync()
@@ -93,7 +92,7 @@ public sealed class BrowserApp : IAsyncLifetime, IDisposable
         return new UiSession(context, page, viewport);
     }
 
-    private static string RepositoryRoot()
+    private static string FindRepositoryRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
@@ -123,6 +122,24 @@ public sealed record Viewport(string Name, int Width, int Height, bool IsMobile)
     public static readonly Viewport Phone = new("phone", 390, 844, true);
     public static readonly Viewport Tablet = new("tablet", 768, 1024, true);
     public static readonly Viewport Desktop = new("desktop", 1280, 800, false);
+}
+
+/// <summary>
+/// Screenshots are opt-in: <c>MEDIVAULT_SCREENSHOTS=1 dotnet test tests/IntegrationTests --filter "FullyQualifiedName~PageTourTests"</c>
+/// refreshes docs/screenshots (phone and desktop width, the ones docs/frontend.md shows); the 320 and 768 px shots go
+/// to TestResults/screenshots, for a look, not for the docs.
+/// </summary>
+public static class Screenshots
+{
+    public static bool Enabled => Environment.GetEnvironmentVariable("MEDIVAULT_SCREENSHOTS") == "1";
+
+    public static string DirectoryFor(Viewport viewport)
+    {
+        var forDocs = viewport == Viewport.Phone || viewport == Viewport.Desktop;
+        return Directory.CreateDirectory(forDocs
+            ? Path.Combine(BrowserApp.RepositoryRoot, "docs", "screenshots")
+            : Path.Combine(BrowserApp.RepositoryRoot, "TestResults", "screenshots")).FullName;
+    }
 }
 
 [CollectionDefinition(Name)]

@@ -62,7 +62,7 @@ public sealed class JourneyTests(BrowserApp app)
         await ui.Main.GetByRole(AriaRole.Button, new() { Name = "Generate QR code" }).ClickAsync();
         await Expect(ui.Main.GetByRole(AriaRole.Img, new() { Name = "Emergency QR code" })).ToBeVisibleAsync();
         var accessUrl = await ui.Main.GetByLabel("Emergency link").InputValueAsync();
-        accessUrl.Should().StartWith(new Uri(app.BaseUrl, "/emergency/").ToString());
+        accessUrl.Should().StartWith(new Uri(app.BaseUrl, "/emergency#t=").ToString(), "the printed link keeps the token in the fragment");
 
         await using var responder = await app.NewSessionAsync(Viewport.Phone);
         await responder.Page.GotoAsync(accessUrl);
@@ -88,7 +88,7 @@ public sealed class JourneyTests(BrowserApp app)
 
         // The doctor signs in, opens the patient, reads the profile and uploads a prescription.
         await using var doctorUi = await app.NewSessionAsync(Viewport.Desktop);
-        await doctorUi.SignInAsync(doctor.Email, doctor.Password, "My patients");
+        await doctorUi.SignInAsync(doctor.Email, doctor.Password, "My patients", doctor.AuthenticatorKey);
         await doctorUi.Main.GetByRole(AriaRole.Link, new() { Name = "Open records of Sakshi Verma" }).ClickAsync();
         await Expect(doctorUi.Main.GetByRole(AriaRole.Heading, new() { Name = "Sakshi Verma", Level = 1 })).ToBeVisibleAsync();
         await Expect(doctorUi.Main.GetByText("Penicillin")).ToBeVisibleAsync();

@@ -17,8 +17,10 @@ public sealed class SeedApi(Uri baseUrl) : IDisposable
     public Task<Person> RegisterPatient(string fullName) =>
         Register(new { email = EmailFor(fullName), password = Api.StrongPassword, fullName, accountType = "patient" });
 
-    public Task<Person> RegisterDoctor(string fullName) =>
-        Register(new
+    /// <summary>A doctor with two-factor sign-in set up through the shared <see cref="Authenticator"/> (doctors must have it).</summary>
+    public async Task<Person> RegisterDoctor(string fullName)
+    {
+        var doctor = await Register(new
         {
             email = EmailFor(fullName),
             password = Api.StrongPassword,
@@ -27,6 +29,9 @@ public sealed class SeedApi(Uri baseUrl) : IDisposable
             licenseNumber = "MCI-" + Random.Shared.Next(100000, 999999),
             specialty = "General practice",
         });
+        var (key, _) = await Authenticator.SetUpAsync(doctor.Client);
+        return doctor with { AuthenticatorKey = key };
+    }
 
     /// <summary>"Dr. Arjun Sharma" → "arjun.sharma.3fa2c1@example.com": readable in screenshots, unique per test.</summary>
     private static string EmailFor(string fullName)
@@ -118,5 +123,5 @@ public static class SampleFiles
     }
 }
 
-/// <summary>An account the test made, and a client that calls the API as that account.</summary>
-public sealed record Person(Guid Id, string Email, string Password, string FullName, HttpClient Client);
+/// <summary>An account the test made, and a client that calls the API as that account (and its authenticator key, for a doctor).</summary>
+public sealed record Person(Guid Id, string Email, string Password, string FullName, HttpClient Client, string? AuthenticatorKey = null);

@@ -9,7 +9,7 @@ namespace MediVault.IntegrationTests.Browser;
 public sealed class SignInPageTests(BrowserApp app)
 {
     [Fact]
-    public async Task Register_Doctor_AsksForLicenceAndSpecialty_AndOpensThePortal()
+    public async Task Register_Doctor_AsksForLicenceAndSpecialty_ThenForTwoFactorSetup()
     {
         await using var ui = await app.NewSessionAsync(Viewport.Desktop);
         await ui.GotoAsync("/register", "Create your MediVault account");
@@ -24,7 +24,8 @@ public sealed class SignInPageTests(BrowserApp app)
         await ui.Main.GetByLabel("Specialty").FillAsync("Cardiology");
         await ui.Main.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
 
-        await Expect(ui.Main.GetByRole(AriaRole.Heading, new() { Name = "My patients", Level = 1 })).ToBeVisibleAsync();
+        // Doctors must use two-factor sign-in: the portal opens after the setup (AccountSecurityJourneyTests).
+        await Expect(ui.Main.GetByRole(AriaRole.Heading, new() { Name = "Set up two-factor sign-in", Level = 1 })).ToBeVisibleAsync();
         await Expect(ui.Page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
         ui.AssertNoScriptProblems();
     }

@@ -39,8 +39,13 @@ public sealed class Api
     public Task<Session> RegisterPatient(string? fullName = null) =>
         Register(new { email = NewEmail("patient"), password = StrongPassword, fullName = fullName ?? "Pat Patient", accountType = "patient" });
 
-    public Task<Session> RegisterDoctor(string? fullName = null) =>
-        Register(new
+    /// <summary>
+    /// A doctor as the product requires one: registered, signed in once, two-factor sign-in set up (doctors can do
+    /// nothing else before). The session carries the authenticator key, for signing in again with <see cref="LoginAs"/>.
+    /// </summary>
+    public async Task<Session> RegisterDoctor(string? fullName = null)
+    {
+        var firstSignIn = await Register(new
         {
             email = NewEmail("doctor"),
             password = StrongPassword,
@@ -49,17 +54,21 @@ public sealed class Api
             licenseNumber = "LIC-" + Random.Shared.Next(100000, 999999),
             specialty = "Cardiology",
         });
+        var (key, _) = await Authenticator.SetUpAsync(firstSignIn.Client);
+        return firstSignIn with { AuthenticatorKey = key, User = firstSignIn.User with { TwoFactorEnabled = true } };
+    }
 
-    public async Task<Session> LoginAs(string email, string password)
+    /// <summary>Signs in; an account with two-factor on needs its <paramref name="authenticatorKey"/> for the second step.</summary>
+    public async Task<Session> LoginAs(string email, string password, string? authenticatorKey = null)
     {
         using var anonymous = Anonymous();
-        var response = await anonymous.PostAsJsonAsync("/api/auth/login", new { email, password });
+        var response = await Authenticator.SignInAsync(anonymous, email, password, authenticatorKey);
         if (response.StatusCode != HttpStatusCode.OK)
             throw new InvalidOperationException($"Login failed with {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         var login = (await response.Content.ReadFromJsonAsync<LoginAnswer>(Json))!;
         var client = Anonymous();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", login.AccessToken);
-        return new Session(client, login.User.Id, email, password, login.AccessToken, login.RefreshToken, login.User);
+        return new Session(client, login.User.Id, email, password, login.AccessToken, login.RefreshToken, login.User, authenticatorKey);
     }
 
     private async Task<Session> Register(object body)
@@ -83,10 +92,12 @@ public sealed class Api
 }
 
 /// <summary>A signed-in user and a client that sends their bearer token.</summary>
+/// <param name="AuthenticatorKey">The account's authenticator key when two-factor sign-in is on (every doctor).</param>
 public sealed record Session(
-    HttpClient Client, Guid Id, string Email, string Password, string AccessToken, string RefreshToken, UserAnswer User);
+    HttpClient Client, Guid Id, string Email, string Password, string AccessToken, string RefreshToken, UserAnswer User,
+    string? AuthenticatorKey = null);
 
-public sealed record UserAnswer(Guid Id, string Email, string FullName, string AccountType, DateTime CreatedAt);
+public sealed record UserAnswer(Guid Id, string Email, string FullName, string AccountType, DateTime CreatedAt, bool TwoFactorEnabled = false);
 
 public sealed record LoginAnswer(string AccessToken, string TokenType, int ExpiresIn, string RefreshToken, UserAnswer User);
 

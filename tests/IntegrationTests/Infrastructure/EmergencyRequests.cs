@@ -95,7 +95,8 @@ public sealed record ProfileAnswer(
     bool OrganDonor, string? MedicalNotes, DateTime UpdatedAt);
 
 public sealed record QrCreatedAnswer(
-    Guid Id, string Token, string AccessUrl, DateTime ExpiresAt, string? Label, int? MaxUses, string QrCodePng, string QrCodeSvg);
+    Guid Id, string Token, string AccessUrl, DateTime ExpiresAt, string? Label, int? MaxUses, string QrCodePng, string QrCodeSvg,
+    string QrCodeUrl);
 
 public sealed record QrSummaryAnswer(
     Guid Id, string? Label, DateTime CreatedAt, DateTime ExpiresAt, DateTime? RevokedAt, int UseCount, int? MaxUses, string Status);

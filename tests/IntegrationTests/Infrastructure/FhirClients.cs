@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text.Json;
 using MediVault.Application.Common.Access;
 using Microsoft.AspNetCore.TestHost;
@@ -38,20 +39,39 @@ public static class FhirClients
     public static async Task<HttpClient> WithSmartScopes(this Api api, Session user, string scopes)
     {
         using var anonymous = api.Anonymous();
-        var response = await anonymous.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "password",
-            ["client_id"] = "medivault-web",
-            ["username"] = user.Email,
-            ["password"] = user.Password,
-            ["scope"] = scopes,
-        }));
+        var form = user.AuthenticatorKey is { } key
+            ? new Dictionary<string, string>
+            {
+                // Two-factor sign-in is on (every doctor): the password's challenge and a fresh code, as the web app sends them.
+                ["grant_type"] = MediVault.Infrastructure.Identity.TwoFactorGrant.Type,
+                ["client_id"] = "medivault-web",
+                [MediVault.Infrastructure.Identity.TwoFactorGrant.ChallengeParameter] = await ChallengeAsync(anonymous, user),
+                [MediVault.Infrastructure.Identity.TwoFactorGrant.CodeParameter] = Authenticator.Code(key),
+                ["scope"] = scopes,
+            }
+            : new Dictionary<string, string>
+            {
+                ["grant_type"] = "password",
+                ["client_id"] = "medivault-web",
+                ["username"] = user.Email,
+                ["password"] = user.Password,
+                ["scope"] = scopes,
+            };
+        var response = await anonymous.PostAsync("/connect/token", new FormUrlEncodedContent(form));
         var body = await response.Content.ReadAsStringAsync();
         response.StatusCode.Should().Be(HttpStatusCode.OK, body);
         var client = api.Anonymous();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
             "Bearer", JsonDocument.Parse(body).RootElement.GetProperty("access_token").GetString());
         return client;
+    }
+
+    private static async Task<string> ChallengeAsync(HttpClient anonymous, Session user)
+    {
+        var login = await anonymous.PostAsJsonAsync("/api/auth/login", new { email = user.Email, password = user.Password });
+        var answer = await login.ReadAs<Authenticator.ChallengeAnswer>();
+        answer.TwoFactorRequired.Should().BeTrue();
+        return answer.Challenge;
     }
 
     /// <summary>A client_credentials token of the backend client.</summary>

@@ -42,6 +42,7 @@ public class MediVaultFactory : WebApplicationFactory<Program>
     {
         ["MediVault:RateLimits:AuthPerMinute"] = "0",
         ["MediVault:RateLimits:QrAccessPerMinute"] = "0",
+        ["MediVault:RateLimits:ShlPerMinute"] = "0",
         ["MediVault:SeedSampleData"] = "false",
     };
 

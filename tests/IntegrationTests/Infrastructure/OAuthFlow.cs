@@ -34,7 +34,7 @@ public sealed partial class OAuthFlow(WebApplicationFactory<Program> factory, st
     public async Task<HttpClient> SignedInBrowserAsync(Session session)
     {
         var browser = Client(handleCookies: true);
-        var login = await browser.PostAsJsonAsync("/api/auth/login", new { email = session.Email, password = session.Password });
+        var login = await Authenticator.SignInAsync(browser, session.Email, session.Password, session.AuthenticatorKey);
         if (login.StatusCode != HttpStatusCode.OK)
             throw new InvalidOperationException($"Login failed with {(int)login.StatusCode}.");
         return browser;

@@ -78,6 +78,38 @@ public sealed class LayerTests
         result.IsSuccessful.Should().BeFalse();
     }
 
+    /// <summary>The blob store's file handles and I/O errors stay in Infrastructure, behind <c>IFileStore</c> (issue 13).</summary>
+    private static readonly string[] FileHandleTypes =
+        ["Microsoft.Win32.SafeHandles.SafeFileHandle", "System.IO.RandomAccess", "System.IO.FileStream", "System.IO.IOException"];
+
+    [Fact]
+    public void Application_NamesNoFileHandleAndNoIOException()
+    {
+        var result = Types.InAssembly(Application).ShouldNot().HaveDependencyOnAny(FileHandleTypes).GetResult();
+
+        result.IsSuccessful.Should().BeTrue(Failing(result));
+    }
+
+    [Fact]
+    public void WebApi_NamesNoFileHandleAndNoIOExceptionOutsideTheRequestBodyReader()
+    {
+        // The multipart reader reports a malformed request body as IOException: that is HTTP input, not storage.
+        var result = Types.InAssembly(WebApi).ShouldNot().HaveDependencyOnAny(FileHandleTypes).GetResult();
+
+        (result.FailingTypeNames ?? []).Where(name => !name.StartsWith("MediVault.WebApi.Infrastructure.MultipartUploadForm", StringComparison.Ordinal))
+            .Should().BeEmpty();
+    }
+
+    [Fact]
+    public void FileHandleRule_CatchesAHandle()
+    {
+        // The rule must be able to fail: Infrastructure's file-system backend does hold file handles.
+        var result = Types.InAssembly(Infrastructure).ShouldNot().HaveDependencyOnAny(FileHandleTypes).GetResult();
+
+        result.IsSuccessful.Should().BeFalse();
+        result.FailingTypeNames.Should().Contain(name => name.Contains("FileSystemBlobBackend", StringComparison.Ordinal));
+    }
+
     private static IEnumerable<string> Referenced(Assembly assembly) =>
         assembly.GetReferencedAssemblies().Select(a => a.Name!);
 

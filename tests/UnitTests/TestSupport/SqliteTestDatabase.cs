@@ -1,12 +1,40 @@
+using System.Security.Cryptography;
 using MediVault.Infrastructure;
+using MediVault.Infrastructure.Configuration;
 using MediVault.Infrastructure.Persistence;
+using MediVault.Infrastructure.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using NSubstitute;
 
 namespace MediVault.UnitTests.TestSupport;
 
-/// <summary>A migrated SQLite file in a fresh temp folder, for adapter tests that need the real database.</summary>
+/// <summary>
+/// A migrated SQLite file in a fresh temp folder, for adapter tests that need the real database. Its contexts seal and
+/// open medical text (a file's description, an emergency profile's content) as the app's do, under one random master
+/// key for the test run.
+/// </summary>
 internal sealed class SqliteTestDatabase : IAsyncDisposable
 {
+    // One provider for every context: EF Core builds its internal services once per application service provider.
+    private static readonly ServiceProvider Services = new ServiceCollection()
+        .AddSingleton(_ =>
+        {
+            var options = new MediVaultOptions
+            {
+                DataDirectory = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "medivault-unit-sealing"),
+                MasterKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(BlobFormat.KeyLength)),
+            };
+            var environment = Substitute.For<IHostEnvironment>();
+            environment.ContentRootPath.Returns(System.IO.Path.GetTempPath());
+            return new MasterKey(Options.Create(options), DataDirectory.Resolve(options, environment), NullLogger<MasterKey>.Instance);
+        })
+        .AddSingleton<PatientKeyRing>()
+        .BuildServiceProvider();
+
     private SqliteTestDatabase(string folder)
     {
         Folder = folder;
@@ -32,7 +60,8 @@ internal sealed class SqliteTestDatabase : IAsyncDisposable
     {
         var options = new DbContextOptionsBuilder<AppDbContext>().UseSqlite(DependencyInjection.ConnectionString(Path));
         options.UseOpenIddict<Guid>();
-        options.AddInterceptors(interceptors);
+        options.UseApplicationServiceProvider(Services);
+        options.AddInterceptors([MedicalTextSealing.Instance, .. interceptors]);
         return new AppDbContext(options.Options);
     }
 

@@ -1,5 +1,6 @@
 using MediVault.Domain.Audit;
 using MediVault.Domain.Emergency;
+using MediVault.Domain.Identity;
 using MediVault.Domain.Ledger;
 using MediVault.Domain.Records;
 using MediVault.Domain.Sharing;
@@ -16,6 +17,9 @@ public interface IAppDbContext
     DbSet<QrAccessCode> QrAccessCodes { get; }
     DbSet<AccessGrant> AccessGrants { get; }
     DbSet<AccessLogEntry> AccessLogEntries { get; }
+    DbSet<SmartHealthLink> SmartHealthLinks { get; }
+    DbSet<SmartHealthLinkEntry> SmartHealthLinkEntries { get; }
+    DbSet<PasswordResetToken> PasswordResetTokens { get; }
 
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
 }

@@ -17,6 +17,11 @@ internal sealed class AccessLog(IAppDbContext db, ICurrentUser currentUser, Time
     public void RecordEmergencyAccess(Guid patientId, Guid qrCodeId) =>
         db.AccessLogEntries.Add(EmergencyEntry(patientId, qrCodeId, AccessOutcome.Success));
 
+    public void RecordLinkRequest(Guid patientId, Guid linkId, string recipient, AccessOutcome outcome) =>
+        db.AccessLogEntries.Add(AccessLogEntry.Create(
+            patientId, clock.GetUtcNow().UtcDateTime, AccessAction.ShlOpened, actorId: null, recipient, ActorRole.Recipient,
+            Sharing.SmartHealthLinks.ShlLogNames.ResourceType, linkId, currentUser.IpAddress, currentUser.UserAgent, outcome));
+
     public async Task RecordRefusedEmergencyAccessAsync(Guid patientId, Guid qrCodeId, CancellationToken cancellationToken)
     {
         db.AccessLogEntries.Add(EmergencyEntry(patientId, qrCodeId, AccessOutcome.Denied));

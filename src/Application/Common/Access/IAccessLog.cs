@@ -17,6 +17,12 @@ public interface IAccessLog
     /// <summary>Stages an entry for an anonymous first responder who used an emergency code.</summary>
     void RecordEmergencyAccess(Guid patientId, Guid qrCodeId);
 
+    /// <summary>
+    /// Stages an entry for a request to a SMART Health Link (issue 17): the actor is the <paramref name="recipient"/> the
+    /// requester named, role <c>recipient</c>, action <c>shl-opened</c>, with the request's outcome.
+    /// </summary>
+    void RecordLinkRequest(Guid patientId, Guid linkId, string recipient, AccessOutcome outcome);
+
     /// <summary>Writes at once that someone used an expired, revoked or used-up emergency code: the refusal saves nothing else.</summary>
     Task RecordRefusedEmergencyAccessAsync(Guid patientId, Guid qrCodeId, CancellationToken cancellationToken);
 

@@ -36,3 +36,13 @@ public sealed class PayloadTooLargeException(string message) : AppException(mess
 
 /// <summary>415: the content is of a type that is not accepted.</summary>
 public sealed class UnsupportedMediaTypeException(string message) : AppException(message);
+
+/// <summary>401 with <c>remainingAttempts</c>: a SMART Health Link was asked for with a wrong or missing passcode.</summary>
+public sealed class PasscodeRejectedException(int remainingAttempts)
+    : AppException(remainingAttempts == 1 ? "Wrong passcode. 1 attempt remains." : $"Wrong passcode. {remainingAttempts} attempts remain.")
+{
+    public int RemainingAttempts { get; } = remainingAttempts;
+}
+
+/// <summary>422: the request is understood, but the content it points at cannot be processed (a damaged DICOM header).</summary>
+public sealed class UnprocessableContentException(string message) : AppException(message);

@@ -4,11 +4,12 @@ using Microsoft.EntityFrameworkCore;
 namespace MediVault.Application.Common.Naming;
 
 /// <summary>The ids of a patient's records to name, by kind.</summary>
-public sealed record RecordIds(IReadOnlyCollection<Guid> Files, IReadOnlyCollection<Guid> QrCodes, IReadOnlyCollection<Guid> Grants);
+public sealed record RecordIds(
+    IReadOnlyCollection<Guid> Files, IReadOnlyCollection<Guid> QrCodes, IReadOnlyCollection<Guid> Grants, IReadOnlyCollection<Guid>? Links = null);
 
 /// <summary>
 /// What a patient's records are called, for that patient: a file's name, a QR code's label, the doctor of an access
-/// grant. Every lookup is limited to records the patient owns, so an id of someone else's record is never named;
+/// grant, a SMART Health Link's label (issue 17). Every lookup is limited to records the patient owns, so an id of someone else's record is never named;
 /// callers ask only when the reader is the owner (issue 15: the access log and the ledger name records for their owner).
 /// </summary>
 internal static class OwnedRecordNames
@@ -30,6 +31,13 @@ internal static class OwnedRecordNames
                 .Where(q => q.PatientId == ownerId && q.Label != null && ids.QrCodes.Contains(q.Id))
                 .Select(q => new { q.Id, q.Label }).ToListAsync(ct))
                 names[code.Id] = code.Label!;
+        }
+        if (ids.Links is { Count: > 0 } links)
+        {
+            foreach (var link in await db.SmartHealthLinks.AsNoTracking()
+                .Where(l => l.PatientId == ownerId && l.Label != null && links.Contains(l.Id))
+                .Select(l => new { l.Id, l.Label }).ToListAsync(ct))
+                names[link.Id] = link.Label!;
         }
         if (ids.Grants.Count > 0)
         {

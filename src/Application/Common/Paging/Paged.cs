@@ -10,13 +10,24 @@ public static class PageExtensions
 {
     public const int MaxPageSize = 100;
 
-    /// <summary>Counts and pages in the database; never loads the whole list.</summary>
+    /// <summary>
+    /// Pages in the database and never loads the whole list. One row past the page is read: when it is not there, the
+    /// page is the last one and the total follows from it, so the count query runs only when more rows follow (or when
+    /// a page past the end comes back empty).
+    /// </summary>
     public static async Task<Paged<T>> ToPageAsync<T>(this IQueryable<T> query, int page, int pageSize, CancellationToken ct)
     {
-        var total = await query.CountAsync(ct);
-        var items = await query.Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
-        return new Paged<T>(items, page, pageSize, total);
+        var skipped = (page - 1) * pageSize;
+        var items = await query.Skip(skipped).Take(pageSize + 1).ToListAsync(ct);
+        if (IsLastPage(items.Count, page, pageSize))
+            return new Paged<T>(items, page, pageSize, skipped + items.Count);
+        if (items.Count > pageSize)
+            items.RemoveAt(pageSize);
+        return new Paged<T>(items, page, pageSize, await query.CountAsync(ct));
     }
+
+    /// <summary>The rows read end within the page, and the page is not an empty one past the end.</summary>
+    private static bool IsLastPage(int rowsRead, int page, int pageSize) => rowsRead <= pageSize && (rowsRead > 0 || page == 1);
 
     /// <summary>The contract's paging rules: page ≥ 1, pageSize 1..100.</summary>
     public static void AddPagingRules<T>(this AbstractValidator<T> validator, Func<T, int> page, Func<T, int> pageSize)

@@ -37,6 +37,8 @@ public sealed partial class DeleteAccountHandler(
         db.MedicalFiles.RemoveRange(files);
         db.EmergencyProfiles.RemoveRange(await db.EmergencyProfiles.Where(p => p.PatientId == userId).ToListAsync(cancellationToken));
         db.QrAccessCodes.RemoveRange(await db.QrAccessCodes.Where(q => q.PatientId == userId).ToListAsync(cancellationToken));
+        // SMART Health Links with their stored ciphertext (entries go with their link).
+        db.SmartHealthLinks.RemoveRange(await db.SmartHealthLinks.Include(l => l.Entries).Where(l => l.PatientId == userId).ToListAsync(cancellationToken));
         db.AccessGrants.RemoveRange(await db.AccessGrants.Where(g => g.PatientId == userId || g.DoctorId == userId).ToListAsync(cancellationToken));
         db.AccessLogEntries.RemoveRange(await db.AccessLogEntries.Where(e => e.PatientId == userId).ToListAsync(cancellationToken));
         await accounts.RemoveAccountAsync(userId, cancellationToken);
@@ -53,7 +55,7 @@ public sealed partial class DeleteAccountHandler(
             {
                 store.Delete(storageKey);
             }
-            catch (IOException ex)
+            catch (BlobStoreUnavailableException ex)
             {
                 // Its key is already gone, so the blob is unreadable; the start-up sweep removes it.
                 LogBlobLeft(logger, ex);

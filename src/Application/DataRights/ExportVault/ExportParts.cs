@@ -47,7 +47,7 @@ internal sealed class FilesExportPart(ISender sender, IAppDbContext db, IFileSto
             if (blob?.WrappedKey is null)
                 continue; // deleted while the export ran
 
-            await using var content = store.OpenRead(blob.StorageKey, blob.WrappedKey);
+            await using var content = await store.OpenReadAsync(blob.StorageKey, blob.WrappedKey, cancellationToken);
             var (entry, name) = await archive.OpenEntryAsync("files/" + file.FileName.Replace('/', '_').Replace('\\', '_'), compress: false, cancellationToken);
             await using (entry)
                 await content.CopyToAsync(entry, 1024 * 1024, cancellationToken);

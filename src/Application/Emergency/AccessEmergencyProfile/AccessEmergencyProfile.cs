@@ -42,7 +42,10 @@ public sealed class AccessEmergencyProfileHandler(
         if (code.StatusAt(now) != QrCodeStatus.Active)
             await RefuseAsync(code.Id, code.PatientId, now, cancellationToken);
 
-        var patient = await users.FindByIdAsync(code.PatientId, cancellationToken) ?? throw new NotFoundException(Unknown);
+        // The name as shown beside records (FindManyAsync may serve it from memory for a few seconds); the code itself
+        // was just read from the database, and an account's codes go with it.
+        var patient = (await users.FindManyAsync([code.PatientId], cancellationToken)).GetValueOrDefault(code.PatientId)
+            ?? throw new NotFoundException(Unknown);
         var profile = await db.EmergencyProfiles.AsNoTracking()
             .SingleOrDefaultAsync(p => p.PatientId == code.PatientId, cancellationToken);
 

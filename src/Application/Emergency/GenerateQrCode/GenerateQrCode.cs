@@ -20,10 +20,15 @@ public sealed record GenerateQrCode(int? ExpiresInMinutes = null, string? Label 
 /// <param name="ExpiresAt">When the code stops working (UTC).</param>
 /// <param name="Label">The patient's name for the code.</param>
 /// <param name="MaxUses">How many times the code opens the profile; null for no limit.</param>
-/// <param name="QrCodePng">Base64 of a PNG of the QR code of <c>accessUrl</c> (error correction Q, 10 pixels a module).</param>
+/// <param name="QrCodePng">Base64 of a PNG of the QR code of <c>qrCodeUrl</c> (error correction Q, 10 pixels a module).</param>
 /// <param name="QrCodeSvg">The same QR code as a scalable SVG document, for printing.</param>
+/// <param name="QrCodeUrl">
+/// What the images encode: the path-free form <c>{PublicBaseUrl}/emergency#t={token}</c>, whose token stays in the
+/// fragment and never reaches a server log. <c>accessUrl</c> keeps working for the v1 contract.
+/// </param>
 public sealed record QrCodeCreated(
-    Guid Id, string Token, string AccessUrl, DateTime ExpiresAt, string? Label, int? MaxUses, string QrCodePng, string QrCodeSvg);
+    Guid Id, string Token, string AccessUrl, DateTime ExpiresAt, string? Label, int? MaxUses, string QrCodePng, string QrCodeSvg,
+    string QrCodeUrl);
 
 public sealed class GenerateQrCodeHandler(
     IAppDbContext db, ICurrentUser currentUser, IRecordAccess access, IAccessLog accessLog, ILedger ledger,
@@ -48,9 +53,10 @@ public sealed class GenerateQrCodeHandler(
         accessLog.Record(patientId, AccessAction.QrGenerated, role, ResourceTypes.QrCode, code.Id);
         await ledger.CommitAsync(new LedgerEvent(LedgerBlockKind.QrGenerated, code.Id, patientId, tokenHash), beforeSave: null, cancellationToken);
 
-        var accessUrl = links.EmergencyPageUrl(token);
-        var images = renderer.Render(accessUrl);
+        var qrCodeUrl = links.PathFreeEmergencyPageUrl(token);
+        var images = renderer.Render(qrCodeUrl);
         return new QrCodeCreated(
-            code.Id, token, accessUrl, code.ExpiresAt, code.Label, code.MaxUses, Convert.ToBase64String(images.Png), images.Svg);
+            code.Id, token, links.EmergencyPageUrl(token), code.ExpiresAt, code.Label, code.MaxUses,
+            Convert.ToBase64String(images.Png), images.Svg, qrCodeUrl);
     }
 }

@@ -22,7 +22,7 @@ public sealed class ReadBinaryHandler(IAppDbContext db, FhirAccess access, IAcce
             ?? throw new NotFoundException();
         var actor = await access.EnsureAsync(file.OwnerId, RecordAction.DownloadFile, SmartPermissions.Read, ["Binary"], cancellationToken);
 
-        var content = store.OpenRead(file.StorageKey, file.WrappedKey!);
+        var content = await store.OpenReadAsync(file.StorageKey, file.WrappedKey!, cancellationToken);
         try
         {
             if (content.Length != file.SizeBytes)

@@ -17,10 +17,13 @@ public sealed record BlockDto(
     private static readonly string[] FileKinds = [LedgerBlockKind.FileUploaded, LedgerBlockKind.FileDeleted];
     private static readonly string[] QrKinds = [LedgerBlockKind.QrGenerated, LedgerBlockKind.QrRevoked, LedgerBlockKind.QrAccessed];
     private static readonly string[] GrantKinds = [LedgerBlockKind.AccessGranted, LedgerBlockKind.AccessRevoked];
+    private static readonly string[] LinkKinds = [LedgerBlockKind.ShlCreated, LedgerBlockKind.ShlOpened, LedgerBlockKind.ShlRevoked];
 
     public bool IsAboutAFile() => FileKinds.Contains(Kind);
 
     public bool IsAboutAQrCode() => QrKinds.Contains(Kind);
 
     public bool IsAboutAGrant() => GrantKinds.Contains(Kind);
+
+    public bool IsAboutALink() => LinkKinds.Contains(Kind);
 }

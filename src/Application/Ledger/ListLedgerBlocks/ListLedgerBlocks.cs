@@ -45,7 +45,8 @@ public sealed class ListLedgerBlocksHandler(IAppDbContext db, ICurrentUser curre
         if (currentUser.AccountType != AccountType.Patient)
             return blocks;
         var ids = new RecordIds(
-            IdsOf(blocks, b => b.IsAboutAFile()), IdsOf(blocks, b => b.IsAboutAQrCode()), IdsOf(blocks, b => b.IsAboutAGrant()));
+            IdsOf(blocks, b => b.IsAboutAFile()), IdsOf(blocks, b => b.IsAboutAQrCode()), IdsOf(blocks, b => b.IsAboutAGrant()),
+            IdsOf(blocks, b => b.IsAboutALink()));
         var names = await OwnedRecordNames.FindAsync(db, users, callerId, ids, cancellationToken);
         return [.. blocks.Select(b => names.TryGetValue(b.ResourceId, out var name) ? b with { ResourceName = name } : b)];
     }

@@ -35,7 +35,7 @@ public sealed partial class DeleteFileHandler(
         {
             store.Delete(file.StorageKey);
         }
-        catch (IOException ex)
+        catch (BlobStoreUnavailableException ex)
         {
             // The key is already destroyed, so the blob is unreadable; the start-up sweep removes it.
             LogBlobLeft(logger, file.Id, ex);

@@ -16,7 +16,7 @@ public sealed record FileContent(Stream Content, string FileName, string Content
 {
     /// <summary>
     /// Authenticates the bytes <paramref name="from"/> … <paramref name="from"/> + <paramref name="length"/> − 1 before any
-    /// is sent: reading them through the store's stream checks the tag of every chunk they touch (<see cref="IFileStore.OpenRead"/>),
+    /// is sent: reading them through the store's stream checks the tag of every chunk they touch (<see cref="IFileStore.OpenReadAsync"/>),
     /// so a damaged chunk throws <see cref="StoredContentCorruptException"/> now, while an error answer can still be given.
     /// The stream is left at the start of the content.
     /// </summary>
@@ -52,7 +52,7 @@ public sealed class GetFileContentHandler(IAppDbContext db, IRecordAccess access
             ?? throw new NotFoundException();
         var role = await access.EnsureAsync(file.OwnerId, RecordAction.DownloadFile, cancellationToken);
 
-        var content = store.OpenRead(file.StorageKey, file.WrappedKey!);
+        var content = await store.OpenReadAsync(file.StorageKey, file.WrappedKey!, cancellationToken);
         try
         {
             if (content.Length != file.SizeBytes)

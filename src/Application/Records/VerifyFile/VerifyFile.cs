@@ -44,7 +44,7 @@ public sealed class VerifyFileHandler(IAppDbContext db, IRecordAccess access, IF
     {
         try
         {
-            await using var content = store.OpenRead(storageKey, wrappedKey);
+            await using var content = await store.OpenReadAsync(storageKey, wrappedKey, cancellationToken);
             var hash = await SHA256.HashDataAsync(content, cancellationToken);
             return Convert.ToHexStringLower(hash) == expectedSha256;
         }

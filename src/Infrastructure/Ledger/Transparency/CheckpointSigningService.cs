@@ -4,13 +4,20 @@ using Microsoft.Extensions.Logging;
 namespace MediVault.Infrastructure.Ledger.Transparency;
 
 /// <summary>Signs a new checkpoint whenever the log has grown, at most once per MediVault:Ledger:CheckpointIntervalMs.</summary>
-internal sealed partial class CheckpointSigningService(CheckpointLog checkpoints, ILogger<CheckpointSigningService> logger)
+internal sealed partial class CheckpointSigningService(
+    CheckpointLog checkpoints, IHostApplicationLifetime lifetime, ILogger<CheckpointSigningService> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Shortest = TimeSpan.FromMilliseconds(50);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The database is created and migrated by another hosted service as it starts; signing before that failed on
+        // every first start with "no such table". Wait until every hosted service has started.
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+            await started.Task.WaitAsync(stoppingToken);
+
         var period = checkpoints.Interval > Shortest ? checkpoints.Interval : Shortest;
         using var timer = new PeriodicTimer(period);
         while (await timer.WaitForNextTickAsync(stoppingToken))

@@ -29,7 +29,7 @@ internal sealed class SqliteDatabase(string connectionString) : DatabaseProvider
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await SecureDeletePragmas.ApplyAsync(connection, cancellationToken).ConfigureAwait(false);
+            await SecureDelete.ApplyAsync(connection, cancellationToken).ConfigureAwait(false);
             return connection;
         }
         catch

@@ -31,7 +31,7 @@ public static class AccessLogCsv
                 Kebab(e.ActorRole.ToString()),
                 e.ResourceType,
                 e.ResourceName ?? "",
-                e.Outcome == Domain.Audit.AccessOutcome.Denied ? "Denied" : "Allowed",
+                e.Outcome == Domain.Audit.AccessOutcome.Success ? "Allowed" : "Denied",
                 e.IpAddress ?? "",
                 e.Device ?? "",
                 e.Id.ToString(),

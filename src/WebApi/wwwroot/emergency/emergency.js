@@ -1,4 +1,6 @@
-// The first responder's view of an emergency code: /emergency/{token}.
+// The first responder's view of an emergency code: /emergency#t={token} (printed since issue 17: the token stays in
+// the fragment, which the browser never sends) or the older /emergency/{token}. Either way the token is posted in a
+// request body, out of every URL.
 // Everything that comes from the server is inserted as text (textContent), never as markup.
 
 const SEVERITY_ORDER = { severe: 0, moderate: 1, mild: 2 };
@@ -7,6 +9,9 @@ const SEVERITY_LABEL = { severe: 'Severe', moderate: 'Moderate', mild: 'Mild' };
 const byId = (id) => document.getElementById(id);
 
 function tokenFromAddress() {
+  const fragment = new URLSearchParams(window.location.hash.replace(/^#/, ''));
+  const fromFragment = fragment.get('t');
+  if (fromFragment) return fromFragment;
   const segments = window.location.pathname.split('/').filter((s) => s.length > 0);
   return segments.length === 2 && segments[0] === 'emergency' ? segments[1] : '';
 }
@@ -191,10 +196,12 @@ async function load() {
 
   let response;
   try {
-    response = await fetch(`/api/qr/access/${encodeURIComponent(token)}`, {
+    response = await fetch('/api/qr/access', {
+      method: 'POST',
       cache: 'no-store',
       credentials: 'omit',
-      headers: { Accept: 'application/json' },
+      headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+      body: JSON.stringify({ token }),
     });
   } catch {
     showProblem({

@@ -124,6 +124,19 @@ export function scanCount(useCount, maxUses) {
   return `Scanned ${times}${limit}`;
 }
 
+/** DICOM modality codes (PS3.3 C.7.3.1.1.1) in words: 'CT' → 'CT (computed tomography)'. */
+const MODALITIES = new Map([
+  ['CR', 'computed radiography'], ['CT', 'computed tomography'], ['DX', 'digital radiography'], ['ECG', 'electrocardiography'],
+  ['IO', 'intra-oral radiography'], ['MG', 'mammography'], ['MR', 'magnetic resonance'], ['NM', 'nuclear medicine'],
+  ['OT', 'other'], ['PT', 'positron emission tomography'], ['PX', 'panoramic X-ray'], ['RF', 'radio fluoroscopy'],
+  ['SC', 'secondary capture'], ['US', 'ultrasound'], ['XA', 'X-ray angiography'],
+]);
+
+export function modalityLabel(code) {
+  const words = MODALITIES.get(String(code).toUpperCase());
+  return words ? `${code} (${words})` : String(code);
+}
+
 /** One word per outcome everywhere (dashboard, access log, CSV): 'Allowed' or 'Denied'. */
 export function outcomeLabel(outcome) {
   return outcome === 'denied' ? 'Denied' : 'Allowed';

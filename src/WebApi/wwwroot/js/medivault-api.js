@@ -133,10 +133,55 @@ export async function getProviders() {
   }
 }
 
-/** Signs in; the server sets the session cookie. Only the user is kept from the answer. */
+/**
+ * Signs in; the server sets the session cookie. Answers `{ user }`, or `{ challenge }` when the account has two-factor
+ * sign-in on: then `loginWithCode(challenge, code)` completes it. Only the user is kept from the answer.
+ */
 export async function login(email, password) {
   const answer = await request('POST', '/api/auth/login', { body: { email, password }, allow401: true });
+  if (answer?.twoFactorRequired) return { challenge: answer.challenge };
+  return { user: answer?.user ?? (await me()) };
+}
+
+/** The sign-in's second step: a code from the authenticator app, or a recovery code. Answers the user. */
+export async function loginWithCode(challenge, code) {
+  const answer = await request('POST', '/api/auth/login/two-factor', { body: { challenge, code }, allow401: true });
   return answer?.user ?? me();
+}
+
+/** Asks for a password-reset email. The answer is the same whether or not an account has this email. */
+export function forgotPassword(email) {
+  return request('POST', '/api/auth/forgot-password', { body: { email }, allow401: true });
+}
+
+/** Sets a new password with the token from a reset link; every session of the account ends. */
+export function resetPassword(token, newPassword) {
+  return request('POST', '/api/auth/reset-password', { body: { token, newPassword }, allow401: true });
+}
+
+/** `{ enabled, required, recoveryCodesLeft }` for the signed-in user. */
+export function twoFactorStatus() {
+  return request('GET', '/api/auth/two-factor');
+}
+
+/** A new authenticator key: `{ sharedKey, authenticatorUri, qrCodePng }` (a data: URL). */
+export function beginTwoFactorSetup() {
+  return request('POST', '/api/auth/two-factor/setup');
+}
+
+/** Turns two-factor sign-in on with a code; answers `{ codes }`, the recovery codes, shown once. */
+export function confirmTwoFactorSetup(code) {
+  return request('POST', '/api/auth/two-factor/confirm', { body: { code } });
+}
+
+/** Turns two-factor sign-in off with a current code or a recovery code. */
+export function disableTwoFactor(code) {
+  return request('POST', '/api/auth/two-factor/disable', { body: { code } });
+}
+
+/** Replaces the recovery codes; answers `{ codes }`. */
+export function regenerateRecoveryCodes(code) {
+  return request('POST', '/api/auth/two-factor/recovery-codes', { body: { code } });
 }
 
 export function register(account) {
@@ -195,7 +240,7 @@ export function downloadUrl(fileId) {
 }
 
 /**
- * A file's content as a Blob, for the in-app preview of small images and text (issue 15). Downloads stay plain
+ * A file's content as a Blob, for the in-app preview of PDFs, images and text (issue 15). Downloads stay plain
  * links; only a preview reads the bytes into the page, and only for files the caller chose to look at.
  */
 export async function fetchFileContent(fileId) {
@@ -208,6 +253,11 @@ export async function fetchFileContent(fileId) {
   if (response.status === 401) unauthorizedHandler();
   if (!response.ok) throw await toApiError(response);
   return response.blob();
+}
+
+/** What a DICOM file's header says about its study (modality, date, descriptions, image size); 422 when it cannot be read. */
+export function getDicomSummary(fileId) {
+  return request('GET', `/api/files/${id(fileId)}/dicom`);
 }
 
 export function verifyFile(fileId) {
@@ -305,6 +355,21 @@ export function saveEmergencyProfile(userId, profile) {
   return request('PUT', `/api/emergency-profile/${id(userId)}`, { body: profile });
 }
 
+// ---- SMART Health Links (issue 17) ---------------------------------------------------------------------
+
+/** Creates a link; the answer's `shlink`, `viewerUrl` and QR code hold the key and are shown only once. */
+export function createShl({ label, expiresInMinutes, passcode, include }) {
+  return request('POST', '/api/shl', { body: { label, expiresInMinutes, passcode, include } });
+}
+
+export async function listShls() {
+  return itemsOf(await request('GET', '/api/shl'));
+}
+
+export function revokeShl(linkId) {
+  return request('DELETE', `/api/shl/${id(linkId)}`);
+}
+
 export function generateQrCode({ expiresInMinutes, label, maxUses }) {
   return request('POST', '/api/qr/generate', { body: { expiresInMinutes, label, maxUses } });
 }
@@ -353,6 +418,14 @@ export function getDashboardStats(userId) {
 
 export function listAccessLogs(userId, { page = 1, pageSize = 20, action, actorRole, outcome, from, to } = {}) {
   return request('GET', `/api/access-logs/${id(userId)}`, { query: { page, pageSize, action, actorRole, outcome, from, to } });
+}
+
+/**
+ * The printable summary (issue 17): a PDF made on the server from the International Patient Summary, for the patient
+ * or a doctor with a grant. A plain link the browser saves with the session cookie.
+ */
+export function summaryPdfUrl(userId) {
+  return `/api/emergency-profile/${id(userId)}/summary.pdf`;
 }
 
 /** The CSV download of the (filtered) access log: a plain link the browser saves with the session cookie. */

@@ -1,5 +1,5 @@
 // Hash routing: '#/records', '#/doctor/patients/<id>', '#/sign-in?next=%23%2Fqr'.
-import { authorizeContinuation, getUser, homeRoute } from './session.js';
+import { authorizeContinuation, getUser, homeRoute, mustSetUpTwoFactor } from './session.js';
 
 let routes = [];
 let renderCount = 0;
@@ -71,6 +71,7 @@ async function render(main, onRender, initial = false) {
 
   if (route.access === 'guest' && user) {
     const continuation = authorizeContinuation(query);
+    if (continuation && mustSetUpTwoFactor(user)) return navigate(`#/two-factor-setup?next=${encodeURIComponent(continuation)}`, { replace: true });
     if (continuation) return location.assign(continuation);
     return navigate(homeRoute(user), { replace: true });
   }
@@ -80,6 +81,11 @@ async function render(main, onRender, initial = false) {
       return navigate(`#/sign-in?next=${next}`, { replace: true });
     }
     if (route.access !== 'any' && user.accountType !== route.access) return navigate(homeRoute(user), { replace: true });
+    // A doctor's first sign-in leads to the two-factor setup, and nowhere else, until it is done.
+    if (mustSetUpTwoFactor(user) && route.path !== '/two-factor-setup') {
+      const next = authorizeContinuation(query) ? `?next=${encodeURIComponent(query.get('next'))}` : '';
+      return navigate(`#/two-factor-setup${next}`, { replace: true });
+    }
   }
 
   renderCount += 1;

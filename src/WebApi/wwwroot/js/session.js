@@ -24,8 +24,14 @@ export function isDoctor(user = currentUser) {
   return user?.accountType === 'doctor';
 }
 
+/** A doctor without two-factor sign-in may do nothing else until it is set up (the server enforces it too). */
+export function mustSetUpTwoFactor(user = currentUser) {
+  return isDoctor(user) && !user.twoFactorEnabled;
+}
+
 /** Where a signed-in user starts. */
 export function homeRoute(user = currentUser) {
+  if (mustSetUpTwoFactor(user)) return '#/two-factor-setup';
   if (isDoctor(user)) return '#/doctor';
   if (isPatient(user)) return '#/dashboard';
   return '#/';
@@ -44,4 +50,23 @@ export function authorizeContinuation(query) {
 export function nextParameter(query, separator = '&') {
   const continuation = authorizeContinuation(query);
   return continuation ? `${separator}next=${encodeURIComponent(continuation)}` : '';
+}
+
+/**
+ * Where to go once signed in: the two-factor setup first for a doctor without it (carrying an app's authorization
+ * request along), else back to the app that asked, else `fallback` or the person's start page.
+ */
+export function continueAfterSignIn(user, query, navigate, fallback = null) {
+  const continuation = authorizeContinuation(query);
+  setUser(user);
+  if (mustSetUpTwoFactor(user)) {
+    navigate(`#/two-factor-setup${continuation ? `?next=${encodeURIComponent(continuation)}` : ''}`);
+    return;
+  }
+  if (continuation) {
+    // An app asked for access: back to the authorization request, which asks for consent and answers the app.
+    location.assign(continuation);
+    return;
+  }
+  navigate(fallback ?? homeRoute(user));
 }

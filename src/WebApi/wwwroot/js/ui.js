@@ -320,3 +320,18 @@ export function dataTable(caption, headers, rows) {
 export function cell(...children) {
   return append(h('td'), children);
 }
+
+/** A "Copy link" button for a read-only link field: copies the link, or selects the field where the clipboard is refused. */
+export function copyLinkButton(url, linkInput) {
+  return h('button', {
+    type: 'button', class: 'btn btn-secondary btn-small', text: 'Copy link',
+    onClick: async () => {
+      try {
+        await navigator.clipboard.writeText(url);
+        toast('Link copied.');
+      } catch {
+        linkInput.select();
+      }
+    },
+  });
+}

@@ -25,16 +25,16 @@ public sealed class AccessEmergencyProfileHandlerTests : IAsyncLifetime
     private static readonly Guid Patient = Guid.CreateVersion7();
 
     private readonly IAccessLog _accessLog = Substitute.For<IAccessLog>();
-    private readonly ILedger _ledger = Substitute.For<ILedger>();
-    private readonly List<LedgerEvent> _committed = [];
+    private readonly SavingLedger _ledger = new(Now);
     private readonly IUserDirectory _users = Substitute.For<IUserDirectory>();
     private SqliteTestDatabase _database = null!;
 
     public async Task InitializeAsync()
     {
         _database = await SqliteTestDatabase.CreateAsync();
-        _users.FindByIdAsync(Patient, Arg.Any<CancellationToken>())
-            .Returns(new UserInfo(Patient, "p@example.com", "Pat Patient", AccountType.Patient, null, null, Now));
+        var patient = new UserInfo(Patient, "p@example.com", "Pat Patient", AccountType.Patient, null, null, Now);
+        _users.FindManyAsync(Arg.Is<IEnumerable<Guid>>(ids => ids.Contains(Patient)), Arg.Any<CancellationToken>())
+            .Returns(new Dictionary<Guid, UserInfo> { [Patient] = patient });
     }
 
     public async Task DisposeAsync() => await _database.DisposeAsync();
@@ -53,19 +53,8 @@ public sealed class AccessEmergencyProfileHandlerTests : IAsyncLifetime
     private async Task<EmergencyAccess> Access(string token, params IInterceptor[] interceptors)
     {
         await using var db = _database.NewContext(interceptors);
-        // The ledger as the real one behaves: the condition runs first; only when it holds are the changes saved and the entry appended.
-        _ledger.CommitIfAsync(Arg.Any<LedgerEvent>(), Arg.Any<Func<CancellationToken, Task<bool>>>(), Arg.Any<CancellationToken>())
-            .Returns(async call =>
-            {
-                if (!await call.Arg<Func<CancellationToken, Task<bool>>>()(CancellationToken.None))
-                    return null;
-                await db.SaveChangesAsync();
-                var ledgerEvent = call.Arg<LedgerEvent>();
-                _committed.Add(ledgerEvent);
-                var hash = new string('a', 64);
-                return LedgerBlock.Create(_committed.Count, Now, ledgerEvent.Kind, ledgerEvent.ResourceId, ledgerEvent.SubjectId, hash, hash, hash);
-            });
-        var handler = new AccessEmergencyProfileHandler(db, _accessLog, _ledger, _users, new FakeTimeProvider(Now));
+        _ledger.Context = db;
+        var handler = new AccessEmergencyProfileHandler(db, _accessLog, _ledger.Port, _users, new FakeTimeProvider(Now));
         return await handler.Handle(new AccessEmergencyProfile(token), CancellationToken.None);
     }
 
@@ -88,7 +77,7 @@ public sealed class AccessEmergencyProfileHandlerTests : IAsyncLifetime
 
         (await oneMore.Should().ThrowAsync<GoneException>()).WithMessage("*used as many times*");
         (await UseCount(id)).Should().Be(maxUses);
-        _committed.Should().HaveCount(maxUses).And.OnlyContain(e => e.Kind == LedgerBlockKind.QrAccessed && e.ResourceId == id);
+        _ledger.Committed.Should().HaveCount(maxUses).And.OnlyContain(e => e.Kind == LedgerBlockKind.QrAccessed && e.ResourceId == id);
         await _accessLog.Received(1).RecordRefusedEmergencyAccessAsync(Patient, id, Arg.Any<CancellationToken>());
     }
 
@@ -104,7 +93,7 @@ public sealed class AccessEmergencyProfileHandlerTests : IAsyncLifetime
         (await act.Should().ThrowAsync<GoneException>()).WithMessage("*used as many times*");
         race.Fired.Should().BeTrue("the claim ran after the other use was counted");
         (await UseCount(id)).Should().Be(2, "the claim must not count a use past the limit");
-        _committed.Should().BeEmpty("no ledger entry is appended for a refused use");
+        _ledger.Committed.Should().BeEmpty("no ledger entry is appended for a refused use");
         await _accessLog.Received(1).RecordRefusedEmergencyAccessAsync(Patient, id, Arg.Any<CancellationToken>());
     }
 

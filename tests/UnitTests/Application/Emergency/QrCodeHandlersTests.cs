@@ -26,59 +26,42 @@ public sealed class QrCodeHandlersTests : IAsyncLifetime
 
     private readonly IRecordAccess _access = Substitute.For<IRecordAccess>();
     private readonly IAccessLog _accessLog = Substitute.For<IAccessLog>();
-    private readonly ILedger _ledger = Substitute.For<ILedger>();
+    private readonly SavingLedger _ledger = new(Now);
     private readonly IEmergencyLinks _links = Substitute.For<IEmergencyLinks>();
     private readonly IQrCodeRenderer _renderer = Substitute.For<IQrCodeRenderer>();
     private readonly FakeTimeProvider _clock = new(Now);
-    private readonly List<LedgerEvent> _committed = [];
     private SqliteTestDatabase _database = null!;
-    private DbContext? _saving;
 
     public async Task InitializeAsync()
     {
         _database = await SqliteTestDatabase.CreateAsync();
         _access.EnsureAsync(Arg.Any<Guid>(), RecordAction.WriteProfile, Arg.Any<CancellationToken>()).Returns(ActorRole.Patient);
         _links.EmergencyPageUrl(Arg.Any<string>()).Returns(call => "https://vault.example/emergency/" + call.Arg<string>());
+        _links.PathFreeEmergencyPageUrl(Arg.Any<string>()).Returns(call => "https://vault.example/emergency#t=" + call.Arg<string>());
         _renderer.Render(Arg.Any<string>()).Returns(new QrCodeImages([1, 2, 3], "<svg/>"));
-        _ledger.CommitAsync(Arg.Any<LedgerEvent>(), Arg.Any<Action<LedgerBlock>?>(), Arg.Any<CancellationToken>()).Returns(async call =>
-        {
-            var ledgerEvent = call.Arg<LedgerEvent>();
-            _committed.Add(ledgerEvent);
-            await _saving!.SaveChangesAsync();
-            return LedgerBlock.Create(_committed.Count, Now, ledgerEvent.Kind, ledgerEvent.ResourceId, ledgerEvent.SubjectId,
-                ledgerEvent.PayloadHash, new string('0', 64), new string('1', 64));
-        });
     }
 
     public async Task DisposeAsync() => await _database.DisposeAsync();
 
-    private static ICurrentUser As(Guid id)
-    {
-        var current = Substitute.For<ICurrentUser>();
-        current.UserId.Returns(id);
-        current.AccountType.Returns(AccountType.Patient);
-        return current;
-    }
-
     private async Task<QrCodeCreated> Generate(GenerateQrCode command, Guid? caller = null)
     {
         await using var db = _database.NewContext();
-        _saving = db;
-        return await new GenerateQrCodeHandler(db, As(caller ?? Patient), _access, _accessLog, _ledger, _links, _renderer, _clock)
+        _ledger.Context = db;
+        return await new GenerateQrCodeHandler(db, Callers.As(caller ?? Patient, AccountType.Patient), _access, _accessLog, _ledger.Port, _links, _renderer, _clock)
             .Handle(command, CancellationToken.None);
     }
 
     private async Task Revoke(Guid id, Guid? caller = null)
     {
         await using var db = _database.NewContext();
-        _saving = db;
-        await new RevokeQrCodeHandler(db, As(caller ?? Patient), _access, _accessLog, _ledger, _clock).Handle(new RevokeQrCode(id), CancellationToken.None);
+        _ledger.Context = db;
+        await new RevokeQrCodeHandler(db, Callers.As(caller ?? Patient, AccountType.Patient), _access, _accessLog, _ledger.Port, _clock).Handle(new RevokeQrCode(id), CancellationToken.None);
     }
 
     private async Task<IReadOnlyList<QrCodeSummary>> List(Guid? caller = null)
     {
         await using var db = _database.NewContext();
-        return await new ListQrCodesHandler(db, As(caller ?? Patient), _access, _clock).Handle(new ListQrCodes(), CancellationToken.None);
+        return await new ListQrCodesHandler(db, Callers.As(caller ?? Patient, AccountType.Patient), _access, _clock).Handle(new ListQrCodes(), CancellationToken.None);
     }
 
     [Fact]
@@ -92,11 +75,12 @@ public sealed class QrCodeHandlersTests : IAsyncLifetime
         created.QrCodeSvg.Should().Be("<svg/>");
         created.Label.Should().BeNull();
         created.MaxUses.Should().BeNull();
-        _renderer.Received(1).Render(created.AccessUrl);
+        created.QrCodeUrl.Should().Be("https://vault.example/emergency#t=" + created.Token);
+        _renderer.Received(1).Render(created.QrCodeUrl);
         await using var db = _database.NewContext();
         var stored = await db.QrAccessCodes.AsNoTracking().SingleAsync();
         stored.TokenHash.Should().Be(QrToken.Hash(created.Token)).And.NotBe(created.Token);
-        _committed.Should().Equal(new LedgerEvent(LedgerBlockKind.QrGenerated, created.Id, Patient, stored.TokenHash));
+        _ledger.Committed.Should().Equal(new LedgerEvent(LedgerBlockKind.QrGenerated, created.Id, Patient, stored.TokenHash));
         _accessLog.Received(1).Record(Patient, AccessAction.QrGenerated, ActorRole.Patient, ResourceTypes.QrCode, created.Id);
     }
 
@@ -123,7 +107,7 @@ public sealed class QrCodeHandlersTests : IAsyncLifetime
 
         await act.Should().ThrowAsync<NotFoundException>();
         (await List()).Should().BeEmpty();
-        _committed.Should().BeEmpty();
+        _ledger.Committed.Should().BeEmpty();
     }
 
     [Fact]
@@ -152,8 +136,8 @@ public sealed class QrCodeHandlersTests : IAsyncLifetime
         await Revoke(created.Id);
         await Revoke(created.Id);
 
-        _committed.Select(e => e.Kind).Should().Equal(LedgerBlockKind.QrGenerated, LedgerBlockKind.QrRevoked);
-        _committed[1].PayloadHash.Should().Be(QrToken.Hash(created.Token));
+        _ledger.Committed.Select(e => e.Kind).Should().Equal(LedgerBlockKind.QrGenerated, LedgerBlockKind.QrRevoked);
+        _ledger.Committed[1].PayloadHash.Should().Be(QrToken.Hash(created.Token));
         _accessLog.Received(1).Record(Patient, AccessAction.QrRevoked, ActorRole.Patient, ResourceTypes.QrCode, created.Id);
         (await List()).Single().Status.Should().Be(QrCodeStatus.Revoked);
     }

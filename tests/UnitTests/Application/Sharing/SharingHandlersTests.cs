@@ -1,7 +1,9 @@
 using MediVault.Application.Common.Abstractions;
 using MediVault.Application.Common.Access;
 using MediVault.Application.Common.Exceptions;
+using MediVault.Application.Sharing;
 using MediVault.Application.Sharing.GrantAccess;
+using MediVault.Application.Sharing.ListGrants;
 using MediVault.Application.Sharing.ListMyPatients;
 using MediVault.Application.Sharing.RevokeGrant;
 using MediVault.Domain.Audit;
@@ -26,10 +28,8 @@ public sealed class SharingHandlersTests : IAsyncLifetime
 
     private readonly IUserDirectory _users = Substitute.For<IUserDirectory>();
     private readonly IAccessLog _accessLog = Substitute.For<IAccessLog>();
-    private readonly ILedger _ledger = Substitute.For<ILedger>();
-    private readonly List<LedgerEvent> _committed = [];
+    private readonly SavingLedger _ledger = new(Now);
     private SqliteTestDatabase _database = null!;
-    private DbContext? _saving;
 
     public async Task InitializeAsync()
     {
@@ -41,48 +41,37 @@ public sealed class SharingHandlersTests : IAsyncLifetime
         }
         _users.FindManyAsync(Arg.Any<IEnumerable<Guid>>(), Arg.Any<CancellationToken>()).Returns(call =>
             (IReadOnlyDictionary<Guid, UserInfo>)Everyone.Where(u => call.Arg<IEnumerable<Guid>>().Contains(u.Id)).ToDictionary(u => u.Id));
-        // The ledger port commits the caller's pending changes with its block, as the real one does.
-        _ledger.CommitAsync(Arg.Any<LedgerEvent>(), Arg.Any<Action<LedgerBlock>?>(), Arg.Any<CancellationToken>()).Returns(async call =>
-        {
-            var ledgerEvent = call.Arg<LedgerEvent>();
-            _committed.Add(ledgerEvent);
-            await _saving!.SaveChangesAsync();
-            return LedgerBlock.Create(_committed.Count, Now, ledgerEvent.Kind, ledgerEvent.ResourceId, ledgerEvent.SubjectId,
-                ledgerEvent.PayloadHash, new string('0', 64), new string('1', 64));
-        });
     }
 
     public async Task DisposeAsync() => await _database.DisposeAsync();
 
-    private static ICurrentUser As(UserInfo user)
-    {
-        var current = Substitute.For<ICurrentUser>();
-        current.UserId.Returns(user.Id);
-        current.AccountType.Returns(user.AccountType);
-        current.FullName.Returns(user.FullName);
-        return current;
-    }
-
     private async Task<GrantAccessResult> Grant(UserInfo caller, string doctorEmail, DateTime? expiresAt = null, DateTime? at = null)
     {
         await using var db = _database.NewContext();
-        _saving = db;
-        return await new GrantAccessHandler(db, As(caller), _users, _ledger, _accessLog, new FakeTimeProvider(at ?? Now))
+        _ledger.Context = db;
+        return await new GrantAccessHandler(db, Callers.As(caller), _users, _ledger.Port, _accessLog, new FakeTimeProvider(at ?? Now))
             .Handle(new GrantAccess(doctorEmail, expiresAt), CancellationToken.None);
     }
 
     private async Task Revoke(UserInfo caller, Guid grantId)
     {
         await using var db = _database.NewContext();
-        _saving = db;
-        await new RevokeGrantHandler(db, As(caller), _ledger, _accessLog, new FakeTimeProvider(Now.AddHours(1)))
+        _ledger.Context = db;
+        await new RevokeGrantHandler(db, Callers.As(caller), _ledger.Port, _accessLog, new FakeTimeProvider(Now.AddHours(1)))
             .Handle(new RevokeGrant(grantId), CancellationToken.None);
     }
 
     private async Task<IReadOnlyList<DoctorPatient>> Patients(UserInfo caller, DateTime at)
     {
         await using var db = _database.NewContext();
-        return await new ListMyPatientsHandler(db, As(caller), _users, new FakeTimeProvider(at)).Handle(new ListMyPatients(), CancellationToken.None);
+        return await new ListMyPatientsHandler(db, Callers.As(caller), _users, new FakeTimeProvider(at)).Handle(new ListMyPatients(), CancellationToken.None);
+    }
+
+    private async Task<MediVault.Application.Common.Paging.Paged<GrantDto>> ListGrants(UserInfo caller, int page = 1, int pageSize = 20)
+    {
+        await using var db = _database.NewContext();
+        return await new ListGrantsHandler(db, Callers.As(caller), _users, new FakeTimeProvider(Now.AddHours(2)))
+            .Handle(new ListGrants(page, pageSize), CancellationToken.None);
     }
 
     private async Task<List<AccessGrant>> Grants()
@@ -110,7 +99,7 @@ public sealed class SharingHandlersTests : IAsyncLifetime
             Active = true,
         });
         var stored = (await Grants()).Should().ContainSingle().Subject;
-        _committed.Should().Equal(new LedgerEvent(LedgerBlockKind.AccessGranted, stored.Id, Patient.Id, stored.PayloadHash()));
+        _ledger.Committed.Should().Equal(new LedgerEvent(LedgerBlockKind.AccessGranted, stored.Id, Patient.Id, stored.PayloadHash()));
         _accessLog.Received(1).Record(Patient.Id, AccessAction.AccessGranted, ActorRole.Patient, "access-grant", stored.Id);
     }
 
@@ -124,7 +113,7 @@ public sealed class SharingHandlersTests : IAsyncLifetime
         second.Created.Should().BeFalse();
         second.Grant.Id.Should().Be(first.Grant.Id);
         (await Grants()).Should().ContainSingle().Which.ExpiresAt.Should().Be(Now.AddDays(7));
-        _committed.Should().HaveCount(2);
+        _ledger.Committed.Should().HaveCount(2);
     }
 
     [Fact]
@@ -183,8 +172,8 @@ public sealed class SharingHandlersTests : IAsyncLifetime
 
         var stored = (await Grants()).Single();
         stored.RevokedAt.Should().Be(Now.AddHours(1));
-        _committed.Select(e => e.Kind).Should().Equal(LedgerBlockKind.AccessGranted, LedgerBlockKind.AccessRevoked);
-        _committed[1].PayloadHash.Should().Be(stored.PayloadHash());
+        _ledger.Committed.Select(e => e.Kind).Should().Equal(LedgerBlockKind.AccessGranted, LedgerBlockKind.AccessRevoked);
+        _ledger.Committed[1].PayloadHash.Should().Be(stored.PayloadHash());
         _accessLog.Received(1).Record(Patient.Id, AccessAction.AccessRevoked, ActorRole.Patient, "access-grant", grant.Id);
     }
 
@@ -241,5 +230,55 @@ public sealed class SharingHandlersTests : IAsyncLifetime
         var act = () => Patients(Patient, Now);
 
         await act.Should().ThrowAsync<ForbiddenException>();
+    }
+
+    [Fact]
+    public async Task ListGrants_ForThePatient_OwnGrantsNewestFirstWithBothNamesAndTheStateAtNow()
+    {
+        var ended = (await Grant(Patient, Doctor.Email, Now.AddHours(2))).Grant;
+        await Revoke(Patient, ended.Id);
+        var open = (await Grant(Patient, Doctor.Email, null, at: Now.AddHours(1).AddMinutes(1))).Grant;
+        await Grant(OtherPatient, Doctor.Email);
+
+        var page = await ListGrants(Patient);
+
+        page.TotalCount.Should().Be(2);
+        page.Items.Select(g => g.Id).Should().Equal(open.Id, ended.Id);
+        page.Items[0].Should().BeEquivalentTo(new
+        {
+            PatientName = "Pat Patient",
+            DoctorName = "Dr. Dana",
+            DoctorEmail = Doctor.Email,
+            Active = true,
+            RevokedAt = (DateTime?)null,
+        });
+        page.Items[1].Should().BeEquivalentTo(new { Active = false, RevokedAt = (DateTime?)Now.AddHours(1) });
+    }
+
+    [Fact]
+    public async Task ListGrants_ForTheDoctor_TheGrantsReceived_Paged()
+    {
+        await Grant(Patient, Doctor.Email);
+        await Grant(OtherPatient, Doctor.Email, at: Now.AddMinutes(1));
+
+        var first = await ListGrants(Doctor, pageSize: 1);
+        var second = await ListGrants(Doctor, page: 2, pageSize: 1);
+
+        first.Items.Select(g => g.PatientName).Should().Equal("Otto Other");
+        second.Items.Select(g => g.PatientName).Should().Equal("Pat Patient");
+        second.Should().BeEquivalentTo(new { Page = 2, PageSize = 1, TotalCount = 2 });
+        (await ListGrants(OtherPatient)).Items.Should().ContainSingle().Which.PatientId.Should().Be(OtherPatient.Id);
+    }
+
+    [Fact]
+    public async Task ListGrants_SomeoneNoLongerInTheDirectory_IsListedWithoutAName()
+    {
+        await Grant(Patient, Doctor.Email);
+        _users.FindManyAsync(Arg.Any<IEnumerable<Guid>>(), Arg.Any<CancellationToken>())
+            .Returns((IReadOnlyDictionary<Guid, UserInfo>)new Dictionary<Guid, UserInfo>());
+
+        var grant = (await ListGrants(Patient)).Items.Single();
+
+        grant.Should().BeEquivalentTo(new { PatientName = "", DoctorName = "", DoctorEmail = "" });
     }
 }

@@ -129,7 +129,8 @@ export function fileList({ patientId, canDelete = false, emptyText = 'No files y
       `Uploaded ${formatDateTime(file.uploadedAt)}`,
     ].filter(Boolean);
 
-    const element = h('li', { class: 'flex flex-col gap-3 p-4 sm:flex-row sm:items-start sm:justify-between', dataset: { fileId: file.id } },
+    // Side by side only from 1024px: at 768px the side bar leaves the list too narrow for the name, badges and actions.
+    const element = h('li', { class: 'flex flex-col gap-3 p-4 lg:flex-row lg:items-start lg:justify-between', dataset: { fileId: file.id } },
       h('div', { class: 'min-w-0 flex-1' },
         h('div', { class: 'flex flex-wrap items-center gap-2' },
           h('h3', { id: headingId, class: 'text-sm font-semibold break-all text-slate-900', text: file.fileName }),

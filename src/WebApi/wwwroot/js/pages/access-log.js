@@ -65,12 +65,12 @@ function tableView(entries, user) {
     cell(what(entry)),
     cell(outcomeBadge(entry.outcome)),
     cell(from(entry))));
-  return h('div', { class: 'hidden md:block' },
+  return h('div', { class: 'hidden lg:block' },
     dataTable('Access log entries', ['When', 'Action', 'Who', 'What', 'Outcome', 'Device'], rows));
 }
 
 function cardView(entries, user) {
-  return h('ol', { class: 'space-y-3 md:hidden', 'aria-label': 'Access log entries' },
+  return h('ol', { class: 'space-y-3 lg:hidden', 'aria-label': 'Access log entries' },
     entries.map((entry) => h('li', { class: 'rounded-lg border border-slate-200 bg-white p-3 text-sm' },
       h('div', { class: 'flex items-start justify-between gap-2' },
         h('p', { class: 'min-w-0 font-semibold text-slate-900', text: actionLabel(entry.action) }),

@@ -1,4 +1,4 @@
-// The signed-in person's account: name (and a doctor's specialty), the password, and the connected apps.
+// The signed-in person's account: name (and a doctor's specialty), the password, two-factor sign-in, and the connected apps.
 import * as api from '../medivault-api.js';
 import { h, replace } from '../dom.js';
 import { formatDateTime } from '../format.js';
@@ -9,6 +9,7 @@ import {
 } from '../ui.js';
 // issue 15: client-side checks mirroring the server's rules
 import { checks, validate } from '../validation.js';
+import { recoveryCodesList } from './two-factor-setup.js';
 
 function profileForm(user) {
   const slot = messageSlot();
@@ -82,6 +83,77 @@ function passwordForm() {
     });
   });
   return form;
+}
+
+/** Two-factor sign-in: its state, new recovery codes, and turning it off (each with a current code). */
+function twoFactorSection(user) {
+  const area = h('div', { 'aria-live': 'polite' }, loading('Loading…'));
+
+  function codeForm(label, buttonText, buttonClass, hint, action) {
+    const slot = messageSlot();
+    const code = input({ name: 'code', autocomplete: 'one-time-code', required: true, maxlength: 32 });
+    const submit = h('button', { type: 'submit', class: `btn ${buttonClass}`, text: buttonText });
+    const form = h('form', { class: 'space-y-3', novalidate: true, 'aria-label': label },
+      slot.element, field({ label: `Code to ${label.toLowerCase()}`, control: code, name: 'code', hint }), submit);
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      slot.clear();
+      if (!code.value.trim()) {
+        setFieldError(code, 'Enter the code from your authenticator app.');
+        code.focus();
+        return;
+      }
+      await busy(submit, 'Checking…', async () => {
+        try {
+          await action(code.value.trim(), slot);
+          code.value = '';
+        } catch (error) {
+          code.value = '';
+          showFormError(form, slot, error);
+        }
+      });
+    });
+    return form;
+  }
+
+  async function load() {
+    let status;
+    try {
+      status = await api.twoFactorStatus();
+    } catch {
+      replace(area, h('p', { class: 'alert alert-error', role: 'alert', text: 'The two-factor settings could not be loaded. Reload the page to try again.' }));
+      return;
+    }
+    if (!status.enabled) {
+      replace(area,
+        h('p', { class: 'text-sm text-slate-700', text: 'Off. Turn it on to sign in with your password and a code from an authenticator app.' }),
+        h('a', { href: '#/two-factor-setup', class: 'btn btn-primary mt-3', text: 'Set up two-factor sign-in' }));
+      return;
+    }
+    const codesArea = h('div');
+    replace(area,
+      h('p', { class: 'text-sm text-slate-700', text: `On. ${status.recoveryCodesLeft} of 10 recovery codes left.` }),
+      codesArea,
+      codeForm('Get new recovery codes', 'New recovery codes', 'btn-secondary', 'A current code from your app. The old recovery codes stop working.',
+        async (code, slot) => {
+          const answer = await api.regenerateRecoveryCodes(code);
+          slot.show('success', 'New recovery codes are ready; the old ones no longer work.');
+          replace(codesArea, recoveryCodesList(answer.codes));
+        }),
+      codeForm('Turn off', 'Turn off two-factor sign-in', 'btn-danger-outline',
+        status.required ? 'Doctors must use it: you will set it up again at once (for example on a new phone).' : 'A current code or a recovery code.',
+        async (code) => {
+          await api.disableTwoFactor(code);
+          const updated = { ...user, twoFactorEnabled: false };
+          setUser(updated);
+          toast('Two-factor sign-in is off.', 'info');
+          if (status.required) location.hash = '#/two-factor-setup';
+          else load();
+        }));
+  }
+
+  load();
+  return area;
 }
 
 /** Apps the person let act for them (OAuth consents): what each may do, since when, and a Revoke that ends it now. */
@@ -212,6 +284,7 @@ export function render(container, { user, navigate }) {
     h('div', { class: 'grid items-start gap-6 lg:grid-cols-2' },
       card('Your details', profileForm(user)),
       card('Password', passwordForm()),
+      card('Two-factor sign-in', twoFactorSection(user)),
       card('Connected apps', connectedApps()),
       isDoctor(user) ? null : card('Your data', exportForm()),
       card('Delete account', deleteForm(navigate))));

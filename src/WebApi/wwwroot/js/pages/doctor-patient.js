@@ -38,7 +38,8 @@ export async function render(container, { params }) {
   });
 
   replace(container, back,
-    pageHeader(patient.fullName, `${patient.email} · you can read this patient's records and add documents to them.`),
+    pageHeader(patient.fullName, `${patient.email} · you can read this patient's records and add documents to them.`,
+      h('a', { href: api.summaryPdfUrl(patient.patientId), download: '', class: 'btn btn-secondary', text: 'Download summary (PDF)' })),
     h('div', { class: 'space-y-6' },
       h('div', { class: 'grid gap-6 xl:grid-cols-2' },
         card('Emergency profile', profileSlot),

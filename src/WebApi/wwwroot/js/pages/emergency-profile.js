@@ -125,6 +125,7 @@ function listEditor(spec, items) {
 
 export async function render(container, { user }) {
   const header = pageHeader('Emergency profile', 'What a first responder sees when they scan one of your QR codes. Keep it short, current and accurate.',
+    h('a', { href: api.summaryPdfUrl(user.id), download: '', class: 'btn btn-secondary', text: 'Download summary (PDF)' }),
     h('a', { href: '#/qr-codes', class: 'btn btn-secondary', text: 'QR codes' }));
   replace(container, header, loading('Loading your profile…'));
 

@@ -1,8 +1,9 @@
-// Emergency QR codes: generate, show, download PNG/SVG, print a wallet card, list, revoke.
+// SMART Health Links first (components/shl-links.js), then emergency QR codes: generate, show, download PNG/SVG, print a wallet card, list, revoke.
 import * as api from '../medivault-api.js';
 import { h, replace } from '../dom.js';
 import { formatDateTime, pluralize, scanCount } from '../format.js';
-import { badge, busy, card, confirmThenRun, describeError, emptyState, field, input, loading, messageSlot, pageHeader, select, showFormError, toast } from '../ui.js';
+import { shlSection } from '../components/shl-links.js';
+import { badge, busy, card, confirmThenRun, copyLinkButton, describeError, emptyState, field, input, loading, messageSlot, pageHeader, select, showFormError } from '../ui.js';
 
 const VALIDITY = [
   ['60', '1 hour'],
@@ -64,18 +65,8 @@ export async function render(container, { user }) {
     const cardElement = walletCard(user, code);
     const svgUrl = URL.createObjectURL(new Blob([code.qrCodeSvg], { type: 'image/svg+xml' }));
     objectUrls.push(svgUrl);
-    const linkInput = h('input', { class: 'input font-mono text-xs', id: 'qr-access-url', readonly: true, value: code.accessUrl });
-    const copy = h('button', {
-      type: 'button', class: 'btn btn-secondary btn-small', text: 'Copy link',
-      onClick: async () => {
-        try {
-          await navigator.clipboard.writeText(code.accessUrl);
-          toast('Link copied.');
-        } catch {
-          linkInput.select();
-        }
-      },
-    });
+    const linkInput = h('input', { class: 'input font-mono text-xs', id: 'qr-access-url', readonly: true, value: code.qrCodeUrl });
+    const copy = copyLinkButton(code.qrCodeUrl, linkInput);
     replace(resultSlot, card('Your new QR code',
       h('p', { class: 'alert alert-warning mb-4', text: 'This QR code is shown only now. Download or print it before you leave this page; MediVault keeps only a fingerprint of it.' }),
       h('div', { class: 'flex flex-col gap-6 lg:flex-row lg:items-start' },
@@ -88,7 +79,7 @@ export async function render(container, { user }) {
             h('a', { href: `data:image/png;base64,${code.qrCodePng}`, download: 'medivault-emergency-qr.png', class: 'btn btn-secondary btn-small', text: 'Download PNG' }),
             h('a', { href: svgUrl, download: 'medivault-emergency-qr.svg', class: 'btn btn-secondary btn-small', text: 'Download SVG' }),
             h('button', { type: 'button', class: 'btn btn-primary btn-small', text: 'Print wallet card', onClick: () => printCard(cardElement) }),
-            h('a', { href: code.accessUrl, target: '_blank', rel: 'noopener noreferrer', class: 'btn btn-secondary btn-small', text: 'Open emergency page' })),
+            h('a', { href: code.qrCodeUrl, target: '_blank', rel: 'noopener noreferrer', class: 'btn btn-secondary btn-small', text: 'Open emergency page' })),
           h('p', { class: 'text-xs text-slate-600', text: `Expires ${formatDateTime(code.expiresAt)}${code.maxUses ? ` · at most ${pluralize(code.maxUses, 'scan')}` : ''}.` })))));
   }
 
@@ -156,7 +147,8 @@ export async function render(container, { user }) {
     pageHeader('QR codes', 'A QR code opens your emergency profile for whoever scans it — a paramedic, a nurse — without an account, until it expires or you revoke it.',
       h('a', { href: '#/emergency-profile', class: 'btn btn-secondary', text: 'Edit emergency profile' })),
     h('div', { class: 'space-y-6' },
-      card('Generate a QR code', form),
+      shlSection(user, objectUrls),
+      card('Generate an emergency QR code', form),
       resultSlot,
       card('Your QR codes', listSlot)));
 

@@ -1,7 +1,7 @@
 // Create a patient or doctor account, then sign straight in.
 import * as api from '../medivault-api.js';
 import { h, replace, uid } from '../dom.js';
-import { authorizeContinuation, homeRoute, nextParameter, setUser } from '../session.js';
+import { continueAfterSignIn, nextParameter } from '../session.js';
 import { busy, card, clearFieldErrors, field, input, messageSlot, setFieldError, showFormError } from '../ui.js';
 
 function accountTypeChoice(value, label, description, checked) {
@@ -96,15 +96,10 @@ export async function render(container, { navigate, query }) {
         return;
       }
       try {
-        const user = await api.login(account.email, account.password);
-        const continuation = authorizeContinuation(query);
-        if (continuation) {
-          // Registered while an app was asking for access: back to its authorization request.
-          location.assign(continuation);
-          return;
-        }
-        setUser(user);
-        navigate(homeRoute(user));
+        const { user } = await api.login(account.email, account.password);
+        // Registered while an app was asking for access: back to its authorization request (a doctor sets up
+        // two-factor sign-in first).
+        continueAfterSignIn(user, query, navigate);
       } catch {
         navigate(`#/sign-in?registered=1${nextParameter(query)}`);
       }

@@ -1,0 +1,160 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Jose;
+using MediVault.Application.Sharing.SmartHealthLinks;
+using Base64Url = System.Buffers.Text.Base64Url;
+
+namespace MediVault.UnitTests.Application.Sharing;
+
+/// <summary>
+/// The <c>shlink:/</c> encoding and the JWE profile of SMART Health Links, checked against the specification's own
+/// examples (HL7/smart-health-cards-and-links, input/pagecontent/links-specification.md) and a second, independent
+/// JOSE implementation (jose-jwt).
+/// </summary>
+public sealed class SmartHealthLinkEncodingTests
+{
+    private const string SpecKey = "rxTgYlOaKJPFtcEd0qcceN8wEU4p94SqAwIWQe6uX7Q";
+
+    private const string SpecShlink =
+        "shlink:/eyJ1cmwiOiJodHRwczovL2Voci5leGFtcGxlLm9yZy9xci9ZOXh3a1VkdG1OOXd3b0pvTjNmZkpJaFgyVUd2Q0wxSm5sUFZOTDNrRFdNL20iLCJmbGFnIjoiTFAiLCJrZXkiOiJyeFRnWWxPYUtKUEZ0Y0VkMHFjY2VOOHdFVTRwOTRTcUF3SVdRZTZ1WDdRIiwibGFiZWwiOiJCYWNrLXRvLXNjaG9vbCBpbW11bml6YXRpb25zIGZvciBPbGl2ZXIgQnJvd24ifQ";
+
+    /// <summary>The specification's "Example Encryption" output: a SMART Health Card file encrypted with <see cref="SpecKey"/>.</summary>
+    private const string SpecJwe =
+        "eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIiwiY3R5IjoiYXBwbGljYXRpb24vc21hcnQtaGVhbHRoLWNhcmQifQ..B9Bd5AW751az-gEx.iah6mxLb5TQe2ZfCwEUs4R1t8WoP0mnFc-TUzN1NIyzUeDwJNOcxv4CY8wV6ys4Dicnr3IhqTvVU1RbR-4eq1GCd4g96faV8_0MbHwXzP246Tz9BDLhQ2zlAjYqvvCi_JuWdyWqGhKeWGX1XibNHFzzVT0FmYensfKF4o0uSeZWQDKVEEhzMSKuALMpUkfwHcmCRfLT-ctANSxq-Zj0IIeT66XbztOomStjlfi-F-FaqBGZfHOARCVvT143CTYELLJCUdD4qUVkrNuLmRZrNuqVpY0g5BjABswkIoDmyoRJAEohuZCamZNA--p-uRqJjRefED1eMrKSppabV2ugaqoFlieujTOE-a3VKib9aC-lFsmLalkwh9ctr_FZqS9H46rqGjGcOxtAXalo1jkMPGupVsE1W-xIH14wbPCYcgfldH9SH7X60462kxD8OFdHpvnnfAvjQnaE4QDqasT5ySpBRtck4GVxs2IRBt62-kOlzoI8lHapLdwIms-Gdt7z38E47ZE3afE4IIbobPGz7wGvjbi3z234ARvGQ4jREgPQb1NRYAEtZlrZNzR6N7ofXD8jF502tw-QWI_Ox0jFP5tynIiMp-hG25ecQ0s4MzPHFC0ZABPamgg3MS-UILl76gMDCHS5Te_JAXZoC1HnkETw5M217SaG5ISAU0F5qETMREfTjZR9E45MDhnw7uY1vo2lffRB3ei1QqGuLh0gUnVU7TUfFYwcOqV15sb0t1lMj0mmyG5v-_dE9H6dYtRKJARltmdfSmc1HisBewx75Xh5ChJQ1hiCEDaZ1wqFjsFJ6SrKgJ7C1N7vx6QKx8YXwFH7ePG2qG39leT5JKZnqAvi9fqc6x-YwfhSjbRKGZoj2o55Fd2fbwtK6CXpiW6AekT7PUcl_7ynTq-DaQ_Yc29WwtmgapcCRNpfcMsoqCD4giu1V3Sj5DQLglwuk1gAMcuV5fo8JpABu2_is83WZ_GJ1WWMUxyZGq6u-EGuZrP96Yewb7-zfnt2lao_LJg1ef5cqDTW7-0MS27wkmLiIi0e-PYvS-UfWVHg1oNbR-MHXMVEQ6gqNg08IgEyPDSFCUbf75HuMILN80bQNtSlFj6FR7uNKHr8sigvKI80k.5flOKKmeqYm0TamwROr8Nw";
+
+    private static readonly byte[] Key = Base64Url.DecodeFromChars(SpecKey);
+
+    [Fact]
+    public void SpecExamplePayload_DecodesToItsFields()
+    {
+        var payload = ShlPayload.Parse(SpecShlink);
+
+        payload.Should().Be(new ShlPayload(
+            "https://ehr.example.org/qr/Y9xwkUdtmN9wwoJoN3ffJIhX2UGvCL1JnlPVNL3kDWM/m", SpecKey, Flag: "LP",
+            Label: "Back-to-school immunizations for Oliver Brown"));
+    }
+
+    [Fact]
+    public void SpecExamplePayload_EncodesToThePublishedString()
+    {
+        var payload = new ShlPayload(
+            "https://ehr.example.org/qr/Y9xwkUdtmN9wwoJoN3ffJIhX2UGvCL1JnlPVNL3kDWM/m", SpecKey, Flag: "LP",
+            Label: "Back-to-school immunizations for Oliver Brown");
+
+        payload.ToShlink().Should().Be(SpecShlink);
+    }
+
+    [Fact]
+    public void Payload_WithEveryField_RoundTripsThroughShlink()
+    {
+        var payload = new ShlPayload("https://vault.example/api/shl/m/abc", SpecKey, 1_900_000_000, "LU", "Ünïcode + \"quotes\" & <tags>", 1);
+
+        ShlPayload.Parse("https://vault.example/shl#" + payload.ToShlink()).Should().Be(payload);
+    }
+
+    [Theory]
+    [InlineData("https://example.org/not-a-link")]
+    [InlineData("shlink:/!!!")]
+    [InlineData("shlink:/eyJmbGFnIjoiTFAifQ")]
+    [InlineData("xshlink:/eyJ1cmwiOiJ4Iiwia2V5IjoieSJ9")]
+    public void Parse_NotAShlink_Throws(string link)
+    {
+        var parse = () => ShlPayload.Parse(link);
+
+        parse.Should().Throw<FormatException>();
+    }
+
+    [Fact]
+    public void SpecExampleJwe_DecryptsWithTheSpecKey()
+    {
+        var content = Jwe.Decrypt(Key, SpecJwe);
+
+        content.ContentType.Should().Be("application/smart-health-card");
+        using var card = JsonDocument.Parse(content.Plaintext);
+        card.RootElement.GetProperty("verifiableCredential")[0].GetString().Should().StartWith("eyJ");
+    }
+
+    [Fact]
+    public void SpecExampleJwe_WithAnotherKey_FailsAuthentication()
+    {
+        var decrypt = () => Jwe.Decrypt(RandomNumberGenerator.GetBytes(32), SpecJwe);
+
+        decrypt.Should().Throw<CryptographicException>();
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void OurJwe_DecryptsWithJoseJwt(bool deflate)
+    {
+        var key = RandomNumberGenerator.GetBytes(32);
+        var plaintext = """{"resourceType":"Bundle","type":"document"}""";
+
+        var jwe = Jwe.Encrypt(key, Encoding.UTF8.GetBytes(plaintext), "application/fhir+json", deflate);
+
+        JWT.Decode(jwe, key).Should().Be(plaintext);
+        var headers = JWT.Headers(jwe);
+        headers["alg"].Should().Be("dir");
+        headers["enc"].Should().Be("A256GCM");
+        headers["cty"].Should().Be("application/fhir+json");
+        headers.ContainsKey("zip").Should().Be(deflate);
+    }
+
+    [Fact]
+    public void JoseJwtsJwe_DecryptsWithOurs()
+    {
+        var key = RandomNumberGenerator.GetBytes(32);
+        var jwe = JWT.Encode("{\"a\":1}", key, JweAlgorithm.DIR, JweEncryption.A256GCM, JweCompression.DEF,
+            new Dictionary<string, object> { ["cty"] = "application/fhir+json" });
+
+        var content = Jwe.Decrypt(key, jwe);
+
+        Encoding.UTF8.GetString(content.Plaintext).Should().Be("{\"a\":1}");
+        content.ContentType.Should().Be("application/fhir+json");
+    }
+
+    [Fact]
+    public void Encrypt_DrawsAFresh96BitIvEachTime()
+    {
+        var ivs = Enumerable.Range(0, 50).Select(_ => Jwe.Encrypt(Key, "same"u8, "text/plain").Split('.')[2]).ToList();
+
+        ivs.Should().OnlyHaveUniqueItems();
+        ivs.Should().OnlyContain(iv => Base64Url.DecodeFromChars(iv).Length == 12);
+    }
+
+    [Fact]
+    public void Decrypt_AlteredCiphertext_FailsAuthentication()
+    {
+        var parts = Jwe.Encrypt(Key, "a medical fact"u8, "text/plain").Split('.');
+        var ciphertext = Base64Url.DecodeFromChars(parts[3]);
+        ciphertext[0] ^= 1;
+        parts[3] = Base64Url.EncodeToString(ciphertext);
+
+        var decrypt = () => Jwe.Decrypt(Key, string.Join('.', parts));
+
+        decrypt.Should().Throw<CryptographicException>();
+    }
+
+    [Theory]
+    [InlineData("a.b.c")]
+    [InlineData("eyJhbGciOiJSU0EtT0FFUCIsImVuYyI6IkEyNTZHQ00ifQ..AAAAAAAAAAAAAAAA.AA.AAAAAAAAAAAAAAAAAAAAAA")]
+    public void Decrypt_NotThisProfile_ThrowsFormatException(string jwe)
+    {
+        var decrypt = () => Jwe.Decrypt(Key, jwe);
+
+        decrypt.Should().Throw<FormatException>();
+    }
+
+    [Fact]
+    public void Passcode_MatchesOnlyItself()
+    {
+        var hash = ShlPasscode.Hash("4711-open");
+
+        ShlPasscode.Matches("4711-open", hash).Should().BeTrue();
+        ShlPasscode.Matches("4711-opeN", hash).Should().BeFalse();
+        ShlPasscode.Matches(null, hash).Should().BeFalse();
+        hash.Should().StartWith("pbkdf2-sha256$100000$").And.NotContain("4711");
+        ShlPasscode.Hash("4711-open").Should().NotBe(hash, "each hash has its own salt");
+    }
+}
