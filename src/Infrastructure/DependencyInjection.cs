@@ -34,7 +34,8 @@ public static class DependencyInjection
                 throw new InvalidOperationException(
                     $"MediVault:Database:Provider is postgres, so ConnectionStrings:{ConnectionStringName} must be set (e.g. Host=db;Database=medivault;Username=medivault;Password=…).");
             services.AddSingleton<DatabaseProvider>(new PostgresDatabase(connectionString));
-            services.AddDbContextPool<AppDbContext>(ConfigureContext);
+            // The same model as SQLite's under a type of its own, which carries PostgreSQL's migration set.
+            services.AddDbContextPool<AppDbContext, PostgresAppDbContext>(ConfigureContext);
             services.AddScoped<ISecureErasure, PostgresSecureErasure>();
         }
         else
@@ -42,6 +43,10 @@ public static class DependencyInjection
             services.AddSingleton<DatabaseProvider>(sp => new SqliteDatabase(ConnectionString(sp.GetRequiredService<DataDirectory>().DatabasePath)));
             services.AddDbContextPool<AppDbContext>(ConfigureContext);
             services.AddScoped<ISecureErasure, SqliteSecureErasure>();
+            // `dotnet ef … --context PostgresAppDbContext` (scripts/add-migration.sh): the PostgreSQL context beside the
+            // SQLite one, so both migration sets are generated from the one model without a server.
+            if (EF.IsDesignTime)
+                services.AddDbContext<PostgresAppDbContext>(options => ConfigureContext(new PostgresDatabase(DesignTimeConnectionString), options));
         }
 
         services.AddScoped<IAppDbContext>(sp => sp.GetRequiredService<AppDbContext>());
@@ -62,9 +67,15 @@ public static class DependencyInjection
     /// <summary>The name under <c>ConnectionStrings</c> of the PostgreSQL database.</summary>
     public const string ConnectionStringName = "MediVault";
 
-    private static void ConfigureContext(IServiceProvider services, DbContextOptionsBuilder options)
+    /// <summary>Only for generating PostgreSQL migrations: nothing connects to it.</summary>
+    private const string DesignTimeConnectionString = "Host=localhost;Database=medivault_design_time";
+
+    private static void ConfigureContext(IServiceProvider services, DbContextOptionsBuilder options) =>
+        ConfigureContext(services.GetRequiredService<DatabaseProvider>(), options);
+
+    private static void ConfigureContext(DatabaseProvider database, DbContextOptionsBuilder options)
     {
-        services.GetRequiredService<DatabaseProvider>().UseEngine(options);
+        database.UseEngine(options);
         options.AddInterceptors(MedicalTextSealing.Instance);
         options.UseOpenIddict<Guid>();
     }

@@ -117,7 +117,7 @@ public sealed class HardeningTests(MediVaultFactory factory) : IClassFixture<Med
 
     // ---- 5. file modes of the data directory ----
 
-    [Trait("Category", TestConfiguration.SqliteOnly)] // the file modes of medivault.db and its -wal/-shm
+    [Trait("Category", TestConfiguration.EmbeddedOnly)] // the file modes of medivault.db and its -wal/-shm
     [Fact]
     public async Task DataDirectory_OnCreationAndEveryStart_IsOwnerOnly()
     {

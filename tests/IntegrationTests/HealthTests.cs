@@ -56,7 +56,7 @@ public sealed class HealthTests
         health.Checks["database"].Should().Be("healthy");
     }
 
-    [Trait("Category", TestConfiguration.SqliteOnly)] // damages the SQLite file
+    [Trait("Category", TestConfiguration.EmbeddedOnly)] // damages the SQLite file
     [Fact]
     public async Task Health_DatabaseUnreadable_Returns503NamingDatabase()
     {

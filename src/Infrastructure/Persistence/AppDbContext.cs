@@ -13,13 +13,23 @@ using Microsoft.EntityFrameworkCore;
 namespace MediVault.Infrastructure.Persistence;
 
 /// <summary>
-/// The one database (SQLite or PostgreSQL): accounts (Identity), OAuth state (OpenIddict) and the vault's own tables.
-/// The migrations (Persistence/Migrations) are SQLite's; on PostgreSQL the schema is created from this model
-/// (docs/decisions.md #51).
+/// The one database: accounts (Identity), OAuth state (OpenIddict) and the vault's own tables. This type is the SQLite
+/// context, with its migrations in Persistence/Migrations; on PostgreSQL the app runs <see cref="PostgresAppDbContext"/>,
+/// the same model with its own migration set (Persistence/Migrations/Postgres, docs/decisions.md #91).
 /// </summary>
-public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
-    : IdentityDbContext<ApplicationUser, IdentityRole<Guid>, Guid>(options), IAppDbContext
+public class AppDbContext : IdentityDbContext<ApplicationUser, IdentityRole<Guid>, Guid>, IAppDbContext
 {
+    public AppDbContext(DbContextOptions<AppDbContext> options)
+        : base(options)
+    {
+    }
+
+    /// <summary>For an engine's own context type (its options are typed by it).</summary>
+    protected AppDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
     public DbSet<MedicalFile> MedicalFiles => Set<MedicalFile>();
     public DbSet<LedgerBlock> LedgerBlocks => Set<LedgerBlock>();
     public DbSet<EmergencyProfile> EmergencyProfiles => Set<EmergencyProfile>();
@@ -44,8 +54,6 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
         base.OnModelCreating(builder);
         builder.UseOpenIddict<Guid>();
         builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
-        if (Database.IsNpgsql())
-            PostgresSchema.AddTransparencyLogTables(builder);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

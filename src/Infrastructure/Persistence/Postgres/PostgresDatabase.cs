@@ -76,14 +76,13 @@ internal sealed class PostgresDatabase(string connectionString) : DatabaseProvid
         return await context.Database.CreateExecutionStrategy().ExecuteAsync(operation, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The session advisory lock of schema creation at start-up (key "MVSCHEMA" in ASCII).</summary>
+    /// <summary>The session advisory lock of schema upgrades at start-up (key "MVSCHEMA" in ASCII).</summary>
     private const string LockSchema = "SELECT pg_advisory_lock(5572733137357983041)";
     private const string UnlockSchema = "SELECT pg_advisory_unlock(5572733137357983041)";
 
     /// <summary>
-    /// Creates the schema from the model when the database has none (EnsureCreated), holding a session advisory lock so
-    /// that instances starting together create it once. PostgreSQL has no migration set yet (docs/decisions.md #51):
-    /// a model change on an existing PostgreSQL database is not applied here.
+    /// Applies PostgreSQL's migration set (Persistence/Migrations/Postgres) holding a session advisory lock, so that
+    /// instances starting together upgrade the schema once, one after the other.
     /// </summary>
     public override async Task CreateOrMigrateAsync(DbContext db, CancellationToken cancellationToken)
     {
@@ -94,7 +93,7 @@ internal sealed class PostgresDatabase(string connectionString) : DatabaseProvid
             await db.Database.ExecuteSqlRawAsync(LockSchema, cancellationToken).ConfigureAwait(false);
             try
             {
-                await db.Database.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+                await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -110,15 +109,23 @@ internal sealed class PostgresDatabase(string connectionString) : DatabaseProvid
 
 /// <summary>
 /// Npgsql's retrying execution strategy, except inside a transaction the caller opened (the ledger's group commit): there
-/// the strategy steps aside and the caller retries the whole transaction (<see cref="DatabaseProvider.RetryAsync{T}"/>
-/// around the append), since replaying one statement of a failed transaction cannot succeed.
+/// the strategy neither refuses to run (EF Core's default for a retrying strategy in a user transaction) nor retries;
+/// the caller retries the whole transaction instead (<see cref="DatabaseProvider.RetryAsync{T}"/> around the append),
+/// since replaying one statement of a failed transaction cannot succeed. The transaction is looked at only when an
+/// operation starts or fails, never while EF Core builds its services (the strategy is one of them).
 /// </summary>
 internal sealed class PostgresExecutionStrategy(ExecutionStrategyDependencies dependencies)
     : NpgsqlRetryingExecutionStrategy(dependencies, maxRetryCount: 6, maxRetryDelay: TimeSpan.FromSeconds(5), errorCodesToAdd: null)
 {
     private bool InCallersTransaction => Dependencies.CurrentContext.Context.Database.CurrentTransaction is not null;
 
-    public override bool RetriesOnFailure => !InCallersTransaction && base.RetriesOnFailure;
+    protected override void OnFirstExecution()
+    {
+        if (InCallersTransaction)
+            ExceptionsEncountered.Clear();
+        else
+            base.OnFirstExecution();
+    }
 
     protected override bool ShouldRetryOn(Exception? exception) => !InCallersTransaction && base.ShouldRetryOn(exception);
 }
