@@ -626,14 +626,14 @@ public sealed class RecordsTests(MediVaultFactory factory) : IClassFixture<MediV
         var patient = await api.RegisterPatient();
         var file = await patient.Upload(SampleFiles.Pdf());
         await InDatabase(db => db.Database.ExecuteSqlAsync(
-            $"UPDATE LedgerBlocks SET PayloadHash = {new string('e', 64)} WHERE \"Index\" = {file.LedgerIndex}"));
+            $"UPDATE \"LedgerBlocks\" SET \"PayloadHash\" = {new string('e', 64)} WHERE \"Index\" = {file.LedgerIndex}"));
 
         var verification = await (await patient.Client.GetAsync($"/api/files/{file.Id}/verify")).ReadAs<FileVerificationAnswer>();
 
         verification.Intact.Should().BeTrue();
         verification.LedgerIntact.Should().BeFalse();
         await InDatabase(db => db.Database.ExecuteSqlAsync(
-            $"UPDATE LedgerBlocks SET PayloadHash = {file.Sha256} WHERE \"Index\" = {file.LedgerIndex}"));
+            $"UPDATE \"LedgerBlocks\" SET \"PayloadHash\" = {file.Sha256} WHERE \"Index\" = {file.LedgerIndex}"));
     }
 
     // ---- list ----
