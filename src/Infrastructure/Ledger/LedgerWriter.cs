@@ -1,10 +1,10 @@
+using System.Data;
+using System.Data.Common;
 using System.Threading.Channels;
 using MediVault.Application.Common.Abstractions;
 using MediVault.Domain.Ledger;
 using MediVault.Infrastructure.Ledger.Transparency;
 using MediVault.Infrastructure.Persistence;
-using System.Data;
-using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 

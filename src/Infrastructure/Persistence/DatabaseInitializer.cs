@@ -5,8 +5,8 @@ using Microsoft.Extensions.Hosting;
 namespace MediVault.Infrastructure.Persistence;
 
 /// <summary>
-/// Brings the schema up to date before the app takes requests (SQLite: the migrations, then WAL; PostgreSQL: the schema
-/// from the model, under a lock so instances starting together take turns), then runs the start-up steps.
+/// Brings the schema up to date before the app takes requests (SQLite: its migrations, then WAL; PostgreSQL: its own
+/// migration set, under a lock so instances starting together take turns), then runs the start-up steps.
 /// </summary>
 internal sealed class DatabaseInitializer(IServiceProvider services) : IHostedService
 {

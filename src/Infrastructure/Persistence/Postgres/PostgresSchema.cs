@@ -5,7 +5,7 @@ namespace MediVault.Infrastructure.Persistence;
 /// <summary>
 /// What the PostgreSQL schema has beyond the entity model: the two transparency-log tables, which the SQLite migration
 /// I11TransparencyLog creates by raw SQL (the ledger reads and writes them over plain SQL; no code queries these
-/// entity types). Mapped only when the context runs on PostgreSQL, so the SQLite model and its migrations are unchanged.
+/// entity types). Mapped only by PostgresAppDbContext, so the SQLite model and its migrations are unchanged.
 /// </summary>
 internal static class PostgresSchema
 {
