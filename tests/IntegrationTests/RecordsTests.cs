@@ -494,6 +494,7 @@ public sealed class RecordsTests(MediVaultFactory factory) : IClassFixture<MediV
     /// what makes a blob cut at a chunk boundary fail, so a reader or writer that ignores it is caught here.
     /// </summary>
     [Fact]
+    [Trait("Category", TestConfiguration.EmbeddedOnly)] // reads the blob file in blobs/ (S3StorageTests check the same envelope in a bucket)
     public async Task StoredBlob_OpensWithTheDocumentedRecipe_AndOnlyTheLastChunkCarriesTheFinalFlag()
     {
         var patient = await api.RegisterPatient();
@@ -555,6 +556,7 @@ public sealed class RecordsTests(MediVaultFactory factory) : IClassFixture<MediV
     }
 
     [Fact]
+    [Trait("Category", TestConfiguration.EmbeddedOnly)] // flips a byte of the blob file in blobs/ (S3StorageTests tamper with an object)
     public async Task Verify_FlippedByteInTheStoredBlob_IsNotIntactAndDownloadFails()
     {
         var patient = await api.RegisterPatient();
