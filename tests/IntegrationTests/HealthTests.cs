@@ -38,6 +38,7 @@ public sealed class HealthTests
     }
 
     [Fact]
+    [Trait("Category", TestConfiguration.EmbeddedOnly)] // makes the blobs/ folder unwritable
     public async Task Health_StorageUnwritable_Returns503NamingStorage()
     {
         await using var factory = new MediVaultFactory();

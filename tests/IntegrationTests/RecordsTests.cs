@@ -325,6 +325,7 @@ public sealed class RecordsTests(MediVaultFactory factory) : IClassFixture<MediV
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
+    [Trait("Category", TestConfiguration.EmbeddedOnly)] // looks into blobs/.staging
     public async Task Upload_IntoAnotherPatientsVault_Returns404AndStoresNothing(bool fieldsFirst)
     {
         var patient = await api.RegisterPatient();
@@ -578,6 +579,7 @@ public sealed class RecordsTests(MediVaultFactory factory) : IClassFixture<MediV
     }
 
     [Fact]
+    [Trait("Category", TestConfiguration.EmbeddedOnly)] // flips a byte of the file in blobs/
     public async Task Download_FlippedByteInTheFirstChunk_Returns500WithoutContent()
     {
         var patient = await api.RegisterPatient();
