@@ -16,7 +16,7 @@ namespace MediVault.Infrastructure;
 
 public static class DependencyInjection
 {
-    /// <summary>SQLite, the file store, the ledger and the accounts.</summary>
+    /// <summary>The database (SQLite or PostgreSQL), the file store, the ledger and the accounts.</summary>
     public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         services.AddOptions<MediVaultOptions>()
@@ -26,17 +26,31 @@ public static class DependencyInjection
         services.AddSingleton(sp => DataDirectory.Resolve(sp.GetRequiredService<IOptions<MediVaultOptions>>().Value, environment));
         services.AddSingleton(TimeProvider.System);
 
-        // Pooled: a request leases a context that is already built instead of building one (docs/performance.md).
-        services.AddDbContextPool<AppDbContext>((sp, options) =>
+        var provider = configuration[$"{MediVaultOptions.Section}:Database:Provider"];
+        if (DatabaseProviderNames.IsPostgres(provider))
         {
-            var data = sp.GetRequiredService<DataDirectory>();
-            options.UseSqlite(ConnectionString(data.DatabasePath));
-            options.AddInterceptors(SecureDelete, MedicalTextSealing.Instance);
-            options.UseOpenIddict<Guid>();
-        });
+            var connectionString = configuration.GetConnectionString(ConnectionStringName);
+            if (string.IsNullOrWhiteSpace(connectionString))
+                throw new InvalidOperationException(
+                    $"MediVault:Database:Provider is postgres, so ConnectionStrings:{ConnectionStringName} must be set (e.g. Host=db;Database=medivault;Username=medivault;Password=…).");
+            services.AddSingleton<DatabaseProvider>(new PostgresDatabase(connectionString));
+            // The same model as SQLite's under a type of its own, which carries PostgreSQL's migration set.
+            services.AddDbContextPool<AppDbContext, PostgresAppDbContext>(ConfigureContext);
+            services.AddScoped<ISecureErasure, PostgresSecureErasure>();
+        }
+        else
+        {
+            services.AddSingleton<DatabaseProvider>(sp => new SqliteDatabase(ConnectionString(sp.GetRequiredService<DataDirectory>().DatabasePath)));
+            services.AddDbContextPool<AppDbContext>(ConfigureContext);
+            services.AddScoped<ISecureErasure, SqliteSecureErasure>();
+            // `dotnet ef … --context PostgresAppDbContext` (scripts/add-migration.sh): the PostgreSQL context beside the
+            // SQLite one, so both migration sets are generated from the one model without a server.
+            if (EF.IsDesignTime)
+                services.AddDbContext<PostgresAppDbContext>(options => ConfigureContext(new PostgresDatabase(DesignTimeConnectionString), options));
+        }
+
         services.AddScoped<IAppDbContext>(sp => sp.GetRequiredService<AppDbContext>());
         services.AddScoped<IUserDirectory, UserDirectory>();
-        services.AddScoped<ISecureErasure, SqliteSecureErasure>();
         services.AddScoped<HealthProbe>();
         services.AddSingleton<HealthMonitor>();
         services.AddLedgerInfrastructure();
@@ -50,7 +64,21 @@ public static class DependencyInjection
         return services;
     }
 
-    private static readonly SecureDeletePragmas SecureDelete = new();
+    /// <summary>The name under <c>ConnectionStrings</c> of the PostgreSQL database.</summary>
+    public const string ConnectionStringName = "MediVault";
+
+    /// <summary>Only for generating PostgreSQL migrations: nothing connects to it.</summary>
+    private const string DesignTimeConnectionString = "Host=localhost;Database=medivault_design_time";
+
+    private static void ConfigureContext(IServiceProvider services, DbContextOptionsBuilder options) =>
+        ConfigureContext(services.GetRequiredService<DatabaseProvider>(), options);
+
+    private static void ConfigureContext(DatabaseProvider database, DbContextOptionsBuilder options)
+    {
+        database.UseEngine(options);
+        options.AddInterceptors(MedicalTextSealing.Instance);
+        options.UseOpenIddict<Guid>();
+    }
 
     /// <summary>The busy timeout (Default Timeout, seconds) makes a writer wait for the lock instead of failing at once.</summary>
     internal static string ConnectionString(string databasePath) => new SqliteConnectionStringBuilder

@@ -4,6 +4,7 @@ using MediVault.IntegrationTests.Infrastructure;
 namespace MediVault.IntegrationTests;
 
 /// <summary>The <c>backup</c> and <c>restore</c> verbs of the executable, run as the operator runs them.</summary>
+[Trait("Category", TestConfiguration.EmbeddedOnly)] // the backup verb copies the SQLite file
 public sealed class BackupRestoreTests : IDisposable
 {
     private const string PassphraseVariable = "MEDIVAULT_TEST_BACKUP_PASSPHRASE";

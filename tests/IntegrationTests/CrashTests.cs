@@ -9,6 +9,7 @@ namespace MediVault.IntegrationTests;
 /// The real server process killed with SIGKILL while requests are under way, then started again on its data
 /// directory: nothing is orphaned, the ledger verifies, and no change is half made (VaultInvariants).
 /// </summary>
+[Trait("Category", TestConfiguration.EmbeddedOnly)] // kill -9 the process, then count the files in blobs/ and the SQLite WAL state
 public sealed class CrashTests : IDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "medivault-tests", Guid.NewGuid().ToString("N"));

@@ -162,6 +162,7 @@ public sealed class FileStorageTests
     }
 
     [Fact]
+    [Trait("Category", TestConfiguration.EmbeddedOnly)] // looks into the blobs folder
     public async Task Upload_ClientAbortsHalfway_LeavesNoRowBlockOrBlob()
     {
         await using var factory = new MediVaultFactory();
@@ -179,6 +180,7 @@ public sealed class FileStorageTests
     }
 
     [Fact]
+    [Trait("Category", TestConfiguration.EmbeddedOnly)] // writes orphans into the blobs folder
     public async Task StartUp_AfterACrash_SweepsOrphansAndKeepsLiveBlobs()
     {
         var directory = Path.Combine(Path.GetTempPath(), "medivault-tests", Guid.NewGuid().ToString("N"));
@@ -228,6 +230,7 @@ public sealed class FileStorageTests
     }
 
     [Fact]
+    [Trait("Category", TestConfiguration.EmbeddedOnly)] // a key file in the data directory (PostgreSQL requires the key from configuration)
     public async Task MasterKey_GeneratedInTheDataDirectory_IsOwnerOnly()
     {
         await using var factory = new MediVaultFactory();
@@ -240,6 +243,7 @@ public sealed class FileStorageTests
     }
 
     [Fact]
+    [Trait("Category", TestConfiguration.EmbeddedOnly)] // searches the SQLite file and its WAL
     public async Task Delete_LeavesNoCopyOfTheWrappedKeyInTheDataDirectory()
     {
         await using var factory = new MediVaultFactory();
@@ -257,6 +261,7 @@ public sealed class FileStorageTests
     }
 
     [Fact]
+    [Trait("Category", TestConfiguration.EmbeddedOnly)] // SQLite pragmas
     public async Task Database_EveryConnection_ZeroesWhatItDeletesAndCutsBackItsLog()
     {
         await using var factory = new MediVaultFactory();

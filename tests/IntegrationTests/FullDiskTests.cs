@@ -9,6 +9,7 @@ namespace MediVault.IntegrationTests;
 /// The data directory on a small tmpfs of its own (the tests run as root): filling it answers 503 problems, corrupts
 /// nothing, and writes work again once the filesystem is given more room.
 /// </summary>
+[Trait("Category", TestConfiguration.EmbeddedOnly)] // a full tmpfs under the SQLite file
 public sealed class FullDiskTests : IAsyncLifetime
 {
     private readonly string _mount = Path.Combine(Path.GetTempPath(), "medivault-tests", "tmpfs-" + Guid.NewGuid().ToString("N"));

@@ -17,6 +17,7 @@ public sealed class HardeningTests(MediVaultFactory factory) : IClassFixture<Med
     // ---- 1. a tampered blob ----
 
     [Fact]
+    [Trait("Category", TestConfiguration.EmbeddedOnly)] // tampers with the file in blobs/
     public async Task Download_TamperedChunkAfterTheFirst_Returns500IntegrityProblemBeforeAnyByte()
     {
         var patient = await api.RegisterPatient();
@@ -31,6 +32,7 @@ public sealed class HardeningTests(MediVaultFactory factory) : IClassFixture<Med
     }
 
     [Fact]
+    [Trait("Category", TestConfiguration.EmbeddedOnly)] // tampers with the file in blobs/
     public async Task Download_RangeOverATamperedChunk_Returns500IntegrityProblem()
     {
         var patient = await api.RegisterPatient();
@@ -46,6 +48,7 @@ public sealed class HardeningTests(MediVaultFactory factory) : IClassFixture<Med
     }
 
     [Fact]
+    [Trait("Category", TestConfiguration.EmbeddedOnly)] // tampers with the file in blobs/
     public async Task Download_RangeOverIntactChunksOfATamperedFile_Returns206()
     {
         var patient = await api.RegisterPatient();
@@ -62,6 +65,7 @@ public sealed class HardeningTests(MediVaultFactory factory) : IClassFixture<Med
     }
 
     [Fact]
+    [Trait("Category", TestConfiguration.EmbeddedOnly)] // tampers with the file in blobs/
     public async Task Download_TamperedFileLargerThanTheVerifyLimit_StartsAndAbortsTheTransfer()
     {
         await using var small = new MediVaultFactory();
@@ -117,6 +121,7 @@ public sealed class HardeningTests(MediVaultFactory factory) : IClassFixture<Med
 
     // ---- 5. file modes of the data directory ----
 
+    [Trait("Category", TestConfiguration.EmbeddedOnly)] // the file modes of medivault.db and its -wal/-shm
     [Fact]
     public async Task DataDirectory_OnCreationAndEveryStart_IsOwnerOnly()
     {

@@ -38,6 +38,7 @@ public sealed class HealthTests
     }
 
     [Fact]
+    [Trait("Category", TestConfiguration.EmbeddedOnly)] // makes the blobs/ folder unwritable
     public async Task Health_StorageUnwritable_Returns503NamingStorage()
     {
         await using var factory = new MediVaultFactory();
@@ -56,6 +57,7 @@ public sealed class HealthTests
         health.Checks["database"].Should().Be("healthy");
     }
 
+    [Trait("Category", TestConfiguration.EmbeddedOnly)] // damages the SQLite file
     [Fact]
     public async Task Health_DatabaseUnreadable_Returns503NamingDatabase()
     {

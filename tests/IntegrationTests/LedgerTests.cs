@@ -52,11 +52,11 @@ public sealed class LedgerTests
     }
 
     [Theory]
-    [InlineData("UPDATE LedgerBlocks SET PayloadHash = 'ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff' WHERE \"Index\" = 3")]
-    [InlineData("UPDATE LedgerBlocks SET Kind = 'file-deleted' WHERE \"Index\" = 3")]
-    [InlineData("UPDATE LedgerBlocks SET Timestamp = '2020-01-01 00:00:00' WHERE \"Index\" = 3")]
-    [InlineData("UPDATE LedgerBlocks SET ResourceId = '11111111-1111-1111-1111-111111111111' WHERE \"Index\" = 3")]
-    [InlineData("UPDATE LedgerBlocks SET PreviousHash = '0000000000000000000000000000000000000000000000000000000000000000' WHERE \"Index\" = 3")]
+    [InlineData("UPDATE \"LedgerBlocks\" SET \"PayloadHash\" = 'ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff' WHERE \"Index\" = 3")]
+    [InlineData("UPDATE \"LedgerBlocks\" SET \"Kind\" = 'file-deleted' WHERE \"Index\" = 3")]
+    [InlineData("UPDATE \"LedgerBlocks\" SET \"Timestamp\" = '2020-01-01 00:00:00' WHERE \"Index\" = 3")]
+    [InlineData("UPDATE \"LedgerBlocks\" SET \"ResourceId\" = '11111111-1111-1111-1111-111111111111' WHERE \"Index\" = 3")]
+    [InlineData("UPDATE \"LedgerBlocks\" SET \"PreviousHash\" = '0000000000000000000000000000000000000000000000000000000000000000' WHERE \"Index\" = 3")]
     public async Task Verify_BlockEditedInTheDatabase_IsReportedAtItsIndex(string sql)
     {
         await using var factory = new MediVaultFactory();
@@ -86,7 +86,7 @@ public sealed class LedgerTests
             var forged = MediVault.Infrastructure.Ledger.LedgerEncoding.ComputeHash(
                 2, block.Timestamp, block.Kind, block.ResourceId, new string('a', 64), block.PreviousHash);
             return await db.Database.ExecuteSqlAsync(
-                $"UPDATE LedgerBlocks SET PayloadHash = {new string('a', 64)}, Hash = {forged} WHERE \"Index\" = 2");
+                $"UPDATE \"LedgerBlocks\" SET \"PayloadHash\" = {new string('a', 64)}, \"Hash\" = {forged} WHERE \"Index\" = 2");
         });
 
         var result = await (await patient.Client.GetAsync("/api/ledger/verify")).ReadAs<LedgerVerificationAnswer>();

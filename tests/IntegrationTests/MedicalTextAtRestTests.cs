@@ -12,6 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace MediVault.IntegrationTests;
 
 /// <summary>The emergency profile and file descriptions are stored only sealed (issue 14, section 2; docs/storage.md).</summary>
+[Trait("Category", TestConfiguration.EmbeddedOnly)] // reads the SQLite file and its WAL byte by byte
 public sealed class MedicalTextAtRestTests
 {
     [Fact]

@@ -78,6 +78,7 @@ public sealed class QrCodeTests(MediVaultFactory factory) : IClassFixture<MediVa
         code.QrCodeUrl.Should().Be($"https://vault.example/emergency#t={code.Token}");
     }
 
+    [Trait("Category", TestConfiguration.EmbeddedOnly)] // searches the SQLite files for the token
     [Fact]
     public async Task Generate_Token_IsStoredOnlyAsItsHash()
     {

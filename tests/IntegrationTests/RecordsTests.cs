@@ -325,6 +325,7 @@ public sealed class RecordsTests(MediVaultFactory factory) : IClassFixture<MediV
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
+    [Trait("Category", TestConfiguration.EmbeddedOnly)] // looks into blobs/.staging
     public async Task Upload_IntoAnotherPatientsVault_Returns404AndStoresNothing(bool fieldsFirst)
     {
         var patient = await api.RegisterPatient();
@@ -494,6 +495,7 @@ public sealed class RecordsTests(MediVaultFactory factory) : IClassFixture<MediV
     /// what makes a blob cut at a chunk boundary fail, so a reader or writer that ignores it is caught here.
     /// </summary>
     [Fact]
+    [Trait("Category", TestConfiguration.EmbeddedOnly)] // reads the blob file in blobs/ (S3StorageTests check the same envelope in a bucket)
     public async Task StoredBlob_OpensWithTheDocumentedRecipe_AndOnlyTheLastChunkCarriesTheFinalFlag()
     {
         var patient = await api.RegisterPatient();
@@ -555,6 +557,7 @@ public sealed class RecordsTests(MediVaultFactory factory) : IClassFixture<MediV
     }
 
     [Fact]
+    [Trait("Category", TestConfiguration.EmbeddedOnly)] // flips a byte of the blob file in blobs/ (S3StorageTests tamper with an object)
     public async Task Verify_FlippedByteInTheStoredBlob_IsNotIntactAndDownloadFails()
     {
         var patient = await api.RegisterPatient();
@@ -576,6 +579,7 @@ public sealed class RecordsTests(MediVaultFactory factory) : IClassFixture<MediV
     }
 
     [Fact]
+    [Trait("Category", TestConfiguration.EmbeddedOnly)] // flips a byte of the file in blobs/
     public async Task Download_FlippedByteInTheFirstChunk_Returns500WithoutContent()
     {
         var patient = await api.RegisterPatient();
@@ -626,14 +630,14 @@ public sealed class RecordsTests(MediVaultFactory factory) : IClassFixture<MediV
         var patient = await api.RegisterPatient();
         var file = await patient.Upload(SampleFiles.Pdf());
         await InDatabase(db => db.Database.ExecuteSqlAsync(
-            $"UPDATE LedgerBlocks SET PayloadHash = {new string('e', 64)} WHERE \"Index\" = {file.LedgerIndex}"));
+            $"UPDATE \"LedgerBlocks\" SET \"PayloadHash\" = {new string('e', 64)} WHERE \"Index\" = {file.LedgerIndex}"));
 
         var verification = await (await patient.Client.GetAsync($"/api/files/{file.Id}/verify")).ReadAs<FileVerificationAnswer>();
 
         verification.Intact.Should().BeTrue();
         verification.LedgerIntact.Should().BeFalse();
         await InDatabase(db => db.Database.ExecuteSqlAsync(
-            $"UPDATE LedgerBlocks SET PayloadHash = {file.Sha256} WHERE \"Index\" = {file.LedgerIndex}"));
+            $"UPDATE \"LedgerBlocks\" SET \"PayloadHash\" = {file.Sha256} WHERE \"Index\" = {file.LedgerIndex}"));
     }
 
     // ---- list ----

@@ -8,6 +8,7 @@ namespace MediVault.IntegrationTests;
 public sealed class RestartAndLimitsTests
 {
     [Fact]
+    [Trait("Category", TestConfiguration.EmbeddedOnly)] // the token keys as files in keys/ (PostgreSQL: from configuration)
     public async Task Tokens_StayValidAfterTheHostRestartsOnTheSameDataDirectory()
     {
         var directory = Path.Combine(Path.GetTempPath(), "medivault-tests", Guid.NewGuid().ToString("N"));

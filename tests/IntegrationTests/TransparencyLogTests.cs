@@ -227,7 +227,7 @@ public sealed class TransparencyLogTests
         var newest = await patient.Upload(SampleFiles.Pdf(), "newest.pdf");
         await Text(patient.Client, $"/api/files/{newest.Id}/receipt"); // a checkpoint now covers it
 
-        await InDatabase(factory, $"DELETE FROM LedgerBlocks WHERE \"Index\" = {newest.LedgerIndex}");
+        await InDatabase(factory, $"DELETE FROM \"LedgerBlocks\" WHERE \"Index\" = {newest.LedgerIndex}");
 
         var result = await Verify(patient);
         result.Valid.Should().BeFalse();
@@ -247,7 +247,7 @@ public sealed class TransparencyLogTests
         await Text(patient.Client, $"/api/files/{file.Id}/receipt");
 
         // Back-date the entry after a checkpoint covered it: its hash no longer matches, nor does its leaf.
-        await InDatabase(factory, $"UPDATE LedgerBlocks SET Timestamp = '2020-01-01 00:00:00' WHERE \"Index\" = {file.LedgerIndex}");
+        await InDatabase(factory, $"UPDATE \"LedgerBlocks\" SET \"Timestamp\" = '2020-01-01 00:00:00' WHERE \"Index\" = {file.LedgerIndex}");
 
         (await Verify(patient)).Valid.Should().BeFalse();
         var receipt = await Text(patient.Client, $"/api/files/{file.Id}/receipt");

@@ -17,6 +17,7 @@ public sealed class MediVaultOptions
     /// <summary>Base64 of a 32-byte master key. When absent, one is generated once into the data directory.</summary>
     public string? MasterKey { get; set; }
 
+    public DatabaseOptions Database { get; set; } = new();
     public FileOptions Files { get; set; } = new();
     public RateLimitOptions RateLimits { get; set; } = new();
     public CorsOptions Cors { get; set; } = new();
@@ -26,6 +27,15 @@ public sealed class MediVaultOptions
 
     /// <summary>OAuth integration clients (portals, back-end services).</summary>
     public List<IntegrationClientOptions> Clients { get; set; } = [];
+
+    public sealed class DatabaseOptions
+    {
+        /// <summary>
+        /// <c>sqlite</c> (the default: one file in the data directory) or <c>postgres</c> (the connection string
+        /// <c>ConnectionStrings:MediVault</c>, shared by every instance).
+        /// </summary>
+        public string Provider { get; set; } = Persistence.DatabaseProviderNames.Sqlite;
+    }
 
     public sealed class FileOptions
     {
@@ -56,6 +66,12 @@ public sealed class MediVaultOptions
     {
         public int AccessTokenLifetimeSeconds { get; set; } = 900;
         public int RefreshTokenLifetimeSeconds { get; set; } = 14 * 86_400;
+
+        /// <summary>Base64 of the RSA private key (PKCS#8 DER) that signs tokens. When absent, one is generated once into keys/.</summary>
+        public string? SigningKey { get; set; }
+
+        /// <summary>Base64 of the RSA private key (PKCS#8 DER) that encrypts tokens. When absent, one is generated once into keys/.</summary>
+        public string? EncryptionKey { get; set; }
     }
 
     /// <summary>Outgoing email (password-reset links). docs/operations.md, "Email".</summary>

@@ -18,6 +18,20 @@ internal sealed class MediVaultOptionsValidator : IValidateOptions<MediVaultOpti
         Check(options.PublicBaseUrl is null || IsOrigin(options.PublicBaseUrl, allowPath: true), "PublicBaseUrl",
             "must be an absolute http(s) URL such as https://vault.example.");
         Check(options.MasterKey is null || IsKey(options.MasterKey), "MasterKey", "must be the base64 encoding of exactly 32 bytes.");
+        Check(Persistence.DatabaseProviderNames.IsKnown(options.Database.Provider), "Database:Provider", "must be sqlite or postgres.");
+        Check(options.Tokens.SigningKey is null || Identity.KeyMaterial.IsValid(options.Tokens.SigningKey), "Tokens:SigningKey",
+            "must be the base64 of an RSA private key of 2048 bits or more in PKCS#8 DER (openssl genpkey -algorithm RSA -outform DER | base64 -w0).");
+        Check(options.Tokens.EncryptionKey is null || Identity.KeyMaterial.IsValid(options.Tokens.EncryptionKey), "Tokens:EncryptionKey",
+            "must be the base64 of an RSA private key of 2048 bits or more in PKCS#8 DER (openssl genpkey -algorithm RSA -outform DER | base64 -w0).");
+        if (Persistence.DatabaseProviderNames.IsPostgres(options.Database.Provider))
+        {
+            // Several instances share one database: no secret may exist only on one instance's disk (docs/deployment.md).
+            const string Shared = "must be set when Database:Provider is postgres, so that every instance uses the same key.";
+            Check(options.MasterKey is not null, "MasterKey", Shared);
+            Check(options.Ledger.SigningKey is not null, "Ledger:SigningKey", Shared);
+            Check(options.Tokens.SigningKey is not null, "Tokens:SigningKey", Shared);
+            Check(options.Tokens.EncryptionKey is not null, "Tokens:EncryptionKey", Shared);
+        }
         Check(options.Files.MaxUploadBytes >= 1, "Files:MaxUploadBytes", "must be at least 1.");
         Check(options.Files.VerifyBeforeSendBytes >= 0, "Files:VerifyBeforeSendBytes", "must be 0 (stream everything) or more.");
         Check(options.RateLimits.AuthPerMinute >= 0, "RateLimits:AuthPerMinute", "must be 0 (off) or more.");

@@ -77,8 +77,8 @@ public static class IdentityServices
                     .SetRefreshTokenLifetime(TimeSpan.FromSeconds(options.Tokens.RefreshTokenLifetimeSeconds))
                     // A used refresh token stops working at once (rotation without a grace period).
                     .SetRefreshTokenReuseLeeway(TimeSpan.Zero);
-                server.AddSigningKey(KeyMaterial.LoadOrCreate(data, "token-signing"))
-                    .AddEncryptionKey(KeyMaterial.LoadOrCreate(data, "token-encryption"));
+                server.AddSigningKey(KeyMaterial.Load(options.Tokens.SigningKey, data, "token-signing"))
+                    .AddEncryptionKey(KeyMaterial.Load(options.Tokens.EncryptionKey, data, "token-encryption"));
                 server.UseAspNetCore()
                     .EnableTokenEndpointPassthrough()
                     .EnableAuthorizationEndpointPassthrough()

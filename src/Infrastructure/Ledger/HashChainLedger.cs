@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore;
 namespace MediVault.Infrastructure.Ledger;
 
 /// <summary>
-/// The ledger kept in the LedgerBlocks table of the app's SQLite database, with its RFC 6962 Merkle tree and signed
+/// The ledger kept in the LedgerBlocks table of the app's database, with its RFC 6962 Merkle tree and signed
 /// checkpoints. Format: docs/ledger.md.
 /// </summary>
 internal sealed class HashChainLedger(AppDbContext db, LedgerWriter writer, CheckpointLog checkpoints) : ILedger
@@ -20,8 +20,8 @@ internal sealed class HashChainLedger(AppDbContext db, LedgerWriter writer, Chec
     {
         ArgumentNullException.ThrowIfNull(ledgerEvent);
         cancellationToken.ThrowIfCancellationRequested();
-        return await SqliteTransientRetry.Pipeline.ExecuteAsync(
-            async _ => (await writer.AppendAsync(db, ledgerEvent, beforeSave))!, cancellationToken);
+        return await checkpoints.Database.RetryAsync(
+            db, async _ => (await writer.AppendAsync(db, ledgerEvent, beforeSave))!, cancellationToken);
     }
 
     public async Task<LedgerBlock?> CommitIfAsync(
@@ -29,8 +29,8 @@ internal sealed class HashChainLedger(AppDbContext db, LedgerWriter writer, Chec
     {
         ArgumentNullException.ThrowIfNull(ledgerEvent);
         cancellationToken.ThrowIfCancellationRequested();
-        return await SqliteTransientRetry.Pipeline.ExecuteAsync(
-            async _ => await writer.AppendAsync(db, ledgerEvent, null, condition), cancellationToken);
+        return await checkpoints.Database.RetryAsync(
+            db, async _ => await writer.AppendAsync(db, ledgerEvent, null, condition), cancellationToken);
     }
 
     /// <summary>Creates the genesis entry when the log is empty and gives existing entries their leaves. Run at start-up.</summary>
@@ -42,21 +42,20 @@ internal sealed class HashChainLedger(AppDbContext db, LedgerWriter writer, Chec
 
     public async Task<LedgerVerification> VerifyAsync(CancellationToken cancellationToken)
     {
-        var connectionString = db.Database.GetConnectionString();
-        await using var connection = new SqliteConnection(connectionString);
-        await connection.OpenAsync(cancellationToken);
-        // A deferred transaction reads one snapshot: the entries, the tree and the checkpoints as of the same commit.
-        await using var transaction = connection.BeginTransaction(deferred: true);
+        await using var connection = await checkpoints.OpenAsync(cancellationToken);
+        // One snapshot: the entries, the tree and the checkpoints as of the same commit.
+        await using var transaction = await checkpoints.Database.BeginSnapshotAsync(connection, cancellationToken);
         var signed = await CheckpointLog.AllAsync(connection, transaction, cancellationToken);
         var leaves = await LedgerTreeStore.SizeAsync(connection, transaction, cancellationToken);
         var (entries, contiguous) = await ExtentAsync(connection, transaction, cancellationToken);
         var readers = LedgerChunks.ReadersFor(entries);
         LedgerVerification? chain = null;
-        if (contiguous && readers > 1 && connectionString is not null)
+        // The fast path reads SQLite's rows directly (docs/ledger.md, "Verifying"); any other engine takes the general walk.
+        if (connection is SqliteConnection sqlite && contiguous && readers > 1)
         {
             try
             {
-                chain = await VerifyChunksAsync(LedgerChunks.ReadInParallelAsync(connectionString, entries, readers, cancellationToken), signed, cancellationToken);
+                chain = await VerifyChunksAsync(LedgerChunks.ReadInParallelAsync(sqlite.ConnectionString, entries, readers, cancellationToken), signed, cancellationToken);
             }
             catch (StoredEntryChunk.UnusualRowException)
             {
@@ -70,7 +69,7 @@ internal sealed class HashChainLedger(AppDbContext db, LedgerWriter writer, Chec
 
     /// <summary>How many entries are stored, and whether their indexes are exactly 0..n−1 (no gap, no stray row).</summary>
     private static async Task<(long Entries, bool Contiguous)> ExtentAsync(
-        SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+        DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;

@@ -15,15 +15,13 @@ public static class LedgerServices
     /// </summary>
     public static IServiceCollection AddLedgerInfrastructure(this IServiceCollection services)
     {
-        services.AddSingleton(sp => new LedgerWriter(
-            DependencyInjection.ConnectionString(sp.GetRequiredService<DataDirectory>().DatabasePath),
-            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new LedgerWriter(sp.GetRequiredService<DatabaseProvider>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<MediVaultOptions>>().Value;
             var data = sp.GetRequiredService<DataDirectory>();
             return new CheckpointLog(
-                DependencyInjection.ConnectionString(data.DatabasePath),
+                sp.GetRequiredService<DatabaseProvider>(),
                 LedgerSigningKey.Load(options, data),
                 TimeSpan.FromMilliseconds(options.Ledger.CheckpointIntervalMs),
                 sp.GetRequiredService<TimeProvider>());

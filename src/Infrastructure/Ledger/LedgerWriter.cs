@@ -1,9 +1,10 @@
+using System.Data;
+using System.Data.Common;
 using System.Threading.Channels;
 using MediVault.Application.Common.Abstractions;
 using MediVault.Domain.Ledger;
 using MediVault.Infrastructure.Ledger.Transparency;
 using MediVault.Infrastructure.Persistence;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 
@@ -11,7 +12,8 @@ namespace MediVault.Infrastructure.Ledger;
 
 /// <summary>
 /// One per process: appends ledger entries by group commit. Requests queue their appends; one loop takes every append
-/// waiting, opens one <c>BEGIN IMMEDIATE</c> transaction on its own connection, saves each request's pending changes
+/// waiting, opens one transaction on its own connection that holds the ledger's write lock from its start (SQLite's
+/// <c>BEGIN IMMEDIATE</c>; on PostgreSQL a transaction-level advisory lock, so instances sharing the database take turns), saves each request's pending changes
 /// (its record and its entry) in that transaction in queue order, writes the new Merkle tree nodes, and commits once:
 /// one fsync for the whole group. An entry is still committed in the same transaction as the change it records, and a
 /// request whose save fails is rolled back to its savepoint without touching the others. Entries are numbered by the
@@ -22,7 +24,7 @@ internal sealed class LedgerWriter : IAsyncDisposable
     private const int MaxBatch = 256;
 
     private readonly Channel<Append> _queue = Channel.CreateUnbounded<Append>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly string _connectionString;
+    private readonly DatabaseProvider _database;
     private readonly TimeProvider _clock;
     private readonly Task _loop;
 
@@ -30,9 +32,15 @@ internal sealed class LedgerWriter : IAsyncDisposable
     private TreeFrontier? _tree;
     private string _headHash = "";
 
+    /// <summary>A writer over the SQLite database at <paramref name="connectionString"/>.</summary>
     public LedgerWriter(string connectionString, TimeProvider clock)
+        : this(new SqliteDatabase(connectionString), clock)
     {
-        _connectionString = connectionString;
+    }
+
+    internal LedgerWriter(DatabaseProvider database, TimeProvider clock)
+    {
+        _database = database;
         _clock = clock;
         _loop = Task.Run(RunAsync);
     }
@@ -85,8 +93,8 @@ internal sealed class LedgerWriter : IAsyncDisposable
     {
         // A pooled connection per group, returned at once: an idle writer holds no file open (ClearAllPools, the
         // last-close WAL checkpoint and health checks see the database as every other connection does).
-        await using var connection = await OpenAsync().ConfigureAwait(false);
-        await using var transaction = connection.BeginTransaction(deferred: false); // BEGIN IMMEDIATE: the write lock first
+        await using var connection = await _database.OpenAsync(CancellationToken.None).ConfigureAwait(false);
+        await using var transaction = await _database.BeginAppendAsync(connection, CancellationToken.None).ConfigureAwait(false); // the write lock first
         var (headIndex, headHash) = await HeadAsync(connection, transaction).ConfigureAwait(false);
         var tree = _tree is { } known && known.Size == headIndex + 1 && headHash == _headHash
             ? known.Clone()
@@ -189,7 +197,7 @@ internal sealed class LedgerWriter : IAsyncDisposable
         return LedgerBlock.Create(index, timestamp, kind, resourceId, subjectId, payloadHash, previousHash, Convert.ToHexStringLower(hash));
     }
 
-    private static async Task<(long Index, string? Hash)> HeadAsync(SqliteConnection connection, SqliteTransaction transaction)
+    private static async Task<(long Index, string? Hash)> HeadAsync(DbConnection connection, DbTransaction transaction)
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -203,7 +211,7 @@ internal sealed class LedgerWriter : IAsyncDisposable
     /// have none yet (entries become leaves 0..n−1 unchanged). Refuses to go on when the tree has more leaves than
     /// there are entries: an entry was removed, and appending would fork the log.
     /// </summary>
-    private static async Task<TreeFrontier> LoadAsync(SqliteConnection connection, SqliteTransaction transaction, long entries)
+    private static async Task<TreeFrontier> LoadAsync(DbConnection connection, DbTransaction transaction, long entries)
     {
         var leaves = await LedgerTreeStore.SizeAsync(connection, transaction, CancellationToken.None).ConfigureAwait(false);
         if (leaves > entries)
@@ -218,8 +226,8 @@ internal sealed class LedgerWriter : IAsyncDisposable
         {
             command.Transaction = transaction;
             command.CommandText =
-                """SELECT "Index", "Timestamp", "Kind", "ResourceId", "PayloadHash", "PreviousHash" FROM "LedgerBlocks" WHERE "Index" >= $from ORDER BY "Index" """;
-            command.Parameters.AddWithValue("$from", leaves);
+                """SELECT "Index", "Timestamp", "Kind", "ResourceId", "PayloadHash", "PreviousHash" FROM "LedgerBlocks" WHERE "Index" >= @from ORDER BY "Index" """;
+            LedgerTreeStore.Parameter(command, "@from", DbType.Int64).Value = leaves;
             await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
             var hash = new byte[Rfc6962.HashSize];
             while (await reader.ReadAsync().ConfigureAwait(false))
@@ -233,16 +241,6 @@ internal sealed class LedgerWriter : IAsyncDisposable
 
         await LedgerTreeStore.InsertAsync(connection, transaction, created, CancellationToken.None).ConfigureAwait(false);
         return tree;
-    }
-
-    private async Task<SqliteConnection> OpenAsync()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync().ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA secure_delete = ON; PRAGMA journal_size_limit = 0;";
-        await command.ExecuteNonQueryAsync().ConfigureAwait(false);
-        return connection;
     }
 
     public async ValueTask DisposeAsync()

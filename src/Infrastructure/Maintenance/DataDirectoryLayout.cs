@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MediVault.Infrastructure.Maintenance;
 
@@ -58,6 +59,14 @@ internal sealed class DataDirectoryLayout
     {
         if (!OperatingSystem.IsWindows())
             File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+    }
+
+    /// <summary>The backup and restore verbs copy the SQLite file; a PostgreSQL vault is backed up by PostgreSQL's own tools.</summary>
+    internal static void RequireSqlite(IServiceProvider services, string verb)
+    {
+        if (services.GetRequiredService<Persistence.DatabaseProvider>().Name != Persistence.DatabaseProviderNames.Sqlite)
+            throw new MaintenanceException(
+                $"{verb} works on a SQLite vault; this one is on PostgreSQL: back it up with pg_dump or point-in-time recovery (docs/deployment.md).");
     }
 
     public static string ConnectionString(string path, SqliteOpenMode mode) =>

@@ -33,6 +33,7 @@ public static class VaultBackup
     public static async Task<BackupManifest> RunAsync(IServiceProvider services, string target, MasterKeyHandling masterKey, CancellationToken cancellationToken)
     {
         var data = services.GetRequiredService<DataDirectory>();
+        DataDirectoryLayout.RequireSqlite(services, "backup");
         if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())
             throw new MaintenanceException($"The backup folder {target} is not empty.");
         var backup = DataDirectoryLayout.Create(target);

@@ -74,8 +74,12 @@ public static class VaultRestore
     }
 
     /// <summary>Checks the restored data directory with the app's services built over it; throws on the first problem.</summary>
+    /// <summary>Closes every pooled SQLite connection, so the database files can be removed or replaced.</summary>
+    public static void ReleaseDatabaseFiles() => SqliteConnection.ClearAllPools();
+
     public static async Task<RestoreReport> VerifyAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
+        DataDirectoryLayout.RequireSqlite(services, "restore");
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var integrity = await db.Database.SqlQueryRaw<string>("PRAGMA integrity_check").ToListAsync(cancellationToken);

@@ -6,7 +6,10 @@ using Microsoft.Extensions.Logging;
 
 namespace MediVault.Infrastructure.Persistence;
 
-/// <summary>Applies the migrations and switches the database to WAL before the app takes requests.</summary>
+/// <summary>
+/// Brings the schema up to date before the app takes requests (SQLite: its migrations, then WAL; PostgreSQL: its own
+/// migration set, under a lock so instances starting together take turns), then runs the start-up steps.
+/// </summary>
 internal sealed partial class DatabaseInitializer(IServiceProvider services, ILogger<DatabaseInitializer> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -14,9 +17,7 @@ internal sealed partial class DatabaseInitializer(IServiceProvider services, ILo
         var clock = Stopwatch.StartNew();
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        await db.Database.MigrateAsync(cancellationToken);
-        // WAL lets readers go on while one writer commits; the setting is kept in the database file.
-        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        await scope.ServiceProvider.GetRequiredService<DatabaseProvider>().CreateOrMigrateAsync(db, cancellationToken);
         LogStepTook(logger, "migrations", clock.ElapsedMilliseconds);
         foreach (var step in scope.ServiceProvider.GetServices<IStartupStep>())
         {

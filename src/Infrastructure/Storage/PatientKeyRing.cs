@@ -83,7 +83,7 @@ internal sealed class PatientKeyRing(MasterKey masterKey)
             if (cache.TryGetValue(patientId, out var known))
                 return known;
         }
-        var wrapped = Execute(context, $"SELECT \"WrappedKey\" FROM \"{PatientDataKey.Table}\" WHERE \"PatientId\" = $patient",
+        var wrapped = Execute(context, $"SELECT \"WrappedKey\" FROM \"{PatientDataKey.Table}\" WHERE \"PatientId\" = @patient",
             command => command.ExecuteScalar() as byte[], patientId);
         if (wrapped is not null)
         {
@@ -101,11 +101,11 @@ internal sealed class PatientKeyRing(MasterKey masterKey)
         try
         {
             var wrapped = masterKey.WrapPatientKey(dataKey, patientId);
-            Execute(context, $"INSERT INTO \"{PatientDataKey.Table}\" (\"PatientId\", \"WrappedKey\") VALUES ($patient, $key) ON CONFLICT DO NOTHING",
+            Execute(context, $"INSERT INTO \"{PatientDataKey.Table}\" (\"PatientId\", \"WrappedKey\") VALUES (@patient, @key) ON CONFLICT DO NOTHING",
                 command =>
                 {
                     var key = command.CreateParameter();
-                    key.ParameterName = "$key";
+                    key.ParameterName = "@key";
                     key.Value = wrapped;
                     command.Parameters.Add(key);
                     return command.ExecuteNonQuery();
@@ -130,8 +130,8 @@ internal sealed class PatientKeyRing(MasterKey masterKey)
             command.CommandText = sql;
             command.Transaction = context.Database.CurrentTransaction?.GetDbTransaction();
             var patient = command.CreateParameter();
-            patient.ParameterName = "$patient";
-            patient.Value = patientId; // Microsoft.Data.Sqlite binds a Guid as upper-case text, as EF Core stores it
+            patient.ParameterName = "@patient";
+            patient.Value = patientId; // bound as EF Core stores it: upper-case text on SQLite, uuid on PostgreSQL
             command.Parameters.Add(patient);
             return run(command);
         }

@@ -20,6 +20,8 @@ internal sealed partial class PlaintextSealingStep(AppDbContext db, PatientKeyRi
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        if (!db.Database.IsSqlite())
+            return; // only a SQLite vault can predate I14: a PostgreSQL database is created from the sealed model
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {

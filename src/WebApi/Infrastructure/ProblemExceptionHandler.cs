@@ -44,7 +44,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             UnsupportedMediaTypeException e => Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", e.Message),
             UnprocessableContentException e => Problem(StatusCodes.Status422UnprocessableEntity, "Unprocessable content", e.Message),
             // Two requests raced to create the same row (e.g. two first saves of one profile): the loser is told to retry.
-            Microsoft.EntityFrameworkCore.DbUpdateException { InnerException: Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 19 } } =>
+            _ when MediVault.Infrastructure.Persistence.DatabaseFaults.IsConcurrentDuplicate(exception) =>
                 Problem(StatusCodes.Status409Conflict, "Conflict", "Another change to the same record was saved at the same moment. Send the request again."),
             StoredContentCorruptException e => IntegrityFailure(httpContext, e),
             BlobStoreUnavailableException e => StorageUnavailable(httpContext, e),

@@ -52,7 +52,7 @@ internal static class MaintenanceVerbs
             catch
             {
                 // A restore that does not verify leaves nothing that could be mistaken for a good data directory.
-                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+                VaultRestore.ReleaseDatabaseFiles();
                 Directory.Delete(dataDirectory, recursive: true);
                 throw;
             }

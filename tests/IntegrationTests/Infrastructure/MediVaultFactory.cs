@@ -11,7 +11,8 @@ using Microsoft.Extensions.Logging;
 namespace MediVault.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// The real app over a real SQLite file and file store in a fresh temporary data directory.
+/// The real app over a real database and file store in a fresh temporary data directory: a SQLite file, or in the
+/// postgres configuration a fresh PostgreSQL database of the data directory's own (<see cref="TestConfiguration"/>).
 /// Use as a class fixture: one data directory per test class. Settings are plain configuration keys.
 /// </summary>
 public class MediVaultFactory : WebApplicationFactory<Program>
@@ -55,6 +56,8 @@ public class MediVaultFactory : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("MediVault:DataDirectory", DataDirectory);
+        foreach (var (key, value) in TestConfiguration.SettingsFor(DataDirectory))
+            builder.UseSetting(key, value);
         if (Clock is not null)
         {
             // OpenIddict reads the same clock: keep tokens alive while a test moves time forward by hours.
@@ -78,7 +81,10 @@ public class MediVaultFactory : WebApplicationFactory<Program>
     {
         base.Dispose(disposing);
         if (disposing && OwnsDataDirectory)
+        {
             TryDelete(DataDirectory);
+            TestConfiguration.Release(DataDirectory);
+        }
     }
 
     /// <summary>
@@ -100,7 +106,10 @@ public class MediVaultFactory : WebApplicationFactory<Program>
     {
         await base.DisposeAsync();
         if (OwnsDataDirectory)
+        {
             TryDelete(DataDirectory);
+            TestConfiguration.Release(DataDirectory);
+        }
         GC.SuppressFinalize(this);
     }
 

@@ -80,7 +80,8 @@ public sealed partial class ServerProcess : IAsyncDisposable
             "--MediVault:RateLimits:AuthPerMinute=0", "--MediVault:RateLimits:QrAccessPerMinute=0",
             "--MediVault:SeedSampleData=false", "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information",
-        }.Concat(settings.Select(s => "--" + s));
+        }.Concat(TestConfiguration.SettingsFor(dataDirectory).Select(s => $"--{s.Key}={s.Value}"))
+        .Concat(settings.Select(s => "--" + s));
 
     /// <summary>Runs a verb of the executable (backup, restore) to its end: exit code and everything it printed.</summary>
     public static async Task<(int ExitCode, string Output)> RunVerbAsync(IDictionary<string, string>? environment, params string[] arguments)

@@ -11,6 +11,10 @@ public sealed class LayerTests
     private static readonly Assembly Infrastructure = typeof(MediVault.Infrastructure.DependencyInjection).Assembly;
     private static readonly Assembly WebApi = typeof(Program).Assembly;
 
+    /// <summary>The database engines' own namespaces: only Infrastructure's provider folders may name them.</summary>
+    private static readonly string[] DatabaseProviders =
+        ["Microsoft.Data.Sqlite", "Microsoft.EntityFrameworkCore.Sqlite", "Npgsql", "Microsoft.EntityFrameworkCore.Sqlite.Infrastructure"];
+
     [Fact]
     public void Domain_DependsOnNoOtherLayerAndNoFramework()
     {
@@ -39,6 +43,22 @@ public sealed class LayerTests
         var result = Types.InAssembly(Infrastructure).ShouldNot().HaveDependencyOn("MediVault.WebApi").GetResult();
 
         result.IsSuccessful.Should().BeTrue(Failing(result));
+    }
+
+    [Fact]
+    public void WebApi_NamesNoDatabaseProvider()
+    {
+        var result = Types.InAssembly(WebApi).ShouldNot().HaveDependencyOnAny(DatabaseProviders).GetResult();
+
+        result.IsSuccessful.Should().BeTrue(Failing(result));
+        Referenced(WebApi).Should().NotContain(name => DatabaseProviders.Any(p => name.StartsWith(p, StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void DatabaseProviderRule_CanFail()
+    {
+        // Infrastructure does name both engines, in its provider folders.
+        Types.InAssembly(Infrastructure).ShouldNot().HaveDependencyOnAny(DatabaseProviders).GetResult().IsSuccessful.Should().BeFalse();
     }
 
     [Fact]

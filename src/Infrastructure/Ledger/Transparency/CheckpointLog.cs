@@ -1,4 +1,6 @@
-using Microsoft.Data.Sqlite;
+using System.Data;
+using System.Data.Common;
+using MediVault.Infrastructure.Persistence;
 
 namespace MediVault.Infrastructure.Ledger.Transparency;
 
@@ -11,14 +13,20 @@ public sealed record StoredCheckpoint(long Size, byte[] Root, string Note);
 /// </summary>
 public sealed class CheckpointLog : IDisposable
 {
-    private readonly string _connectionString;
+    private readonly DatabaseProvider _database;
     private readonly TimeProvider _clock;
     private readonly SemaphoreSlim _signing = new(1, 1);
     private long _lastSignedMs = long.MinValue / 2; // Environment.TickCount64: the interval is real time, whatever the app's clock
 
+    /// <summary>A log over the SQLite database at <paramref name="connectionString"/>.</summary>
     public CheckpointLog(string connectionString, NoteSigner signer, TimeSpan interval, TimeProvider clock)
+        : this(new SqliteDatabase(connectionString), signer, interval, clock)
     {
-        _connectionString = connectionString;
+    }
+
+    internal CheckpointLog(DatabaseProvider database, NoteSigner signer, TimeSpan interval, TimeProvider clock)
+    {
+        _database = database;
         Signer = signer;
         Interval = interval;
         _clock = clock;
@@ -28,12 +36,9 @@ public sealed class CheckpointLog : IDisposable
     public string Origin => Signer.Name;
     public TimeSpan Interval { get; }
 
-    internal async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken);
-        return connection;
-    }
+    internal DatabaseProvider Database => _database;
+
+    internal Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => _database.OpenAsync(cancellationToken);
 
     /// <summary>The newest checkpoint stored, or null before the first one.</summary>
     public async Task<StoredCheckpoint?> LatestAsync(CancellationToken cancellationToken)
@@ -42,9 +47,13 @@ public sealed class CheckpointLog : IDisposable
         return await LatestAsync(connection, cancellationToken);
     }
 
-    internal static async Task<StoredCheckpoint?> LatestAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    internal static Task<StoredCheckpoint?> LatestAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        LatestAsync(connection, null, cancellationToken);
+
+    private static async Task<StoredCheckpoint?> LatestAsync(DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = """SELECT "TreeSize", "RootHash", "Note" FROM "LedgerCheckpoints" ORDER BY "TreeSize" DESC LIMIT 1""";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
@@ -53,7 +62,7 @@ public sealed class CheckpointLog : IDisposable
     }
 
     /// <summary>Every stored checkpoint, smallest first.</summary>
-    internal static async Task<List<StoredCheckpoint>> AllAsync(SqliteConnection connection, SqliteTransaction? transaction, CancellationToken cancellationToken)
+    internal static async Task<List<StoredCheckpoint>> AllAsync(DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -72,25 +81,25 @@ public sealed class CheckpointLog : IDisposable
         try
         {
             await using var connection = await OpenAsync(cancellationToken);
-            await using var transaction = connection.BeginTransaction(deferred: true); // one snapshot of the tree
+            await using var transaction = await _database.BeginSnapshotAsync(connection, cancellationToken); // one snapshot of the tree
             var size = await LedgerTreeStore.SizeAsync(connection, transaction, cancellationToken);
-            var latest = await LatestAsync(connection, cancellationToken);
+            var latest = await LatestAsync(connection, transaction, cancellationToken);
             if (size == 0 || (latest is not null && latest.Size >= size))
                 return latest;
 
             var root = (await LedgerTreeStore.FrontierAsync(connection, transaction, size, cancellationToken)).Root();
-            // End the read snapshot before writing: upgrading it to a write could fail (SQLITE_BUSY_SNAPSHOT) whenever an
+            // End the read snapshot before writing: upgrading it to a write could fail (SQLite's SQLITE_BUSY_SNAPSHOT) whenever an
             // append committed meanwhile. The tree is append-only, so the root of this size stays what it is.
             await transaction.CommitAsync(cancellationToken);
             var note = Signer.Sign(new Checkpoint(Origin, size, root).Text);
             await using (var insert = connection.CreateCommand())
             {
                 insert.CommandText =
-                    """INSERT OR IGNORE INTO "LedgerCheckpoints" ("TreeSize", "RootHash", "Note", "CreatedAt") VALUES ($size, $root, $note, $at)""";
-                insert.Parameters.AddWithValue("$size", size);
-                insert.Parameters.AddWithValue("$root", root);
-                insert.Parameters.AddWithValue("$note", note);
-                insert.Parameters.AddWithValue("$at", _clock.GetUtcNow().UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+                    """INSERT INTO "LedgerCheckpoints" ("TreeSize", "RootHash", "Note", "CreatedAt") VALUES (@size, @root, @note, @at) ON CONFLICT DO NOTHING""";
+                LedgerTreeStore.Parameter(insert, "@size", DbType.Int64).Value = size;
+                LedgerTreeStore.Parameter(insert, "@root", DbType.Binary).Value = root;
+                LedgerTreeStore.Parameter(insert, "@note", DbType.String).Value = note;
+                LedgerTreeStore.Parameter(insert, "@at", DbType.String).Value = _clock.GetUtcNow().UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
                 await insert.ExecuteNonQueryAsync(cancellationToken);
             }
 

@@ -1,5 +1,6 @@
+using System.Data;
+using System.Data.Common;
 using System.Text;
-using Microsoft.Data.Sqlite;
 
 namespace MediVault.Infrastructure.Ledger.Transparency;
 
@@ -10,24 +11,24 @@ namespace MediVault.Infrastructure.Ledger.Transparency;
 internal static class LedgerTreeStore
 {
     /// <summary>The number of leaves stored: one more than the highest leaf index.</summary>
-    public static async Task<long> SizeAsync(SqliteConnection connection, SqliteTransaction? transaction, CancellationToken cancellationToken)
+    public static async Task<long> SizeAsync(DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = """SELECT ifnull(max("Index") + 1, 0) FROM "LedgerTreeNodes" WHERE "Level" = 0""";
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        command.CommandText = """SELECT coalesce(max("Index") + 1, 0) FROM "LedgerTreeNodes" WHERE "Level" = 0""";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public static async Task InsertAsync(
-        SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<(int Level, long Index, byte[] Hash)> nodes,
+        DbConnection connection, DbTransaction transaction, IReadOnlyList<(int Level, long Index, byte[] Hash)> nodes,
         CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = """INSERT INTO "LedgerTreeNodes" ("Level", "Index", "Hash") VALUES ($level, $index, $hash)""";
-        var level = command.Parameters.Add("$level", SqliteType.Integer);
-        var index = command.Parameters.Add("$index", SqliteType.Integer);
-        var hash = command.Parameters.Add("$hash", SqliteType.Blob);
+        command.CommandText = """INSERT INTO "LedgerTreeNodes" ("Level", "Index", "Hash") VALUES (@level, @index, @hash)""";
+        var level = Parameter(command, "@level", DbType.Int32);
+        var index = Parameter(command, "@index", DbType.Int64);
+        var hash = Parameter(command, "@hash", DbType.Binary);
         foreach (var node in nodes)
         {
             level.Value = node.Level;
@@ -39,7 +40,7 @@ internal static class LedgerTreeStore
 
     /// <summary>Reads the given nodes in one query; a node that is not stored is missing from the answer.</summary>
     public static async Task<Dictionary<(int Level, long Index), byte[]>> ReadAsync(
-        SqliteConnection connection, SqliteTransaction? transaction, IReadOnlyCollection<(int Level, long Index)> wanted,
+        DbConnection connection, DbTransaction? transaction, IReadOnlyCollection<(int Level, long Index)> wanted,
         CancellationToken cancellationToken)
     {
         var found = new Dictionary<(int, long), byte[]>(wanted.Count);
@@ -53,9 +54,9 @@ internal static class LedgerTreeStore
         {
             if (i > 0)
                 sql.Append(" OR ");
-            sql.Append($"(\"Level\" = $l{i} AND \"Index\" = $i{i})");
-            command.Parameters.AddWithValue($"$l{i}", level);
-            command.Parameters.AddWithValue($"$i{i}", index);
+            sql.Append($"(\"Level\" = @l{i} AND \"Index\" = @i{i})");
+            Parameter(command, $"@l{i}", DbType.Int32).Value = level;
+            Parameter(command, $"@i{i}", DbType.Int64).Value = index;
             i++;
         }
 
@@ -68,14 +69,14 @@ internal static class LedgerTreeStore
 
     /// <summary>Reads <paramref name="count"/> consecutive nodes of one level, from <paramref name="first"/> on.</summary>
     public static async Task<List<byte[]>> ReadRunAsync(
-        SqliteConnection connection, int level, long first, int count, CancellationToken cancellationToken)
+        DbConnection connection, int level, long first, int count, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
         command.CommandText =
-            """SELECT "Hash" FROM "LedgerTreeNodes" WHERE "Level" = $level AND "Index" >= $first AND "Index" < $end ORDER BY "Index" """;
-        command.Parameters.AddWithValue("$level", level);
-        command.Parameters.AddWithValue("$first", first);
-        command.Parameters.AddWithValue("$end", first + count);
+            """SELECT "Hash" FROM "LedgerTreeNodes" WHERE "Level" = @level AND "Index" >= @first AND "Index" < @end ORDER BY "Index" """;
+        Parameter(command, "@level", DbType.Int32).Value = level;
+        Parameter(command, "@first", DbType.Int64).Value = first;
+        Parameter(command, "@end", DbType.Int64).Value = first + count;
         var hashes = new List<byte[]>(count);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -88,7 +89,7 @@ internal static class LedgerTreeStore
     /// fetches them, and the real run uses them.
     /// </summary>
     public static async Task<T> ComputeAsync<T>(
-        SqliteConnection connection, SqliteTransaction? transaction, Func<Func<int, long, byte[]>, T> computation,
+        DbConnection connection, DbTransaction? transaction, Func<Func<int, long, byte[]>, T> computation,
         CancellationToken cancellationToken)
     {
         var wanted = new HashSet<(int, long)>();
@@ -106,12 +107,22 @@ internal static class LedgerTreeStore
 
     /// <summary>The frontier of the stored tree of <paramref name="size"/> leaves.</summary>
     public static async Task<TreeFrontier> FrontierAsync(
-        SqliteConnection connection, SqliteTransaction? transaction, long size, CancellationToken cancellationToken)
+        DbConnection connection, DbTransaction? transaction, long size, CancellationToken cancellationToken)
     {
         var ids = TreeFrontier.NodesOf(size).ToList();
         var nodes = await ReadAsync(connection, transaction, ids, cancellationToken);
         return TreeFrontier.From(size, ids.Select(id => nodes.TryGetValue(id, out var hash)
             ? hash
             : throw new InvalidOperationException($"The ledger's tree has no node at level {id.Level}, index {id.Index}.")));
+    }
+
+    /// <summary>Adds a named parameter the same way for every engine (each accepts the <c>@name</c> form).</summary>
+    internal static DbParameter Parameter(DbCommand command, string name, DbType type)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.DbType = type;
+        command.Parameters.Add(parameter);
+        return parameter;
     }
 }

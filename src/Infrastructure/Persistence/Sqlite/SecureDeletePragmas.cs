@@ -29,13 +29,17 @@ internal sealed class SecureDeletePragmas : DbConnectionInterceptor
         MarkPrepared(connection);
     }
 
-    public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default) =>
+        ApplyAsync(connection, cancellationToken);
+
+    /// <summary>The same settings on a connection EF Core does not open (the ledger's own).</summary>
+    public async Task ApplyAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         if (IsPrepared(connection))
             return;
         await using var command = connection.CreateCommand();
         command.CommandText = Pragmas;
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         MarkPrepared(connection);
     }
 

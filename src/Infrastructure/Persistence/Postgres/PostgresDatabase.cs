@@ -1,0 +1,131 @@
+using System.Data;
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+using Npgsql.EntityFrameworkCore.PostgreSQL;
+
+namespace MediVault.Infrastructure.Persistence;
+
+/// <summary>
+/// PostgreSQL (<c>MediVault:Database:Provider=postgres</c>), shared by every app instance. Transient faults are retried
+/// by Npgsql's execution strategy (<see cref="PostgresExecutionStrategy"/>); the ledger's appends are serialized across
+/// instances by a transaction-level advisory lock taken first in each group-commit transaction.
+/// </summary>
+internal sealed class PostgresDatabase(string connectionString) : DatabaseProvider
+{
+    /// <summary>Takes the transaction-level advisory lock of the ledger's appends (key "MVLEDGER" in ASCII, 0x4D564C4544474552).</summary>
+    private const string LockLedger = "SELECT pg_advisory_xact_lock(5572725449299543378)";
+
+    public override string Name => DatabaseProviderNames.Postgres;
+
+    public override string ConnectionString { get; } = connectionString;
+
+    public override void UseEngine(DbContextOptionsBuilder options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.UseNpgsql(ConnectionString, npgsql => npgsql
+            .MigrationsHistoryTable("__EFMigrationsHistory")
+            .ExecutionStrategy(dependencies => new PostgresExecutionStrategy(dependencies)));
+    }
+
+    public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new NpgsqlConnection(ConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public override async Task<DbTransaction> BeginAppendAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        // Read committed: after the lock is granted, every statement sees what the previous holder committed.
+        var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = LockLedger;
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return transaction;
+        }
+        catch
+        {
+            await transaction.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public override async Task<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        return await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
+    }
+
+    public override async Task<T> RetryAsync<T>(DbContext context, Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return await context.Database.CreateExecutionStrategy().ExecuteAsync(operation, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The session advisory lock of schema upgrades at start-up (key "MVSCHEMA" in ASCII).</summary>
+    private const string LockSchema = "SELECT pg_advisory_lock(5572733137357983041)";
+    private const string UnlockSchema = "SELECT pg_advisory_unlock(5572733137357983041)";
+
+    /// <summary>
+    /// Applies PostgreSQL's migration set (Persistence/Migrations/Postgres) holding a session advisory lock, so that
+    /// instances starting together upgrade the schema once, one after the other.
+    /// </summary>
+    public override async Task CreateOrMigrateAsync(DbContext db, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await db.Database.ExecuteSqlRawAsync(LockSchema, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                await db.Database.ExecuteSqlRawAsync(UnlockSchema, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync().ConfigureAwait(false);
+        }
+    }
+}
+
+/// <summary>
+/// Npgsql's retrying execution strategy, except inside a transaction the caller opened (the ledger's group commit): there
+/// the strategy neither refuses to run (EF Core's default for a retrying strategy in a user transaction) nor retries;
+/// the caller retries the whole transaction instead (<see cref="DatabaseProvider.RetryAsync{T}"/> around the append),
+/// since replaying one statement of a failed transaction cannot succeed. The transaction is looked at only when an
+/// operation starts or fails, never while EF Core builds its services (the strategy is one of them).
+/// </summary>
+internal sealed class PostgresExecutionStrategy(ExecutionStrategyDependencies dependencies)
+    : NpgsqlRetryingExecutionStrategy(dependencies, maxRetryCount: 6, maxRetryDelay: TimeSpan.FromSeconds(5), errorCodesToAdd: null)
+{
+    private bool InCallersTransaction => Dependencies.CurrentContext.Context.Database.CurrentTransaction is not null;
+
+    protected override void OnFirstExecution()
+    {
+        if (InCallersTransaction)
+            ExceptionsEncountered.Clear();
+        else
+            base.OnFirstExecution();
+    }
+
+    protected override bool ShouldRetryOn(Exception? exception) => !InCallersTransaction && base.ShouldRetryOn(exception);
+}

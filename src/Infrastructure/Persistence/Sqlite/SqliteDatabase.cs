@@ -1,0 +1,58 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace MediVault.Infrastructure.Persistence;
+
+/// <summary>
+/// The embedded default: one SQLite file in the data directory, in WAL mode, with <c>secure_delete</c> on every
+/// connection. The ledger's write lock is SQLite's own (<c>BEGIN IMMEDIATE</c>); a busy database is retried.
+/// </summary>
+internal sealed class SqliteDatabase(string connectionString) : DatabaseProvider
+{
+    private static readonly SecureDeletePragmas SecureDelete = new();
+
+    public override string Name => DatabaseProviderNames.Sqlite;
+
+    public override string ConnectionString { get; } = connectionString;
+
+    public override void UseEngine(DbContextOptionsBuilder options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.UseSqlite(ConnectionString);
+        options.AddInterceptors(SecureDelete);
+    }
+
+    public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(ConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await SecureDelete.ApplyAsync(connection, cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public override Task<DbTransaction> BeginAppendAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false)); // BEGIN IMMEDIATE: the write lock first
+
+    public override Task<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: true)); // a deferred read sees one snapshot
+
+    public override async Task<T> RetryAsync<T>(DbContext context, Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken) =>
+        await SqliteTransientRetry.Pipeline.ExecuteAsync(async ct => await operation(ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
+    public override async Task CreateOrMigrateAsync(DbContext db, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        // WAL lets readers go on while one writer commits; the setting is kept in the database file.
+        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken).ConfigureAwait(false);
+    }
+}
