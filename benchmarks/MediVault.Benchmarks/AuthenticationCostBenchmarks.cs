@@ -67,9 +67,7 @@ public class AuthenticationCostBenchmarks
 
         _folder = Path.Combine(Path.GetTempPath(), "medivault-bench-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(_folder);
-        var options = new DbContextOptionsBuilder<AppDbContext>().UseSqlite(DependencyInjection.ConnectionString(Path.Combine(_folder, "medivault.db")));
-        options.UseOpenIddict<Guid>();
-        _db = new AppDbContext(options.Options);
+        _db = new AppDbContext(BenchmarkDatabase.Options(DependencyInjection.ConnectionString(Path.Combine(_folder, "medivault.db"))));
         _db.Database.Migrate();
         var authorization = new OpenIddictEntityFrameworkCoreAuthorization<Guid>
         {

@@ -66,13 +66,7 @@ public class LedgerAppendBenchmarks
     /// <summary>One options instance for every context, as the app's dependency injection has.</summary>
     private AppDbContext NewContext()
     {
-        if (_options is null)
-        {
-            var options = new DbContextOptionsBuilder<AppDbContext>().UseSqlite(_connectionString);
-            options.UseOpenIddict<Guid>();
-            _options = options.Options;
-        }
-
+        _options ??= BenchmarkDatabase.Options(_connectionString);
         return new AppDbContext(_options);
     }
 }

@@ -76,9 +76,7 @@ public class LedgerVerificationBenchmarks
 
     private static AppDbContext NewContext(string path)
     {
-        var options = new DbContextOptionsBuilder<AppDbContext>().UseSqlite(DependencyInjection.ConnectionString(path));
-        options.UseOpenIddict<Guid>();
-        return new AppDbContext(options.Options);
+        return new AppDbContext(BenchmarkDatabase.Options(DependencyInjection.ConnectionString(path)));
     }
 
     /// <summary>Inserts a valid chain the way the app stores it (EF Core's SQLite text formats for dates and GUIDs).</summary>
