@@ -56,9 +56,10 @@ public static class IdentityServices
             .AddServer(server =>
             {
                 // Several instances behind one public address issue and accept one issuer, whatever Host each one sees
-                // (issue 13); without PublicBaseUrl the issuer is the request's origin, as before.
-                if (options.PublicBaseUrl is { Length: > 0 } publicBaseUrl)
-                    server.SetIssuer(new Uri(publicBaseUrl.TrimEnd('/') + "/"));
+                // (issue 13); without PublicBaseUrl the issuer is the request's origin, as before. A PublicBaseUrl that is
+                // not an absolute URL is left to the options validation, which stops the app naming the setting.
+                if (options.PublicBaseUrl is { Length: > 0 } publicBaseUrl && Uri.TryCreate(publicBaseUrl.TrimEnd('/') + "/", UriKind.Absolute, out var issuer))
+                    server.SetIssuer(issuer);
                 server.SetTokenEndpointUris("connect/token")
                     .SetAuthorizationEndpointUris("connect/authorize")
                     .SetRevocationEndpointUris("connect/revoke")
