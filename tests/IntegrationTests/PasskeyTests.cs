@@ -58,8 +58,8 @@ public sealed class PasskeyTests(MediVaultFactory factory) : IClassFixture<MediV
 
         var listed = await patient.Client.GetAsync("/api/account/passkeys");
         listed.Headers.CacheControl!.NoStore.Should().BeTrue();
-        (await listed.ReadAs<PasskeyAnswer[]>()).Should().ContainSingle().Which.Should().Be(created);
-        (await (await patient.Client.GetAsync($"/api/account/passkeys/{created.Id}")).ReadAs<PasskeyAnswer>()).Should().Be(created);
+        (await listed.ReadAs<PasskeyAnswer[]>()).Should().ContainSingle().Which.Should().BeEquivalentTo(created, AsStored);
+        (await (await patient.Client.GetAsync($"/api/account/passkeys/{created.Id}")).ReadAs<PasskeyAnswer>()).Should().BeEquivalentTo(created, AsStored);
 
         using var browser = api.Browser();
         var signIn = await passkey.SignInAsync(browser);
@@ -321,4 +321,8 @@ public sealed class PasskeyTests(MediVaultFactory factory) : IClassFixture<MediV
     private const string PasskeyExpired = "This passkey sign-in has expired or was already used. Start again.";
 
     private sealed record PasskeyAnswer(string Id, string Name, DateTimeOffset CreatedAt, bool BackedUp);
+
+    /// <summary>The same passkey as read back: PostgreSQL keeps timestamps to the microsecond, .NET to 100 ns.</summary>
+    private static FluentAssertions.Equivalency.EquivalencyAssertionOptions<PasskeyAnswer> AsStored(FluentAssertions.Equivalency.EquivalencyAssertionOptions<PasskeyAnswer> options) =>
+        options.Using<DateTimeOffset>(time => time.Subject.Should().BeCloseTo(time.Expectation, TimeSpan.FromMicroseconds(1))).WhenTypeIs<DateTimeOffset>();
 }

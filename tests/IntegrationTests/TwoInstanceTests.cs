@@ -209,15 +209,13 @@ public sealed class TwoInstanceTests(TwoInstanceTests.Pair pair) : IClassFixture
     }
 
     [Fact]
+    [Trait("Category", TestConfiguration.EmbeddedOnly)] // reads the table straight from the SQLite file
     public async Task DataProtectionKeys_AreInTheSharedDatabase_SealedWithTheMasterKey()
     {
         // Any cookie made the key ring exist; the test above may not have run first.
         var patient = await A.RegisterPatient();
         using var login = await A.Anonymous().PostAsJsonAsync("/api/auth/login", new { email = patient.Email, password = patient.Password });
         login.StatusCode.Should().Be(HttpStatusCode.OK);
-        if (!File.Exists(Path.Combine(pair.DataDirectory, "medivault.db")))
-            return; // PostgreSQL configuration: the same table, read by the test above through B.
-
         await using var connection = new SqliteConnection($"Data Source={Path.Combine(pair.DataDirectory, "medivault.db")};Mode=ReadOnly");
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
