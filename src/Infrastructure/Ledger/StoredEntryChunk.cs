@@ -76,12 +76,21 @@ internal sealed class StoredEntryChunk : ILedgerChunk
         var index = raw.sqlite3_column_int64(statement, 0);
         _index[row] = index;
         var slots = _bytes.AsSpan(row * RowSize, RowSize);
+        // The timestamp and the id are read as typed values by the general walk unless they are text, so only text is
+        // taken here. The other columns are read as text whatever they hold, and SQLite's own conversion to text is what
+        // both paths then see: their type is not asked (each question is a P/Invoke, and a row has many).
+        if (raw.sqlite3_column_type(statement, 1) != raw.SQLITE_TEXT)
+            throw new UnusualRowException(index);
         _timestampLength[row] = (byte)CopyText(statement, 1, slots.Slice(TimestampAt, TimestampSlot), index);
         _kindLength[row] = (byte)CopyText(statement, 2, slots.Slice(KindAt, KindSlot), index);
-        _idIsBlob[row] = raw.sqlite3_column_type(statement, 3) == raw.SQLITE_BLOB;
-        _idLength[row] = (byte)(_idIsBlob[row]
-            ? CopyBlob(statement, 3, slots.Slice(IdAt, 16), index)
-            : CopyText(statement, 3, slots.Slice(IdAt, IdSlot), index));
+        var idType = raw.sqlite3_column_type(statement, 3);
+        _idIsBlob[row] = idType == raw.SQLITE_BLOB;
+        _idLength[row] = (byte)(idType switch
+        {
+            raw.SQLITE_BLOB => CopyBlob(statement, 3, slots.Slice(IdAt, 16), index),
+            raw.SQLITE_TEXT => CopyText(statement, 3, slots.Slice(IdAt, IdSlot), index),
+            _ => throw new UnusualRowException(index),
+        });
         CopyHash(statement, 4, slots.Slice(PayloadAt, HashSlot), index);
         CopyHash(statement, 5, slots.Slice(PreviousAt, HashSlot), index);
         _hashMissing[row] = raw.sqlite3_column_type(statement, 6) == raw.SQLITE_NULL;
@@ -89,10 +98,9 @@ internal sealed class StoredEntryChunk : ILedgerChunk
             CopyHash(statement, 6, slots.Slice(StoredHashAt, HashSlot), index);
     }
 
+    /// <summary>The column's value as SQLite converts it to text; a NULL reads as empty.</summary>
     private static int CopyText(sqlite3_stmt statement, int column, Span<byte> slot, long index)
     {
-        if (raw.sqlite3_column_type(statement, column) != raw.SQLITE_TEXT)
-            throw new UnusualRowException(index);
         var value = raw.sqlite3_column_blob(statement, column);
         if (value.Length > slot.Length || !Ascii.IsValid(value))
             throw new UnusualRowException(index);
