@@ -123,11 +123,16 @@ public sealed class BrowserApp : IAsyncLifetime, IDisposable
 }
 
 /// <summary>The sizes pages are checked at: every page at small phone, phone and desktop; the menu also at tablet.</summary>
-public sealed record Viewport(string Name, int Width, int Height, bool IsMobile)
+public sealed record Viewport(string Name, int Width, int Height, bool IsMobile, bool IsAxeScanned = true)
 {
     public static readonly Viewport SmallPhone = new("small-phone", 320, 640, true);
     public static readonly Viewport Phone = new("phone", 390, 844, true);
-    public static readonly Viewport Tablet = new("tablet", 768, 1024, true);
+
+    /// <summary>
+    /// 768 px is where the menu changes shape, so every page gets the overflow check there; the axe scan runs at the
+    /// three widths the accessibility rule names (320, 390, 1280) and not again at this one (docs/testing.md, "Speed").
+    /// </summary>
+    public static readonly Viewport Tablet = new("tablet", 768, 1024, true, IsAxeScanned: false);
     public static readonly Viewport Desktop = new("desktop", 1280, 800, false);
 }
 

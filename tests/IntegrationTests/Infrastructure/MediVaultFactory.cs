@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -49,6 +50,17 @@ public class MediVaultFactory : WebApplicationFactory<Program>
     /// <summary>Everything the app logs, at every level.</summary>
     public CapturedLogs Logs { get; } = new();
 
+    /// <summary>
+    /// PBKDF2 iterations of the password hasher in tests: the same hasher and format as in production, with a work
+    /// factor that costs ~1 ms instead of ~80 ms, because the suite registers and signs in thousands of accounts and the
+    /// hashing was a third of its CPU (docs/testing.md, "Speed"). The stored hash carries its own iteration count, so
+    /// nothing else changes. <see cref="ProductionPasswordHashing"/> keeps the app's own setting (PasswordHashingTests).
+    /// </summary>
+    public const int TestPasswordHashIterations = 1_000;
+
+    /// <summary>Hash passwords with the app's own work factor instead of <see cref="TestPasswordHashIterations"/>.</summary>
+    public bool ProductionPasswordHashing { get; init; }
+
     /// <summary>Replaces the app's clock (e.g. a FakeTimeProvider) when set before the first request.</summary>
     public TimeProvider? Clock { get; set; }
 
@@ -72,6 +84,8 @@ public class MediVaultFactory : WebApplicationFactory<Program>
         });
         builder.ConfigureTestServices(services =>
         {
+            if (!ProductionPasswordHashing)
+                services.Configure<PasswordHasherOptions>(options => options.IterationCount = TestPasswordHashIterations);
             if (Clock is not null)
                 services.Replace(ServiceDescriptor.Singleton(Clock));
         });
