@@ -24,6 +24,7 @@ public static class DependencyInjection
         services.AddScoped<IVaultExportPart, EmergencyProfileExportPart>();
         services.AddScoped<IVaultExportPart, AccessLogExportPart>();
         services.AddScoped<IVaultExportPart, LedgerExportPart>();
+        services.AddScoped<IVaultExportPart, AccountExportPart>();
         return services;
     }
 }

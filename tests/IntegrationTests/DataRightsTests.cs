@@ -29,7 +29,7 @@ public sealed class ExportTests(MediVaultFactory factory) : IClassFixture<MediVa
         archive.Entries.Select(e => e.FullName).Should().BeEquivalentTo(
             ["README.txt", "files/report.pdf", "files/report (2).pdf", "files.json", "emergency-profile.json",
              "emergency-profile.ips.json", "access-log.csv", "access-log.json", "ledger.json", .. receipts,
-             "ledger-key.txt", "verify-receipt.mjs"]);
+             "ledger-key.txt", "verify-receipt.mjs", "account.json"]);
         (await archive.ReadBytes("files/report.pdf")).Should().Equal(first);
         (await archive.ReadBytes("files/report (2).pdf")).Should().Equal(second);
         (await archive.ReadText("files.json")).Should().Contain("Lipids").And.Contain("files/report (2).pdf");
@@ -39,6 +39,29 @@ public sealed class ExportTests(MediVaultFactory factory) : IClassFixture<MediVa
         ledger.GetProperty("chain").GetProperty("valid").GetBoolean().Should().BeTrue();
         ledger.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("kind").GetString())
             .Should().Equal("file-uploaded", "file-uploaded", "profile-updated");
+    }
+
+    [Fact]
+    public async Task Export_Account_ListsPasskeysGrantsAndCodes_AndNoSecret()
+    {
+        var patient = await _api.RegisterPatient("Account Patient");
+        var doctor = await _api.RegisterDoctor("Dr. Export Grant");
+        using var passkey = new SoftwarePasskey();
+        await passkey.RegisterAsync(patient.Client, "Phone key");
+        (await patient.Client.PostAsJsonAsync("/api/access-grants", new { doctorEmail = doctor.Email })).StatusCode.Should().Be(HttpStatusCode.Created);
+        var code = await patient.GenerateQr(new { label = "Wallet card" });
+
+        using var archive = await patient.Export();
+
+        var text = await archive.ReadText("account.json");
+        var account = JsonDocument.Parse(text).RootElement;
+        account.GetProperty("account").GetProperty("email").GetString().Should().Be(patient.Email);
+        account.GetProperty("passkeys").EnumerateArray().Select(p => p.GetProperty("name").GetString()).Should().Equal("Phone key");
+        account.GetProperty("grants").EnumerateArray().Select(g => g.GetProperty("doctorEmail").GetString()).Should().Equal(doctor.Email);
+        account.GetProperty("qrCodes").EnumerateArray().Select(c => c.GetProperty("label").GetString()).Should().Equal("Wallet card");
+        text.Should().NotContain(code.Token, "an emergency code's token opens the profile").And.NotContain(passkey.CredentialIdText)
+            .And.NotContain("passwordHash", "no secret of the account leaves in the export")
+            .And.NotContain(patient.Password);
     }
 
     [Fact]

@@ -281,6 +281,29 @@ public sealed class PasskeyTests(MediVaultFactory factory) : IClassFixture<MediV
     }
 
     [Fact]
+    public async Task RemovingAPasskey_EndsTheSessionsItSignedIn_AndNoOther()
+    {
+        var patient = await api.RegisterPatient();
+        using var lost = new SoftwarePasskey();
+        using var kept = new SoftwarePasskey();
+        var lostId = await lost.RegisterAsync(patient.Client, "Lost phone");
+        await kept.RegisterAsync(patient.Client, "Laptop");
+        var onLostAnswer = await (await lost.SignInAsync(api.Anonymous())).ReadAs<LoginAnswer>();
+        using var onLost = WithBearer(api.Anonymous(), onLostAnswer.AccessToken);
+        using var onKept = WithBearer(api.Anonymous(), (await (await kept.SignInAsync(api.Anonymous())).ReadAs<LoginAnswer>()).AccessToken);
+        (await onLost.GetAsync("/api/auth/me")).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        (await patient.Client.DeleteAsync($"/api/account/passkeys/{lostId}")).StatusCode.Should().Be(HttpStatusCode.NoContent);
+
+        (await onLost.GetAsync("/api/auth/me")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        using var anonymous = api.Anonymous();
+        (await anonymous.PostAsJsonAsync("/api/auth/refresh", new { refreshToken = onLostAnswer.RefreshToken })).StatusCode
+            .Should().Be(HttpStatusCode.Unauthorized, "the lost phone's refresh token ends with its session");
+        (await onKept.GetAsync("/api/auth/me")).StatusCode.Should().Be(HttpStatusCode.OK, "another passkey's session stays");
+        (await patient.Client.GetAsync("/api/auth/me")).StatusCode.Should().Be(HttpStatusCode.OK, "so does the password session that removed it");
+    }
+
+    [Fact]
     public async Task LockedAccount_CannotSignInWithAPasskey()
     {
         var patient = await api.RegisterPatient();

@@ -10,13 +10,13 @@ namespace MediVault.Infrastructure.Identity;
 public sealed class PasskeySignIn(UserManager<ApplicationUser> users, IPasskeyHandler<ApplicationUser> handler, PasskeyCeremonies ceremonies)
 {
     /// <summary>The account the passkey belongs to, or the reason it signs nobody in.</summary>
-    public async Task<(ApplicationUser? User, string? Failure)> VerifyAsync(string? ceremony, string? credentialJson, HttpContext context)
+    public async Task<(ApplicationUser? User, string? PasskeyId, string? Failure)> VerifyAsync(string? ceremony, string? credentialJson, HttpContext context)
     {
         var state = ceremonies.Take(ceremony, PasskeyCeremonyKind.SignIn, userId: null);
         if (state is null)
-            return (null, PasskeyGrant.Expired);
+            return (null, null, PasskeyGrant.Expired);
         if (string.IsNullOrEmpty(credentialJson))
-            return (null, PasskeyGrant.Failed);
+            return (null, null, PasskeyGrant.Failed);
         var result = await handler.PerformAssertionAsync(new PasskeyAssertionContext
         {
             CredentialJson = credentialJson,
@@ -24,8 +24,8 @@ public sealed class PasskeySignIn(UserManager<ApplicationUser> users, IPasskeyHa
             HttpContext = context,
         });
         if (!result.Succeeded)
-            return (null, PasskeyGrant.Failed);
+            return (null, null, PasskeyGrant.Failed);
         await users.AddOrUpdatePasskeyAsync(result.User, result.Passkey);
-        return (result.User, null);
+        return (result.User, Passkeys.IdOf(result.Passkey.CredentialId), null);
     }
 }

@@ -15,7 +15,8 @@ namespace MediVault.Infrastructure.Identity;
 /// because sessions here are OpenIddict authorizations (docs/decisions.md §100).
 /// </summary>
 internal sealed class Passkeys(
-    UserManager<ApplicationUser> users, IPasskeyHandler<ApplicationUser> handler, PasskeyCeremonies ceremonies, IHttpContextAccessor http)
+    UserManager<ApplicationUser> users, IPasskeyHandler<ApplicationUser> handler, PasskeyCeremonies ceremonies, IHttpContextAccessor http,
+    SessionRevoker sessions)
     : IPasskeys
 {
     public const string RegistrationExpired = "This passkey registration has expired or was already used. Start again.";
@@ -70,6 +71,8 @@ internal sealed class Passkeys(
         var removed = await users.RemovePasskeyAsync(user, passkey.CredentialId);
         if (!removed.Succeeded)
             throw new InvalidOperationException("The passkey could not be removed: " + string.Join(' ', removed.Errors.Select(e => e.Code)));
+        // The sessions it signed in end with it: a lost phone's passkey is removed to lock the phone out.
+        await sessions.RevokeSignedInWithPasskeyAsync(userId, IdOf(passkey.CredentialId), cancellationToken);
     }
 
     public async Task<PasskeyCeremony> BeginSignInAsync(CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using OpenIddict.Abstractions;
 
 namespace MediVault.Infrastructure.Identity;
@@ -16,6 +17,41 @@ public sealed class SessionRevoker(
             await authorizations.TryRevokeAsync(authorization, cancellationToken);
         await tokens.RevokeByAuthorizationIdAsync(sessionId, cancellationToken);
     }
+
+    /// <summary>The session property that names the passkey a session was signed in with.</summary>
+    private const string PasskeyProperty = "medivault_passkey";
+
+    /// <summary>
+    /// Notes on the session which passkey signed it in (its opaque id, as the account's passkey list shows it), so that
+    /// removing that passkey ends the session (<see cref="RevokeSignedInWithPasskeyAsync"/>).
+    /// </summary>
+    public async Task MarkSignedInWithPasskeyAsync(string sessionId, string passkeyId, CancellationToken cancellationToken)
+    {
+        var authorization = await authorizations.FindByIdAsync(sessionId, cancellationToken)
+            ?? throw new InvalidOperationException("The new session is missing.");
+        var descriptor = new OpenIddictAuthorizationDescriptor();
+        await authorizations.PopulateAsync(descriptor, authorization, cancellationToken);
+        descriptor.Properties[PasskeyProperty] = JsonSerializer.SerializeToElement(passkeyId);
+        await authorizations.UpdateAsync(authorization, descriptor, cancellationToken);
+    }
+
+    /// <summary>Revokes every session of the user that was signed in with the passkey <paramref name="passkeyId"/>.</summary>
+    public async Task RevokeSignedInWithPasskeyAsync(Guid userId, string passkeyId, CancellationToken cancellationToken)
+    {
+        var ids = new List<string>();
+        await foreach (var authorization in authorizations.FindBySubjectAsync(userId.ToString(), cancellationToken))
+        {
+            var properties = await authorizations.GetPropertiesAsync(authorization, cancellationToken);
+            if (IsSignedInWith(properties, passkeyId) && await authorizations.GetIdAsync(authorization, cancellationToken) is { } id)
+                ids.Add(id);
+        }
+        foreach (var id in ids)
+            await RevokeAsync(id, cancellationToken);
+    }
+
+    private static bool IsSignedInWith(System.Collections.Immutable.ImmutableDictionary<string, JsonElement> properties, string passkeyId) =>
+        properties.TryGetValue(PasskeyProperty, out var value) && value.ValueKind == JsonValueKind.String
+        && value.GetString() == passkeyId;
 
     /// <summary>Revokes every session of the user except <paramref name="keepSessionId"/>.</summary>
     public async Task RevokeAllAsync(Guid userId, string? keepSessionId, CancellationToken cancellationToken)

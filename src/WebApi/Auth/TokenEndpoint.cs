@@ -98,13 +98,16 @@ internal static class ConnectEndpoints
         {
             // A passkey with user verification is both factors (something held, and a PIN or biometric that unlocks
             // it), so it needs no second step, even for a doctor (docs/decisions.md §101).
-            var (user, failure) = await passkeys.VerifyAsync(
+            var (user, passkeyId, failure) = await passkeys.VerifyAsync(
                 (string?)request[PasskeyGrant.CeremonyParameter], (string?)request[PasskeyGrant.CredentialParameter], context);
             if (user is null)
                 return Reject(failure!);
             if (await users.IsLockedOutAsync(user))
                 return Locked(context, await users.GetLockoutEndDateAsync(user), clock);
-            return await CompleteSignInAsync(context, user, request, authorizations, db, clock);
+            var signedIn = await CompleteSignInAsync(context, user, request, authorizations, db, clock);
+            // Removing this passkey later ends the session it started (a lost phone's sessions end with its key).
+            await sessions.MarkSignedInWithPasskeyAsync(((SessionInfo)context.Items[SessionInfo.ItemKey]!).SessionId, passkeyId!, context.RequestAborted);
+            return signedIn;
         }
 
         if (request.IsRefreshTokenGrantType() || request.IsAuthorizationCodeGrantType())

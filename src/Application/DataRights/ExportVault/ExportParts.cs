@@ -246,3 +246,36 @@ internal sealed class LedgerExportPart(IAppDbContext db, ILedger ledger, ITransp
             yield return block;
     }
 }
+
+/// <summary>
+/// <c>account.json</c>: the account as the patient set it up: their details, two-factor state, passkeys, grants to
+/// doctors, emergency codes and connected apps, each as its own list endpoint shows it. Never a secret: no password
+/// hash, authenticator key, recovery code, passkey public key or emergency-code token.
+/// </summary>
+internal sealed class AccountExportPart(ISender sender) : IVaultExportPart
+{
+    public string Description =>
+        """
+        account.json     Your account: your details and whether two-factor sign-in is on, your passkeys (name and
+                         date), the doctors you gave access to (also past grants), your emergency QR codes (label,
+                         dates and uses, never the code itself) and the apps you connected.
+        """;
+
+    public async Task WriteAsync(VaultArchive archive, Guid patientId, CancellationToken cancellationToken)
+    {
+        var grants = new List<Sharing.GrantDto>();
+        await foreach (var grant in FilesExportPart.Pages(page => sender.Send(new Sharing.ListGrants.ListGrants(page, PageExtensions.MaxPageSize), cancellationToken)))
+            grants.Add(grant);
+        var account = new ExportedAccount(
+            await sender.Send(new Identity.GetCurrentUser.GetCurrentUser(), cancellationToken),
+            await sender.Send(new Identity.Passkeys.ListPasskeys.ListPasskeys(), cancellationToken),
+            grants,
+            await sender.Send(new Emergency.ListQrCodes.ListQrCodes(), cancellationToken),
+            await sender.Send(new Identity.ConnectedApps.ListConnectedApps.ListConnectedApps(), cancellationToken));
+        await archive.WriteJsonAsync("account.json", account, cancellationToken);
+    }
+
+    private sealed record ExportedAccount(
+        Identity.UserDto Account, IReadOnlyList<Identity.Passkeys.PasskeyDto> Passkeys, IReadOnlyList<Sharing.GrantDto> Grants,
+        IReadOnlyList<Emergency.ListQrCodes.QrCodeSummary> QrCodes, IReadOnlyList<Identity.ConnectedApps.ConnectedAppDto> ConnectedApps);
+}
