@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
+using MediVault.Infrastructure.Persistence;
 using MediVault.IntegrationTests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MediVault.IntegrationTests;
 
@@ -118,6 +121,24 @@ public sealed class TwoFactorTests(MediVaultFactory factory) : IClassFixture<Med
             database += System.Text.Encoding.ASCII.GetString(await File.ReadAllBytesAsync(wal));
         foreach (var code in codes)
             database.Should().NotContain(code);
+    }
+
+    [Fact]
+    public async Task AuthenticatorKey_IsStoredSealed_AndStillSignsIn()
+    {
+        var patient = await api.RegisterPatient();
+        var (key, _) = await Authenticator.SetUpAsync(patient.Client);
+
+        string stored;
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            stored = (await scope.ServiceProvider.GetRequiredService<AppDbContext>().UserTokens.AsNoTracking()
+                .SingleAsync(t => t.UserId == patient.Id && t.Name == "AuthenticatorKey")).Value!;
+        }
+
+        stored.Should().StartWith("sealed1:", "a copy of the database alone must not make the account's codes");
+        stored.ToUpperInvariant().Should().NotContain(key.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant());
+        (await api.LoginAs(patient.Email, patient.Password, key)).Id.Should().Be(patient.Id);
     }
 
     [Fact]

@@ -42,8 +42,8 @@ public static class IdentityServices
             .AddSignInManager()
             .AddDefaultTokenProviders()
             .AddPasswordValidator<PasswordRules>();
-        // Recovery codes are kept hashed (Identity's own store keeps them as plain text).
-        services.Replace(ServiceDescriptor.Scoped<IUserStore<ApplicationUser>, HashedRecoveryCodesUserStore>());
+        // Recovery codes are kept hashed and the authenticator key sealed (Identity's own store keeps both as plain text).
+        services.Replace(ServiceDescriptor.Scoped<IUserStore<ApplicationUser>, TwoFactorSecretsUserStore>());
         // Passkeys: Identity's handler verifies, our ceremonies hold its state, the token endpoint signs in (§100).
         services.Configure<IdentityPasskeyOptions>(passkeys => PasskeyOrigin.Configure(passkeys, options.PublicBaseUrl));
         services.TryAddScoped<IPasskeyHandler<ApplicationUser>, PasskeyHandler<ApplicationUser>>();

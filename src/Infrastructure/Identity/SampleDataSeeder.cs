@@ -14,7 +14,8 @@ namespace MediVault.Infrastructure.Identity;
 /// (README, docs/authentication.md): a demo shows the doctor's real sign-in, code step included (decisions.md §72).
 /// </summary>
 internal sealed class SampleDataSeeder(
-    UserManager<ApplicationUser> users, IOptions<MediVaultOptions> options, IHostEnvironment environment, TimeProvider clock) : IStartupStep
+    UserManager<ApplicationUser> users, IOptions<MediVaultOptions> options, IHostEnvironment environment, TimeProvider clock,
+    IUserStore<ApplicationUser> store) : IStartupStep
 {
     public static readonly (string Email, string Password, string FullName, AccountType Type, string? License, string? Specialty)[] Accounts =
     [
@@ -50,9 +51,9 @@ internal sealed class SampleDataSeeder(
             var result = await users.CreateAsync(user);
             if (result.Succeeded && account.Type == AccountType.Doctor)
             {
-                result = await users.SetAuthenticationTokenAsync(user, "[AspNetUserStore]", "AuthenticatorKey", SampleDoctorAuthenticatorKey);
-                if (result.Succeeded)
-                    result = await users.SetTwoFactorEnabledAsync(user, true);
+                // The documented sample key, stored as every authenticator key is (sealed by the store).
+                await ((IUserAuthenticatorKeyStore<ApplicationUser>)store).SetAuthenticatorKeyAsync(user, SampleDoctorAuthenticatorKey, CancellationToken.None);
+                result = await users.SetTwoFactorEnabledAsync(user, true);
             }
             if (!result.Succeeded)
                 throw new InvalidOperationException("Seeding the sample account failed: " + string.Join("; ", result.Errors.Select(e => e.Code)));
