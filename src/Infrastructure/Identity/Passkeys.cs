@@ -64,15 +64,16 @@ internal sealed class Passkeys(
     public async Task<PasskeyDto> GetAsync(Guid userId, string id, CancellationToken cancellationToken) =>
         ToDto(await FindPasskeyAsync(await FindAsync(userId), id));
 
-    public async Task RemoveAsync(Guid userId, string id, CancellationToken cancellationToken)
+    public async Task RemoveAsync(Guid userId, string id, string? keepSessionId, CancellationToken cancellationToken)
     {
         var user = await FindAsync(userId);
         var passkey = await FindPasskeyAsync(user, id);
         var removed = await users.RemovePasskeyAsync(user, passkey.CredentialId);
         if (!removed.Succeeded)
             throw new InvalidOperationException("The passkey could not be removed: " + string.Join(' ', removed.Errors.Select(e => e.Code)));
-        // The sessions it signed in end with it: a lost phone's passkey is removed to lock the phone out.
-        await sessions.RevokeSignedInWithPasskeyAsync(userId, IdOf(passkey.CredentialId), cancellationToken);
+        // The sessions it signed in end with it (a lost phone's passkey is removed to lock the phone out), except the
+        // caller's own: removing the key of the device in hand does not sign that device out.
+        await sessions.RevokeSignedInWithPasskeyAsync(userId, IdOf(passkey.CredentialId), keepSessionId, cancellationToken);
     }
 
     public async Task<PasskeyCeremony> BeginSignInAsync(CancellationToken cancellationToken)

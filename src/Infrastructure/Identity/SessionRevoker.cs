@@ -35,14 +35,18 @@ public sealed class SessionRevoker(
         await authorizations.UpdateAsync(authorization, descriptor, cancellationToken);
     }
 
-    /// <summary>Revokes every session of the user that was signed in with the passkey <paramref name="passkeyId"/>.</summary>
-    public async Task RevokeSignedInWithPasskeyAsync(Guid userId, string passkeyId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Revokes every session of the user that was signed in with the passkey <paramref name="passkeyId"/>, except
+    /// <paramref name="keepSessionId"/>.
+    /// </summary>
+    public async Task RevokeSignedInWithPasskeyAsync(Guid userId, string passkeyId, string? keepSessionId, CancellationToken cancellationToken)
     {
         var ids = new List<string>();
         await foreach (var authorization in authorizations.FindBySubjectAsync(userId.ToString(), cancellationToken))
         {
             var properties = await authorizations.GetPropertiesAsync(authorization, cancellationToken);
-            if (IsSignedInWith(properties, passkeyId) && await authorizations.GetIdAsync(authorization, cancellationToken) is { } id)
+            if (IsSignedInWith(properties, passkeyId) && await authorizations.GetIdAsync(authorization, cancellationToken) is { } id
+                && id != keepSessionId)
                 ids.Add(id);
         }
         foreach (var id in ids)

@@ -73,9 +73,11 @@ internal static class PasskeyEndpoints
     private static async Task<Ok<PasskeyDto>> Get(string id, IMediator mediator, CancellationToken ct) =>
         TypedResults.Ok(await mediator.Send(new GetPasskey(id), ct));
 
-    private static async Task<NoContent> Remove(string id, IMediator mediator, CancellationToken ct)
+    private static async Task<NoContent> Remove(string id, HttpContext context, IMediator mediator, CancellationToken ct)
     {
-        await mediator.Send(new RemovePasskey(id), ct);
+        // The caller's own session (the cookie's or the bearer token's authorization) stays.
+        var sessionId = context.User.FindFirst(SessionCookie.SessionClaim)?.Value;
+        await mediator.Send(new RemovePasskey(id, sessionId), ct);
         return TypedResults.NoContent();
     }
 

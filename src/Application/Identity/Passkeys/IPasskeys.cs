@@ -21,7 +21,7 @@ public interface IPasskeys
     Task<PasskeyDto> GetAsync(Guid userId, string id, CancellationToken cancellationToken);
 
     /// <summary>Forgets one of the user's passkeys; NotFoundException for anyone else's or none.</summary>
-    Task RemoveAsync(Guid userId, string id, CancellationToken cancellationToken);
+    Task RemoveAsync(Guid userId, string id, string? keepSessionId, CancellationToken cancellationToken);
 
     /// <summary>Options to sign in with any passkey of this site (a discoverable credential: no account is named).</summary>
     Task<PasskeyCeremony> BeginSignInAsync(CancellationToken cancellationToken);

@@ -6,19 +6,32 @@ using Microsoft.Extensions.Logging;
 
 namespace MediVault.UnitTests.Infrastructure.Persistence;
 
-public sealed class SqliteSecureErasureTests : IAsyncLifetime
+public sealed class SqliteSecureErasureTests : IAsyncLifetime, IDisposable
 {
     private SqliteTestDatabase _database = null!;
+
+    // An idle connection of the test's own, outside the pool: SQLite deletes the write-ahead log when the last connection
+    // closes, and another test class disposing its database clears every pool (ClearAllPools), which made the WAL vanish
+    // before the first assertion under parallel runs. Idle, it holds no snapshot, so it does not stop a checkpoint.
+    private SqliteConnection _keepsTheLogOpen = null!;
 
     public async Task InitializeAsync()
     {
         _database = await SqliteTestDatabase.CreateAsync();
+        _keepsTheLogOpen = new SqliteConnection($"Data Source={_database.Path};Pooling=False");
+        await _keepsTheLogOpen.OpenAsync();
         await using var db = _database.NewContext();
         // Something in the write-ahead log, as after any commit.
         await db.Database.ExecuteSqlRawAsync("""CREATE TABLE "Scratch" ("Value" BLOB); INSERT INTO "Scratch" VALUES (randomblob(5000));""");
     }
 
-    public async Task DisposeAsync() => await _database.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _keepsTheLogOpen.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+
+    public void Dispose() => _keepsTheLogOpen.Dispose();
 
     private string WalPath => _database.Path + "-wal";
 
