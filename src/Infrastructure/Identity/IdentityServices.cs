@@ -100,7 +100,8 @@ public static class IdentityServices
 
         // Every write to a session or token row reaches the cache of checked tokens (docs/decisions.md #20).
         services.AddSingleton<AuthorizationStateCache>();
-        services.AddSingleton<SharedState.RevocationFeed>();
+        services.AddSingleton(sp => new SharedState.RevocationFeed(
+            sp.GetRequiredService<AuthorizationStateCache>(), sp.GetRequiredService<Microsoft.Extensions.Caching.Memory.IMemoryCache>(), sp.GetRequiredService<DatabaseProvider>()));
         services.AddScoped<SharedState.SharedRevocations>();
         services.AddScoped<MediVault.Application.Common.Abstractions.IAuthorizationStateCache>(sp => sp.GetRequiredService<SharedState.SharedRevocations>());
         services.Replace(ServiceDescriptor.Scoped<IOpenIddictAuthorizationStore<OpenIddictEntityFrameworkCoreAuthorization<Guid>>, RevocationReportingAuthorizationStore>());

@@ -28,6 +28,12 @@ internal abstract class DatabaseProvider : IDisposable
 
     public abstract string ConnectionString { get; }
 
+    /// <summary>
+    /// The engine runs in this process on a local file (SQLite): a small read costs less than handing the request to
+    /// another thread, and its driver completes "async" calls synchronously. False for a server reached over the network.
+    /// </summary>
+    public virtual bool IsEmbedded => false;
+
     /// <summary>Points EF Core at the engine (with its per-connection settings and its execution strategy).</summary>
     public abstract void UseEngine(DbContextOptionsBuilder options);
 

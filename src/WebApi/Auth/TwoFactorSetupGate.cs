@@ -21,13 +21,18 @@ internal sealed class TwoFactorSetupGate(RequestDelegate next)
     /// <summary>What a doctor without two-factor may still do: see who they are, set it up, sign out.</summary>
     private static readonly PathString[] Allowed = ["/api/auth/me", "/api/auth/two-factor", "/api/auth/logout"];
 
-    public async Task InvokeAsync(HttpContext context, IAccountService accounts, IProblemDetailsService problems)
+    /// <remarks>
+    /// The account service is resolved only for a doctor's request: taken as a parameter, it was built for every request
+    /// (Identity's user manager and its dependencies, about a tenth of a bearer request's CPU time; decisions §120).
+    /// </remarks>
+    public async Task InvokeAsync(HttpContext context)
     {
         if (NeedsSignedInCaller(context) && !Allowed.Any(p => context.Request.Path.StartsWithSegments(p))
             && context.User.FindFirst(MediVaultClaims.AccountType)?.Value == nameof(Domain.Identity.AccountType.Doctor)
             && Guid.TryParse(context.User.FindFirst(Claims.Subject)?.Value, out var userId)
-            && await accounts.FindAsync(userId, context.RequestAborted) is { MustSetUpTwoFactor: true })
+            && await context.RequestServices.GetRequiredService<IAccountService>().FindAsync(userId, context.RequestAborted) is { MustSetUpTwoFactor: true })
         {
+            var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
             context.Response.Headers.CacheControl = "no-store";
             await problems.WriteAsync(new ProblemDetailsContext

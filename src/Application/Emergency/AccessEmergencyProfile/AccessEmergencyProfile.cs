@@ -33,10 +33,20 @@ public sealed class AccessEmergencyProfileHandler(
 
         // The index finds the row by the hash; comparing the hashes again in fixed time keeps the last step
         // of the match from depending on how much of a guess was right.
+        // The code and its patient's profile come in one query (a left join on the profile's key): one statement and one
+        // connection open instead of two on this path, which every emergency access pays (decisions §119). The profile
+        // leaves the server only below, after the checks and with its log and ledger entries.
         var tokenHash = QrToken.Hash(command.Token);
-        var code = await db.QrAccessCodes.AsNoTracking().SingleOrDefaultAsync(c => c.TokenHash == tokenHash, cancellationToken);
-        if (code is null || !QrToken.HashesEqual(code.TokenHash, tokenHash))
+        var found = await (
+                from c in db.QrAccessCodes.AsNoTracking()
+                where c.TokenHash == tokenHash
+                join p in db.EmergencyProfiles.AsNoTracking() on c.PatientId equals p.PatientId into profiles
+                from p in profiles.DefaultIfEmpty()
+                select new CodeAndProfile(c, p))
+            .SingleOrDefaultAsync(cancellationToken);
+        if (found is null || !QrToken.HashesEqual(found.Code.TokenHash, tokenHash))
             throw new NotFoundException(Unknown);
+        var code = found.Code;
 
         var now = clock.GetUtcNow().UtcDateTime;
         if (code.StatusAt(now) != QrCodeStatus.Active)
@@ -46,8 +56,7 @@ public sealed class AccessEmergencyProfileHandler(
         // was just read from the database, and an account's codes go with it.
         var patient = (await users.FindManyAsync([code.PatientId], cancellationToken)).GetValueOrDefault(code.PatientId)
             ?? throw new NotFoundException(Unknown);
-        var profile = await db.EmergencyProfiles.AsNoTracking()
-            .SingleOrDefaultAsync(p => p.PatientId == code.PatientId, cancellationToken);
+        var profile = found.Profile;
 
         // The use is claimed, the access logged and the ledger entry appended in one transaction, shared with the other
         // appends of the moment (group commit): a profile leaves the server only with its log entry and ledger entry, and
@@ -72,6 +81,8 @@ public sealed class AccessEmergencyProfileHandler(
         await accessLog.RecordRefusedEmergencyAccessAsync(patientId, codeId, cancellationToken);
         throw new GoneException(Explain(current.StatusAt(now)));
     }
+
+    private sealed record CodeAndProfile(QrAccessCode Code, EmergencyProfile? Profile);
 
     private static string Explain(QrCodeStatus status) => status switch
     {

@@ -1,9 +1,6 @@
 using System.Data.Common;
 using MediVault.Infrastructure.Persistence;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Caching.Memory;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace MediVault.Infrastructure.Identity.SharedState;
 
@@ -13,11 +10,18 @@ namespace MediVault.Infrastructure.Identity.SharedState;
 /// when it moved, the new <see cref="RevocationSignal"/> rows are read and each one forgets what it names, exactly as
 /// the instance that made the revocation did. So a logout, a revoked app or grant, a password change or a lockout on
 /// one instance is refused by every other at its very next request, while a request with nothing new to learn costs
-/// one small read. Concurrent requests share reads: a request waits for a read that started after it arrived (the one
+/// one small read.
+/// <para>
+/// How the read is made depends on the engine (decisions §118). On SQLite (embedded: a read is a page of a local file,
+/// and Microsoft.Data.Sqlite runs it synchronously anyway) each request makes its own read on its own thread, through a
+/// pooled connection and no DbContext, and goes on without ever waiting for another thread. On PostgreSQL (a network
+/// round trip) concurrent requests share reads: a request waits for a read that started after it arrived (the one
 /// running when it arrives may have missed a revocation committed just before), never for an older one, so at most
-/// one read runs at a time and a busy instance pays one read per read's duration, not one per request.
+/// one read runs at a time and a busy instance pays one read per read's duration, not one per request. Either way
+/// the read a request relies on started after the request arrived.
+/// </para>
 /// </summary>
-public sealed class RevocationFeed(AuthorizationStateCache checkedTokens, IMemoryCache cache, IServiceScopeFactory scopes)
+public sealed class RevocationFeed
 {
     /// <summary>Signals older than this many epochs are deleted; an instance further behind forgets everything instead.</summary>
     public const long Kept = 4096;
@@ -25,6 +29,9 @@ public sealed class RevocationFeed(AuthorizationStateCache checkedTokens, IMemor
     internal const string ReadClock = """SELECT "Epoch" FROM "RevocationClock" WHERE "Id" = 1""";
     private const string ReadSignals = """SELECT "Epoch", "Kind", "Value" FROM "RevocationSignals" WHERE "Epoch" > @seen ORDER BY "Epoch" """;
 
+    private readonly AuthorizationStateCache checkedTokens;
+    private readonly IMemoryCache cache;
+    private readonly DatabaseProvider database;
     private readonly Lock gate = new();
     private readonly Lock reads = new();
 
@@ -35,10 +42,35 @@ public sealed class RevocationFeed(AuthorizationStateCache checkedTokens, IMemor
     /// <summary>The last epoch applied here; -1 until the first read (then everything remembered before is dropped).</summary>
     private long seen = -1;
 
+    internal RevocationFeed(AuthorizationStateCache checkedTokens, IMemoryCache cache, DatabaseProvider database)
+    {
+        this.checkedTokens = checkedTokens;
+        this.cache = cache;
+        this.database = database;
+    }
+
     public long Seen => Interlocked.Read(ref seen);
 
-    /// <summary>Applies every revocation made, on any instance, before this call.</summary>
-    public Task CatchUpAsync(CancellationToken cancellationToken)
+    /// <summary>Reads made so far (each request's own on SQLite, shared on PostgreSQL); for the tests.</summary>
+    internal long Reads => Interlocked.Read(ref readCount);
+
+    private long readCount;
+
+    /// <summary>
+    /// Applies every revocation made, on any instance, before this call. On SQLite the task is complete when this
+    /// returns (the read ran on the caller's thread).
+    /// </summary>
+    public Task CatchUpAsync(CancellationToken cancellationToken) =>
+        database.IsEmbedded ? ReadOwnAsync(cancellationToken) : ShareReadAsync(cancellationToken);
+
+    /// <summary>The request's own read: opening a pooled SQLite connection and one primary-key read, on this thread.</summary>
+    private async Task ReadOwnAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await ReadAsync(connection, cancellationToken).ConfigureAwait(false);
+    }
+
+    private Task ShareReadAsync(CancellationToken cancellationToken)
     {
         TaskCompletionSource mine;
         var start = false;
@@ -65,8 +97,8 @@ public sealed class RevocationFeed(AuthorizationStateCache checkedTokens, IMemor
         {
             try
             {
-                await using var scope = scopes.CreateAsyncScope();
-                await ReadAsync(scope.ServiceProvider.GetRequiredService<AppDbContext>(), CancellationToken.None);
+                await using (var connection = await database.OpenAsync(CancellationToken.None).ConfigureAwait(false))
+                    await ReadAsync(connection, CancellationToken.None).ConfigureAwait(false);
                 current.TrySetResult();
             }
             catch (Exception ex)
@@ -88,48 +120,37 @@ public sealed class RevocationFeed(AuthorizationStateCache checkedTokens, IMemor
         }
     }
 
-    private async Task ReadAsync(AppDbContext db, CancellationToken cancellationToken)
+    private async Task ReadAsync(DbConnection connection, CancellationToken cancellationToken)
     {
-        var database = db.Database;
-        await database.OpenConnectionAsync(cancellationToken);
-        try
+        Interlocked.Increment(ref readCount);
+        await using var command = connection.CreateCommand();
+        command.CommandText = ReadClock;
+        var epoch = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+        var known = Seen;
+        if (epoch == known)
+            return;
+        if (known < 0)
         {
-            var connection = database.GetDbConnection();
-            var transaction = database.CurrentTransaction?.GetDbTransaction();
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = ReadClock;
-            var epoch = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
-            var known = Seen;
-            if (epoch == known)
-                return;
-            if (known < 0)
-            {
-                Apply(epoch, []);
-                return;
-            }
+            Apply(epoch, []);
+            return;
+        }
 
-            command.CommandText = ReadSignals;
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = "@seen";
-            parameter.Value = known;
-            command.Parameters.Add(parameter);
-            var signals = new List<(long Epoch, RevocationKind Kind, string? Value)>();
-            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-            {
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    signals.Add((Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture),
-                        (RevocationKind)Convert.ToInt32(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture),
-                        await reader.IsDBNullAsync(2, cancellationToken) ? null : reader.GetString(2)));
-                }
-            }
-            Apply(epoch, signals);
-        }
-        finally
+        command.CommandText = ReadSignals;
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "@seen";
+        parameter.Value = known;
+        command.Parameters.Add(parameter);
+        var signals = new List<(long Epoch, RevocationKind Kind, string? Value)>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            await database.CloseConnectionAsync();
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                signals.Add((Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture),
+                    (RevocationKind)Convert.ToInt32(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture),
+                    await reader.IsDBNullAsync(2, cancellationToken).ConfigureAwait(false) ? null : reader.GetString(2)));
+            }
         }
+        Apply(epoch, signals);
     }
 
     /// <summary>Forgets, on this instance, what one signal names (also used by the instance that writes it).</summary>

@@ -16,6 +16,8 @@ internal sealed class SqliteDatabase(string connectionString) : DatabaseProvider
 
     public override string ConnectionString { get; } = connectionString;
 
+    public override bool IsEmbedded => true;
+
     public override void UseEngine(DbContextOptionsBuilder options)
     {
         ArgumentNullException.ThrowIfNull(options);
