@@ -159,9 +159,19 @@ public sealed class SmartHealthLinkTests
 
         link.Should().BeEquivalentTo(new
         {
-            Id = id, PatientId = patient, ManifestIdHash = Hash, Label = "For Dr. Lee", Flags = ShlOptions.LongTerm | ShlOptions.Passcode,
-            CreatedAt = Now, ExpiresAt = Now.AddDays(1), RevokedAt = (DateTime?)null, PasscodeHash = "hash", MaxPasscodeAttempts = 3,
-            FailedPasscodeAttempts = 0, WrappedKey = new byte[] { 9 }, OpenCount = 0,
+            Id = id,
+            PatientId = patient,
+            ManifestIdHash = Hash,
+            Label = "For Dr. Lee",
+            Flags = ShlOptions.LongTerm | ShlOptions.Passcode,
+            CreatedAt = Now,
+            ExpiresAt = Now.AddDays(1),
+            RevokedAt = (DateTime?)null,
+            PasscodeHash = "hash",
+            MaxPasscodeAttempts = 3,
+            FailedPasscodeAttempts = 0,
+            WrappedKey = new byte[] { 9 },
+            OpenCount = 0,
         });
     }
 
