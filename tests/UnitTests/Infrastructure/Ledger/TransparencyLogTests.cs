@@ -1,0 +1,266 @@
+using MediVault.Application.Common.Abstractions;
+using MediVault.Domain.Ledger;
+using MediVault.Infrastructure.Ledger;
+using MediVault.Infrastructure.Ledger.Transparency;
+using MediVault.UnitTests.TestSupport;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Time.Testing;
+
+namespace MediVault.UnitTests.Infrastructure.Ledger;
+
+/// <summary>
+/// Proofs, tiles and receipts over the stored tree (docs/ledger.md), each checked with the RFC 9162 verifiers and the
+/// leaf hashes recomputed from the stored blocks' documented encoding, not with what the log under test computed.
+/// </summary>
+public sealed class TransparencyLogTests : IAsyncLifetime, IDisposable
+{
+    private const string Origin = "test.example/ledger";
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero));
+    private SqliteTestDatabase _database = null!;
+    private LedgerWriter _writer = null!;
+    private CheckpointLog _checkpoints = null!;
+    private MediVault.Infrastructure.Persistence.AppDbContext _context = null!;
+    private TransparencyLog _log = null!;
+
+    public async Task InitializeAsync()
+    {
+        _database = await SqliteTestDatabase.CreateAsync();
+        var connectionString = MediVault.Infrastructure.DependencyInjection.ConnectionString(_database.Path);
+        _writer = new LedgerWriter(connectionString, _clock);
+        _checkpoints = new CheckpointLog(connectionString, NoteSigner.FromSeed(Origin, new byte[32]), TimeSpan.Zero, _clock);
+        _context = _database.NewContext();
+        _log = new TransparencyLog(_context, _checkpoints);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _context.DisposeAsync();
+        await _writer.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+
+    public void Dispose() => _checkpoints.Dispose();
+
+    /// <summary>
+    /// A ledger of <paramref name="size"/> entries (at least 2) without a checkpoint: all but the last written straight into
+    /// the table (<see cref="StoredChain"/>), the last appended by the ledger, which adds the Merkle leaves of every entry.
+    /// </summary>
+    private async Task LedgerOfAsync(int size)
+    {
+        await StoredChain.FillAsync(_database.Path, size - 1);
+        await GrowAsync(1);
+    }
+
+    private async Task GrowAsync(int entries)
+    {
+        await using var context = _database.NewContext();
+        var ledger = new HashChainLedger(context, _writer, _checkpoints);
+        for (var i = 0; i < entries; i++)
+            await ledger.CommitAsync(new LedgerEvent(LedgerBlockKind.FileUploaded, Guid.CreateVersion7(), Guid.CreateVersion7(), new string('b', 64)), null, CancellationToken.None);
+    }
+
+    private async Task<List<byte[]>> LeavesAsync()
+    {
+        var blocks = await _context.LedgerBlocks.AsNoTracking().OrderBy(b => b.Index).ToListAsync();
+        return blocks.Select(b => Rfc6962.LeafHash(LedgerEncoding.Encode(b.Index, b.Timestamp, b.Kind, b.ResourceId, b.PayloadHash, b.PreviousHash))).ToList();
+    }
+
+    private static byte[] Root(IReadOnlyList<byte[]> leaves, int size) => StoredChain.RootOf(leaves, size);
+
+    private static Checkpoint Read(string note)
+    {
+        NoteKeys.TryVerify(note, NoteSigner.FromSeed(Origin, new byte[32]).VerifierKey, out var text).Should().BeTrue("the note is signed by the log's key");
+        Checkpoint.TryParse(text, out var checkpoint).Should().BeTrue();
+        return checkpoint;
+    }
+
+    [Fact]
+    public async Task LatestCheckpoint_EmptyLedger_IsNone() =>
+        (await _log.LatestCheckpointAsync(CancellationToken.None)).Should().BeNull();
+
+    [Fact]
+    public async Task LatestCheckpoint_NoneSignedYet_SignsOneOverTheWholeTree()
+    {
+        await LedgerOfAsync(3);
+
+        var note = await _log.LatestCheckpointAsync(CancellationToken.None);
+
+        var checkpoint = Read(note!);
+        checkpoint.Origin.Should().Be(Origin);
+        checkpoint.Size.Should().Be(3);
+        checkpoint.Root.Should().Equal(Root(await LeavesAsync(), 3));
+        _log.VerifierKey.Should().Be(_checkpoints.Signer.VerifierKey);
+    }
+
+    [Fact]
+    public async Task LatestCheckpoint_OneSigned_IsThatOneEvenAfterTheLogGrew()
+    {
+        await LedgerOfAsync(2);
+        var signed = await _checkpoints.SignIfGrownAsync(CancellationToken.None);
+        await GrowAsync(2);
+
+        (await _log.LatestCheckpointAsync(CancellationToken.None)).Should().Be(signed!.Note);
+    }
+
+    [Theory]
+    [InlineData(1, 7)]
+    [InlineData(3, 7)]
+    [InlineData(4, 7)]
+    [InlineData(6, 7)]
+    public async Task ConsistencyProof_ToTheLatestCheckpoint_VerifiesAgainstBothRoots(int from, int size)
+    {
+        await LedgerOfAsync(size);
+        await _checkpoints.SignIfGrownAsync(CancellationToken.None);
+        var leaves = await LeavesAsync();
+
+        var proof = await _log.ConsistencyProofAsync(from, null, CancellationToken.None);
+
+        proof!.From.Should().Be(from);
+        proof.To.Should().Be(size);
+        Rfc6962.VerifyConsistency(from, size, proof.Proof.Select(Convert.FromBase64String).ToList(), Root(leaves, from), Root(leaves, size))
+            .Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task ConsistencyProof_ToASmallerSizeThanTheCheckpoint_VerifiesAgainstThatSize()
+    {
+        await LedgerOfAsync(9);
+        await _checkpoints.SignIfGrownAsync(CancellationToken.None);
+        var leaves = await LeavesAsync();
+
+        var proof = await _log.ConsistencyProofAsync(2, 5, CancellationToken.None);
+
+        proof!.To.Should().Be(5);
+        Rfc6962.VerifyConsistency(2, 5, proof.Proof.Select(Convert.FromBase64String).ToList(), Root(leaves, 2), Root(leaves, 5)).Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task ConsistencyProof_ToExactlyTheCheckpointsSize_IsGiven_AndOneMoreIsNot()
+    {
+        await LedgerOfAsync(5);
+        await _checkpoints.SignIfGrownAsync(CancellationToken.None);
+        await GrowAsync(1); // grown, but not signed: no proof may reach past the checkpoint
+
+        (await _log.ConsistencyProofAsync(2, 5, CancellationToken.None)).Should().NotBeNull();
+        (await _log.ConsistencyProofAsync(2, 6, CancellationToken.None)).Should().BeNull();
+    }
+
+    [Fact]
+    public async Task ConsistencyProof_NoCheckpoint_IsNone()
+    {
+        await LedgerOfAsync(3);
+
+        (await _log.ConsistencyProofAsync(1, null, CancellationToken.None)).Should().BeNull();
+    }
+
+    [Fact]
+    public async Task ConsistencyProof_FromPastTheSize_IsEmpty_AndFromTheSizeItselfToo()
+    {
+        await LedgerOfAsync(4);
+        await _checkpoints.SignIfGrownAsync(CancellationToken.None);
+
+        (await _log.ConsistencyProofAsync(5, null, CancellationToken.None)).Should().BeEquivalentTo(new ConsistencyProof(5, 4, []));
+        (await _log.ConsistencyProofAsync(4, null, CancellationToken.None)).Should().BeEquivalentTo(new ConsistencyProof(4, 4, []));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(5)]
+    public async Task Tile_PartialLevelZeroTile_IsTheLeafHashesInOrder_UpToTheCheckpointsSize(int width)
+    {
+        await LedgerOfAsync(5);
+        await _checkpoints.SignIfGrownAsync(CancellationToken.None);
+        var leaves = await LeavesAsync();
+
+        var tile = await _log.TileAsync(new TileAddress(0, 0, width), CancellationToken.None);
+
+        tile.Should().Equal(leaves.Take(width).SelectMany(l => l));
+    }
+
+    [Fact]
+    public async Task Tile_WiderThanTheCheckpointedTree_IsNone_EvenWhenTheLeavesAreStored()
+    {
+        await LedgerOfAsync(5);
+        await _checkpoints.SignIfGrownAsync(CancellationToken.None);
+        await GrowAsync(1);
+
+        (await _log.TileAsync(new TileAddress(0, 0, 6), CancellationToken.None)).Should().BeNull();
+    }
+
+    [Fact]
+    public async Task Tile_NoCheckpoint_IsNone()
+    {
+        await LedgerOfAsync(3);
+
+        (await _log.TileAsync(new TileAddress(0, 0, 1), CancellationToken.None)).Should().BeNull();
+    }
+
+    [Fact]
+    public async Task Tile_BeyondTheTree_IsNone()
+    {
+        await LedgerOfAsync(5);
+        await _checkpoints.SignIfGrownAsync(CancellationToken.None);
+
+        (await _log.TileAsync(new TileAddress(0, 1, 1), CancellationToken.None)).Should().BeNull("the second level-0 tile starts at leaf 256");
+        (await _log.TileAsync(new TileAddress(1, 0, 1), CancellationToken.None)).Should().BeNull("a level-1 tile holds subtrees of 256 leaves");
+    }
+
+    [Fact]
+    public async Task Tile_ALevelOneNode_IsTheRootOfItsFull256LeafSubtree()
+    {
+        await LedgerOfAsync(257);
+        await _checkpoints.SignIfGrownAsync(CancellationToken.None);
+        var leaves = await LeavesAsync();
+
+        var tile = await _log.TileAsync(new TileAddress(1, 0, 1), CancellationToken.None);
+
+        tile.Should().Equal(Root(leaves, 256));
+        (await _log.TileAsync(new TileAddress(1, 0, 2), CancellationToken.None)).Should().BeNull("the second subtree of 256 is not complete");
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3)]
+    [InlineData(5)]
+    public async Task Receipt_IsTheEntryItsInclusionProofAndTheCheckpoint(int index)
+    {
+        await LedgerOfAsync(6);
+        await _checkpoints.SignIfGrownAsync(CancellationToken.None);
+        var leaves = await LeavesAsync();
+        var block = await _context.LedgerBlocks.AsNoTracking().SingleAsync(b => b.Index == index);
+
+        var receipt = (await _log.ReceiptAsync(index, CancellationToken.None))!;
+
+        var blank = receipt.IndexOf("\n\n", StringComparison.Ordinal);
+        var (head, note) = (receipt[..blank], receipt[(blank + 2)..]);
+        var lines = head.Split('\n');
+        lines[0].Should().Be("c2sp.org/tlog-proof@v1");
+        lines[1].Should().Be("extra " + Convert.ToBase64String(LedgerEncoding.Encode(block.Index, block.Timestamp, block.Kind, block.ResourceId, block.PayloadHash, block.PreviousHash)));
+        lines[2].Should().Be($"index {index}");
+        var checkpoint = Read(note);
+        checkpoint.Size.Should().Be(6);
+        var proof = lines[3..].Select(Convert.FromBase64String).ToList();
+        Rfc6962.VerifyInclusion(index, 6, leaves[index], proof, checkpoint.Root).Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Receipt_EntryPastTheLatestCheckpoint_SignsANewOneThatCoversIt()
+    {
+        await LedgerOfAsync(2);
+        await _checkpoints.SignIfGrownAsync(CancellationToken.None);
+        await GrowAsync(2);
+
+        var receipt = (await _log.ReceiptAsync(3, CancellationToken.None))!;
+
+        Read(receipt[(receipt.IndexOf("\n\n", StringComparison.Ordinal) + 2)..]).Size.Should().Be(4);
+    }
+
+    [Fact]
+    public async Task Receipt_UnknownIndex_IsNone()
+    {
+        await LedgerOfAsync(3);
+
+        (await _log.ReceiptAsync(3, CancellationToken.None)).Should().BeNull();
+        (await _log.ReceiptAsync(-1, CancellationToken.None)).Should().BeNull();
+    }
+}
