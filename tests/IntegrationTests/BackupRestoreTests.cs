@@ -91,6 +91,39 @@ public sealed class BackupRestoreTests : IDisposable
         File.Exists(Path.Combine(BackupDirectory, "keys", "master.key.wrapped")).Should().BeFalse();
     }
 
+    [Fact]
+    public async Task Backup_BlobsInAnS3Bucket_IsRefusedWithWhereToBackThemUp()
+    {
+        var bucket = await S3TestServer.FreshBucketSettingsAsync();
+        await using (var app = MediVaultFactory.OnDataDirectory(DataDirectory))
+        {
+            foreach (var (key, value) in bucket)
+                app.Settings[key] = value;
+            await (await new Api(app).RegisterPatient()).Upload(SampleFiles.Pdf(20_000));
+        }
+
+        var (exit, output) = await ServerProcess.RunVerbAsync(Passphrase,
+            ["backup", "--to", BackupDirectory, "--passphrase-env", PassphraseVariable, $"--MediVault:DataDirectory={DataDirectory}", .. bucket.Select(s => $"--{s.Key}={s.Value}")]);
+
+        exit.Should().Be(1, output);
+        output.Should().Contain($"keeps them in the S3 bucket '{bucket["MediVault:Storage:S3:Bucket"]}'").And.Contain("docs/deployment.md");
+        Directory.Exists(BackupDirectory).Should().BeFalse("nothing that looks like a backup is left");
+    }
+
+    [Fact]
+    public async Task Restore_IntoAnInstanceOnS3_IsRefusedAndWritesNothing()
+    {
+        await SeedAndBackUp("--passphrase-env", PassphraseVariable);
+
+        var (exit, output) = await ServerProcess.RunVerbAsync(Passphrase,
+            ["restore", "--from", BackupDirectory, "--passphrase-env", PassphraseVariable, $"--MediVault:DataDirectory={DataDirectory}",
+             "--MediVault:Storage:Provider=s3", "--MediVault:Storage:S3:Bucket=vault-blobs"]);
+
+        exit.Should().Be(1, output);
+        output.Should().Contain("keeps them in the S3 bucket 'vault-blobs'");
+        Directory.Exists(DataDirectory).Should().BeFalse();
+    }
+
     [Theory]
     [InlineData("backup", "--to", "DIR")]
     [InlineData("restore")]

@@ -69,6 +69,20 @@ internal sealed class DataDirectoryLayout
                 $"{verb} works on a SQLite vault; this one is on PostgreSQL: back it up with pg_dump or point-in-time recovery (docs/deployment.md).");
     }
 
+    /// <summary>
+    /// The backup and restore verbs copy the data directory's <c>blobs/</c>; with <c>MediVault:Storage:Provider=s3</c> the
+    /// blobs are in a bucket those verbs do not copy, and a backup without them would look complete and not be.
+    /// </summary>
+    internal static void RequireLocalBlobs(Storage.StorageOptions storage, string verb)
+    {
+        if (storage.UsesS3)
+            throw new MaintenanceException(
+                $"{verb} copies the data directory's blobs, but this vault keeps them in the S3 bucket '{storage.S3.Bucket}'. " +
+                "Back the bucket up with versioning or object lock and replication, and the database with its own tools " +
+                "(SQLite: sqlite3 medivault.db \".backup FILE\"; PostgreSQL: pg_dump or point-in-time recovery), keys from your secret store: " +
+                "docs/deployment.md, \"Backups, part by part\".");
+    }
+
     public static string ConnectionString(string path, SqliteOpenMode mode) =>
         new SqliteConnectionStringBuilder { DataSource = path, Mode = mode, Pooling = false, DefaultTimeout = 30 }.ToString();
 }

@@ -34,6 +34,7 @@ public static class VaultBackup
     {
         var data = services.GetRequiredService<DataDirectory>();
         DataDirectoryLayout.RequireSqlite(services, "backup");
+        DataDirectoryLayout.RequireLocalBlobs(services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>().Value, "backup");
         if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())
             throw new MaintenanceException($"The backup folder {target} is not empty.");
         var backup = DataDirectoryLayout.Create(target);

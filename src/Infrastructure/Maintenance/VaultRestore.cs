@@ -19,7 +19,11 @@ public sealed record RestoreReport(long LedgerLength, string LedgerHeadHash, int
 /// </summary>
 public static class VaultRestore
 {
+    /// <summary>Refuses a restore into an instance whose blobs live in a bucket (the backup holds a data directory's blobs).</summary>
+    public static void RequireLocalBlobs(Storage.StorageOptions storage) => DataDirectoryLayout.RequireLocalBlobs(storage, "restore");
+
     /// <summary>Copies the backup into <paramref name="dataDirectory"/>, which must be absent or empty.</summary>
+
     public static void Unpack(string source, string dataDirectory, string? passphrase, bool masterKeyConfigured)
     {
         var backup = DataDirectoryLayout.Of(source);

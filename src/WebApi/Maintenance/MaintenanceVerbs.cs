@@ -1,12 +1,14 @@
 using MediVault.Infrastructure;
 using MediVault.Infrastructure.Configuration;
 using MediVault.Infrastructure.Maintenance;
+using MediVault.Infrastructure.Storage;
 
 namespace MediVault.WebApi.Maintenance;
 
 /// <summary>
 /// The operator's verbs of the executable, run instead of the server:
-/// <c>backup --to DIR (--passphrase-env VAR | --without-master-key)</c> and <c>restore --from DIR [--passphrase-env VAR]</c>.
+/// <c>backup --to DIR (--passphrase-env VAR | --without-master-key)</c>, <c>restore --from DIR [--passphrase-env VAR]</c>
+/// and <c>migrate</c> (an embedded vault into PostgreSQL + S3, <see cref="MigrateVerb"/>).
 /// Other arguments are configuration, as for the server (e.g. <c>--MediVault:DataDirectory=/srv/medivault</c>).
 /// Exit codes: 0 done, 1 refused or failed verification, 2 wrong usage. docs/operations.md.
 /// </summary>
@@ -14,12 +16,14 @@ internal static class MaintenanceVerbs
 {
     public const string Usage =
         "usage: MediVault.WebApi backup --to DIR (--passphrase-env VAR | --without-master-key) [config...]\n" +
-        "       MediVault.WebApi restore --from DIR [--passphrase-env VAR] [config...]";
+        "       MediVault.WebApi restore --from DIR [--passphrase-env VAR] [config...]\n" + MigrateVerb.Usage;
 
-    public static bool IsVerb(string[] args) => args is ["backup" or "restore", ..];
+    public static bool IsVerb(string[] args) => args is ["backup" or "restore" or "migrate", ..];
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
     {
+        if (args[0] == "migrate")
+            return await MigrateVerb.RunAsync(args, output, error);
         if (!TryParse(args, out var verb, out var problem))
         {
             await error.WriteLineAsync(problem + "\n" + Usage);
@@ -40,6 +44,7 @@ internal static class MaintenanceVerbs
             var configuration = Configure(verb.Configuration);
             var options = configuration.Configuration.GetSection(MediVaultOptions.Section).Get<MediVaultOptions>() ?? new MediVaultOptions();
             var dataDirectory = Path.GetFullPath(options.DataDirectory, configuration.Environment.ContentRootPath);
+            VaultRestore.RequireLocalBlobs(configuration.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions());
             VaultRestore.Unpack(verb.Folder, dataDirectory, verb.Passphrase, masterKeyConfigured: !string.IsNullOrEmpty(options.MasterKey));
             try
             {
@@ -97,7 +102,7 @@ internal static class MaintenanceVerbs
         return problem.Length == 0;
     }
 
-    private static HostApplicationBuilder Configure(string[] configuration)
+    internal static HostApplicationBuilder Configure(string[] configuration)
     {
         var builder = Host.CreateApplicationBuilder(configuration);
         builder.Logging.ClearProviders();
