@@ -20,9 +20,9 @@ internal sealed class MediVaultOptionsValidator : IValidateOptions<MediVaultOpti
         Check(options.MasterKey is null || IsKey(options.MasterKey), "MasterKey", "must be the base64 encoding of exactly 32 bytes.");
         Check(Persistence.DatabaseProviderNames.IsKnown(options.Database.Provider), "Database:Provider", "must be sqlite or postgres.");
         Check(options.Tokens.SigningKey is null || Identity.KeyMaterial.IsValid(options.Tokens.SigningKey), "Tokens:SigningKey",
-            "must be the base64 of an RSA private key of 2048 bits or more in PKCS#8 DER (openssl genpkey -algorithm RSA -outform DER | base64 -w0).");
+            "must be the base64 of an RSA private key of 2048 bits or more in DER, PKCS#8 or PKCS#1 (openssl genpkey -algorithm RSA -outform DER | base64 -w0).");
         Check(options.Tokens.EncryptionKey is null || Identity.KeyMaterial.IsValid(options.Tokens.EncryptionKey), "Tokens:EncryptionKey",
-            "must be the base64 of an RSA private key of 2048 bits or more in PKCS#8 DER (openssl genpkey -algorithm RSA -outform DER | base64 -w0).");
+            "must be the base64 of an RSA private key of 2048 bits or more in DER, PKCS#8 or PKCS#1 (openssl genpkey -algorithm RSA -outform DER | base64 -w0).");
         if (Persistence.DatabaseProviderNames.IsPostgres(options.Database.Provider))
         {
             // Several instances share one database: no secret may exist only on one instance's disk (docs/deployment.md).

@@ -6,8 +6,8 @@ namespace MediVault.Infrastructure.Identity;
 
 /// <summary>
 /// The token signing and encryption keys: from configuration (<c>MediVault:Tokens:SigningKey</c> and
-/// <c>EncryptionKey</c>, base64 of an RSA private key in PKCS#8 DER, so that every instance signs and decrypts with the
-/// same keys), else RSA keys generated once into the data directory (0600), so tokens stay valid across restarts.
+/// <c>EncryptionKey</c>, base64 of an RSA private key in DER, PKCS#8 or PKCS#1 (what <c>openssl genpkey -outform DER</c>
+/// writes), so that every instance signs and decrypts with the same keys), else RSA keys generated once into the data directory (0600), so tokens stay valid across restarts.
 /// Never the ephemeral development certificates.
 /// </summary>
 internal static class KeyMaterial
@@ -17,11 +17,24 @@ internal static class KeyMaterial
         if (configured is not { Length: > 0 })
             return LoadOrCreate(data, name);
         var rsa = RSA.Create();
-        rsa.ImportPkcs8PrivateKey(Convert.FromBase64String(configured.Trim()), out _);
+        ImportPrivateKey(rsa, Convert.FromBase64String(configured.Trim()));
         return Named(rsa, name);
     }
 
-    /// <summary>Whether <paramref name="configured"/> is the base64 of an RSA private key in PKCS#8 DER of 2048 bits or more.</summary>
+    /// <summary>An RSA private key in DER: PKCS#8 (PrivateKeyInfo) or PKCS#1 (RSAPrivateKey).</summary>
+    private static void ImportPrivateKey(RSA rsa, ReadOnlySpan<byte> der)
+    {
+        try
+        {
+            rsa.ImportPkcs8PrivateKey(der, out _);
+        }
+        catch (CryptographicException)
+        {
+            rsa.ImportRSAPrivateKey(der, out _);
+        }
+    }
+
+    /// <summary>Whether <paramref name="configured"/> is the base64 of an RSA private key (PKCS#8 or PKCS#1 DER) of 2048 bits or more.</summary>
     public static bool IsValid(string configured)
     {
         var buffer = new byte[configured.Length];
@@ -30,7 +43,7 @@ internal static class KeyMaterial
         using var rsa = RSA.Create();
         try
         {
-            rsa.ImportPkcs8PrivateKey(buffer.AsSpan(0, written), out _);
+            ImportPrivateKey(rsa, buffer.AsSpan(0, written));
             return rsa.KeySize >= 2048;
         }
         catch (CryptographicException)
