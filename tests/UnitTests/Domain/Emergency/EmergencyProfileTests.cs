@@ -109,6 +109,17 @@ public sealed class EmergencyProfileTests
     }
 
     [Fact]
+    public void Update_ExactlyFiftyItems_IsAccepted()
+    {
+        var profile = EmergencyProfile.Create(PatientId);
+        var allergies = Enumerable.Range(0, EmergencyProfile.MaxItemsPerList).Select(i => new Allergy($"Substance {i}", null, AllergySeverity.Mild));
+
+        UpdateWith(profile, allergies: allergies);
+
+        profile.Allergies.Should().HaveCount(EmergencyProfile.MaxItemsPerList);
+    }
+
+    [Fact]
     public void Update_LocalTime_Throws()
     {
         var profile = EmergencyProfile.Create(PatientId);
