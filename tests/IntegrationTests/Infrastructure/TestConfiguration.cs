@@ -29,10 +29,53 @@ public static class TestConfiguration
 
     public static bool IsS3 => Name.EndsWith("-s3", StringComparison.Ordinal);
 
-    /// <summary>The admin connection string; a postgres configuration without it is a broken CI set-up, said loudly.</summary>
+    /// <summary>
+    /// The admin connection string: <c>MEDIVAULT_TEST_POSTGRES</c> (.ci/run starts a cluster and sets it), else a
+    /// throw-away cluster this process starts once with <c>tests/pg-start.sh</c> (as <see cref="S3TestServer"/> starts
+    /// s3rver), so that the README's plain <c>dotnet test</c> runs the tests that need PostgreSQL too.
+    /// </summary>
     public static string PostgresAdmin => Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } admin
         ? admin
-        : throw new InvalidOperationException($"{Variable}={Name} needs {PostgresVariable}, the admin connection string of a PostgreSQL server.");
+        : OwnCluster.Value;
+
+    private static readonly Lazy<string> OwnCluster = new(StartOwnCluster);
+
+    private static string StartOwnCluster()
+    {
+        var script = FindScript("tests/pg-start.sh");
+        var folder = Directory.CreateTempSubdirectory("medivault-test-pg-").FullName;
+        var connection = RunScript(script, folder).Trim();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => RunScript(script, "--stop", folder);
+        return connection.Length > 0
+            ? connection
+            : throw new InvalidOperationException($"The PostgreSQL tests need a server: set {PostgresVariable}, or install PostgreSQL (apt-get install postgresql; .ci/run does).");
+    }
+
+    private static string FindScript(string relative)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, relative);
+            if (File.Exists(candidate))
+                return candidate;
+        }
+        throw new InvalidOperationException($"{relative} not found above {AppContext.BaseDirectory}; set {PostgresVariable} instead.");
+    }
+
+    private static string RunScript(string script, params string[] arguments)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(script);
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+        using var process = System.Diagnostics.Process.Start(start) ?? throw new InvalidOperationException("bash did not start.");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        return process.ExitCode == 0
+            ? output.GetAwaiter().GetResult()
+            : throw new InvalidOperationException($"{script} failed ({process.ExitCode}): {errors.GetAwaiter().GetResult()}");
+    }
 
     private static readonly ConcurrentDictionary<string, PostgresTestDatabase> Databases = new(StringComparer.Ordinal);
 
