@@ -22,11 +22,16 @@ internal sealed class S3BlobBackend(IAmazonS3 s3, StorageOptions.S3Options optio
 
     private readonly IAmazonS3 _s3 = s3;
     private readonly string _bucket = options.Bucket;
-    private readonly int _partSize = Math.Clamp(options.PartSizeMiB, 8, 64) * 1024 * 1024;
-    private readonly int _partsInFlight = Math.Clamp(options.PartsInFlight, 1, 8);
+    private readonly int _partSize = PartSizeOf(options);
+    private readonly int _partsInFlight = PartsInFlightOf(options);
+    private readonly PartBuffers _partBuffers = new(PartSizeOf(options), PartsInFlightOf(options) + 1);
     private readonly bool _signPayload = !(options.ServiceUrl ?? "https:").StartsWith("https:", StringComparison.OrdinalIgnoreCase);
 
     public TimeSpan SweepGrace => options.SweepAfter;
+
+    private static int PartSizeOf(StorageOptions.S3Options options) => Math.Clamp(options.PartSizeMiB, 8, 64) * 1024 * 1024;
+
+    private static int PartsInFlightOf(StorageOptions.S3Options options) => Math.Clamp(options.PartsInFlight, 1, 8);
 
     public static string ObjectKey(string storageKey) => Prefix + StorageKeys.Require(storageKey)[..2] + "/" + storageKey;
 
@@ -153,6 +158,9 @@ internal sealed class S3BlobBackend(IAmazonS3 s3, StorageOptions.S3Options optio
     /// <summary>
     /// The write side of a multipart upload: bytes fill one part buffer; a full buffer is sent in the background while
     /// the next fills, at most <c>PartsInFlight</c> at a time, so memory stays at (PartsInFlight + 1) × part size.
+    /// The part buffers come from <see cref="PartBuffers"/>, not the shared <see cref="ArrayPool{T}"/>: that pool keeps a
+    /// returned array in the returning thread's own slot first, and parts are sent from pool threads, so it kept about one
+    /// part-sized array per thread that ever sent a part, and the peak RSS of repeated uploads kept growing.
     /// </summary>
     private sealed class MultipartWrite(S3BlobBackend backend, string key, string uploadId) : Stream, IBlobWrite
     {
@@ -181,7 +189,7 @@ internal sealed class S3BlobBackend(IAmazonS3 s3, StorageOptions.S3Options optio
         {
             while (!buffer.IsEmpty)
             {
-                _buffer ??= ArrayPool<byte>.Shared.Rent(backend._partSize);
+                _buffer ??= backend._partBuffers.Rent();
                 var count = Math.Min(buffer.Length, backend._partSize - _filled);
                 buffer[..count].CopyTo(_buffer.AsMemory(_filled));
                 _filled += count;
@@ -229,7 +237,7 @@ internal sealed class S3BlobBackend(IAmazonS3 s3, StorageOptions.S3Options optio
             }
             finally
             {
-                ArrayPool<byte>.Shared.Return(part);
+                backend._partBuffers.Return(part);
                 _slots.Release();
             }
         }
@@ -260,16 +268,16 @@ internal sealed class S3BlobBackend(IAmazonS3 s3, StorageOptions.S3Options optio
             await base.DisposeAsync();
         }
 
-        /// <summary>Returns the buffers and, unless committed, aborts the upload; once.</summary>
+        /// <summary>Lets go of the buffers and, unless committed, aborts the upload; once.</summary>
         private async Task CleanUpAsync()
         {
             if (_disposed)
                 return;
             _disposed = true;
-            // Never hand a buffer back while a send may still read it.
+            // Never let go of a buffer while a send may still read it.
             await ((Task)Task.WhenAll(_parts)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             if (_buffer is not null)
-                ArrayPool<byte>.Shared.Return(_buffer);
+                backend._partBuffers.Return(_buffer);
             _buffer = null;
             _slots.Dispose();
             if (!_committed)
