@@ -28,6 +28,16 @@ trap cleanup EXIT
 
 rsa() { openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -outform DER 2>/dev/null | base64 -w0; }
 
+# CPU seconds of the local PostgreSQL server's processes, the finished ones included (the postmaster's children's
+# times); empty when the server is not on this machine. Printed after each PostgreSQL run: that server shares the cores.
+pg_cpu_ticks() {
+  local pm t=0
+  pm=$(pgrep -u postgres -o postgres 2>/dev/null) || return 0
+  t=$(awk '{ print $14 + $15 + $16 + $17 }' "/proc/$pm/stat" 2>/dev/null) || return 0
+  for p in $(pgrep -u postgres -P "$pm" 2>/dev/null); do t=$((t + $(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0))); done
+  echo "$t"
+}
+
 run_sqlite() { echo "== SQLite + local folder $(date -u +%FT%TZ) load=$(cut -d' ' -f1-3 /proc/loadavg)"; bash "$HERE/serve.sh" "$PUB"; }
 
 run_postgres() {
@@ -40,9 +50,12 @@ run_postgres() {
     storage="MediVault__Storage__Provider=s3 MediVault__Storage__S3__ServiceUrl=$S3 MediVault__Storage__S3__Bucket=$bucket MediVault__Storage__S3__AccessKey=S3RVER MediVault__Storage__S3__SecretKey=S3RVER"
   fi
   echo "== PostgreSQL${S3:+ + S3} $(date -u +%FT%TZ) load=$(cut -d' ' -f1-3 /proc/loadavg)"
+  local before; before=$(pg_cpu_ticks)
   EXTRA_ENV="MediVault__Database__Provider=postgres ConnectionStrings__MediVault=Host=$PGHOST;Port=${PGPORT:-5432};Username=$PGUSER;Database=$db
     MediVault__MasterKey=$(openssl rand -base64 32) MediVault__Ledger__SigningKey=$(openssl rand -base64 32)
     MediVault__Tokens__SigningKey=$(rsa) MediVault__Tokens__EncryptionKey=$(rsa) $storage ${EXTRA_ENV:-}" bash "$HERE/serve.sh" "$PUB"
+  local after; after=$(pg_cpu_ticks)
+  [ -n "$before" ] && [ -n "$after" ] && echo "postgres_server_cpu_s  $(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }') (the whole run: start-up, seeding and every path)"
 }
 
 run_sqlite

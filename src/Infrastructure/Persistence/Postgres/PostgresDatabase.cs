@@ -14,12 +14,41 @@ namespace MediVault.Infrastructure.Persistence;
 /// </summary>
 internal sealed class PostgresDatabase(string connectionString) : DatabaseProvider
 {
+    /// <summary>
+    /// Npgsql settings this app sets unless the connection string names them itself (docs/deployment.md, decisions §137):
+    /// statements run five times are prepared on the server (the app runs the same few dozen statements all day), and a
+    /// pooled connection is handed on without <c>DISCARD ALL</c> (the app leaves no session state behind: its advisory
+    /// locks are transaction-level, or released in a <c>finally</c> at start-up). Behind PgBouncer in transaction mode
+    /// older than 1.21, set <c>Max Auto Prepare=0</c>.
+    /// </summary>
+    internal static readonly IReadOnlyDictionary<string, string> Defaults = new Dictionary<string, string>
+    {
+        ["Max Auto Prepare"] = "64",
+        ["No Reset On Close"] = "true",
+    };
+
+    /// <summary>The operator's connection string with <see cref="Defaults"/> added where it says nothing of them.</summary>
+    internal static string WithDefaults(string connectionString)
+    {
+        var given = new NpgsqlConnectionStringBuilder(connectionString);
+        var named = new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>().Select(Keyword).ToHashSet();
+        foreach (var (key, value) in Defaults)
+        {
+            if (!named.Contains(Keyword(key)))
+                given[key] = value;
+        }
+        return given.ConnectionString;
+    }
+
+    // Npgsql accepts "Max Auto Prepare" and "MaxAutoPrepare" alike, in any case.
+    private static string Keyword(string key) => key.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant();
+
     /// <summary>Takes the transaction-level advisory lock of the ledger's appends (key "MVLEDGER" in ASCII, 0x4D564C4544474552).</summary>
     private const string LockLedger = "SELECT pg_advisory_xact_lock(5572725449299543378)";
 
     public override string Name => DatabaseProviderNames.Postgres;
 
-    public override string ConnectionString { get; } = connectionString;
+    public override string ConnectionString { get; } = WithDefaults(connectionString);
 
     public override void UseEngine(DbContextOptionsBuilder options)
     {
