@@ -6,6 +6,7 @@
 # SERVER_LOG=/path/file keeps the server's log.
 # S3=<service url> stores the blobs in a fresh bucket of that S3-compatible server (e.g. s3rver: `s3rver -d DIR -p PORT`)
 # instead of the local folder (issue 13); the bucket is created with an unsigned PUT, which s3rver accepts.
+# S3_PID=<pid of that server, when it runs here> also prints its CPU time per upload (what limits the throughput).
 set -euo pipefail
 
 SIZE_MIB="${1:-1024}"
@@ -84,6 +85,8 @@ UPLOAD_TIMES=()
 PEAKS=()
 CPU=()  # the server's user and system CPU seconds per upload, from /proc/<pid>/stat
 cpu_ticks() { awk '{ print $14, $15 }' "/proc/$SERVER_PID/stat"; }
+store_ticks() { if [[ -n "${S3_PID:-}" ]]; then awk '{ print $14 + $15 }' "/proc/$S3_PID/stat"; else echo 0; fi; }
+STORE_CPU=()
 TICKS="$(getconf CLK_TCK)"
 IDLE_KIB="$(awk '/VmRSS/ { print $2 }' "/proc/$SERVER_PID/status")"
 START_PEAK_KIB="$(awk '/VmHWM/ { print $2 }' "/proc/$SERVER_PID/status")"
@@ -91,6 +94,7 @@ for _ in $(seq 1 "$RUNS"); do
   # Writing 5 to clear_refs resets VmHWM to the current RSS: each figure is then that upload's own peak, not start-up's.
   echo 5 > "/proc/$SERVER_PID/clear_refs" 2>/dev/null || true
   read -r U0 S0 < <(cpu_ticks)
+  T0="$(store_ticks)"
   UPLOAD_STATS="$(curl -s -o "$WORK/answer.json" -w '%{http_code} %{time_total}' \
     -H "Authorization: Bearer $TOKEN" -F "file=@$FILE;type=application/pdf" -F category=imaging "$BASE/api/files/upload")"
   read -r STATUS UPLOAD_SECONDS <<< "$UPLOAD_STATS"
@@ -98,15 +102,16 @@ for _ in $(seq 1 "$RUNS"); do
   read -r FILE_ID SERVER_HASH < <(python3 -c 'import json, sys; a = json.load(open(sys.argv[1])); print(a["id"], a["sha256"])' "$WORK/answer.json")
   [[ "$SERVER_HASH" == "$OPENSSL_HASH" ]] || { echo "server sha256 $SERVER_HASH differs from openssl $OPENSSL_HASH"; exit 1; }
   read -r U1 S1 < <(cpu_ticks)
+  STORE_CPU+=("$(( $(store_ticks) - T0 ))")
   CPU+=("$(( U1 - U0 )):$(( S1 - S0 ))")
   UPLOAD_TIMES+=("$UPLOAD_SECONDS")
   PEAKS+=("$(awk '/VmHWM/ { print $2 }' "/proc/$SERVER_PID/status")")
   curl -sf -X DELETE -H "Authorization: Bearer $TOKEN" "$BASE/api/files/$FILE_ID" >/dev/null  # keep the disk free
 done
 
-python3 - "$BYTES" "$IDLE_KIB" "$START_PEAK_KIB" "${PEAKS[*]}" "${OPENSSL_TIMES[*]}" "${UPLOAD_TIMES[*]}" "$(cut -d' ' -f1-3 /proc/loadavg)" "${CPU[*]}" "$TICKS" <<'PY'
+python3 - "$BYTES" "$IDLE_KIB" "$START_PEAK_KIB" "${PEAKS[*]}" "${OPENSSL_TIMES[*]}" "${UPLOAD_TIMES[*]}" "$(cut -d' ' -f1-3 /proc/loadavg)" "${CPU[*]}" "$TICKS" "${STORE_CPU[*]}" <<'PY'
 import statistics, sys
-size, idle_kib, start_peak_kib, peaks, openssl_times, upload_times, load, cpu, ticks = sys.argv[1:]
+size, idle_kib, start_peak_kib, peaks, openssl_times, upload_times, load, cpu, ticks, store_cpu = sys.argv[1:]
 mib = int(size) / 1048576
 openssl = [float(t) for t in openssl_times.split()]
 upload = [float(t) for t in upload_times.split()]
@@ -118,6 +123,8 @@ print(f"upload / openssl            {o / u:.2f}   (target >= 0.50; every run cou
 print(f"first upload after start-up {upload[0]:5.2f} s  {mib / upload[0]:7.1f} MiB/s   {o / upload[0]:.2f} x openssl (JIT still tiering up)")
 cpu = [tuple(int(x) / int(ticks) for x in c.split(":")) for c in cpu.split()]
 print(f"server CPU per upload        user+sys: {', '.join(f'{us:.2f}+{sy:.2f}' for us, sy in cpu)} s")
+if any(int(t) for t in store_cpu.split()):
+    print(f"object store CPU per upload {', '.join(f'{int(t) / int(ticks):.2f}' for t in store_cpu.split())} s   (S3_PID; against each upload's wall time above)")
 peaks = [int(p) / 1024 for p in peaks.split()]
 print(f"server peak RSS (VmHWM)     {max(peaks):.1f} MiB   during each upload: {', '.join(f'{p:.1f}' for p in peaks)} MiB")
 print(f"server RSS before uploading {int(idle_kib) / 1024:.1f} MiB   (VmRSS after start-up and one login; start-up's own peak: {int(start_peak_kib) / 1024:.1f} MiB)")
