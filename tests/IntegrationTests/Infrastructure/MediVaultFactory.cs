@@ -134,7 +134,7 @@ public class MediVaultFactory : WebApplicationFactory<Program>
             if (Directory.Exists(directory))
                 Directory.Delete(directory, recursive: true);
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // A file still held open by a closing connection; the temp folder is cleaned by the OS.
         }

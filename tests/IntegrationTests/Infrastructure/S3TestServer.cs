@@ -65,7 +65,7 @@ public static class S3TestServer
         if (!string.IsNullOrEmpty(given))
             return given.TrimEnd('/');
 
-        var folder = Directory.CreateTempSubdirectory("medivault-s3rver-").FullName;
+        var folder = TestServerFolders.Create("medivault-s3rver-");
         var port = FreePort();
         var start = new ProcessStartInfo("s3rver") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in new[] { "-d", folder, "-a", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--silent" })
@@ -83,6 +83,9 @@ public static class S3TestServer
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
             process.Kill(entireProcessTree: true);
+            // Kill only signals: deleting while s3rver still writes would fail on a non-empty folder and leave its
+            // objects (a gigabyte after a full run) in the temp folder.
+            process.WaitForExit(TimeSpan.FromSeconds(10));
             MediVaultFactory.TryDelete(folder);
         };
 

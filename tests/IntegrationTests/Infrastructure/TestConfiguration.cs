@@ -43,9 +43,13 @@ public static class TestConfiguration
     private static string StartOwnCluster()
     {
         var script = FindScript("tests/pg-start.sh");
-        var folder = Directory.CreateTempSubdirectory("medivault-test-pg-").FullName;
+        var folder = TestServerFolders.Create("medivault-test-pg-", abandoned => RunScript(script, "--stop", abandoned));
         var connection = RunScript(script, folder).Trim();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => RunScript(script, "--stop", folder);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            RunScript(script, "--stop", folder); // pg_ctl waits until the server has stopped
+            MediVaultFactory.TryDelete(folder);
+        };
         return connection.Length > 0
             ? connection
             : throw new InvalidOperationException($"The PostgreSQL tests need a server: set {PostgresVariable}, or install PostgreSQL (apt-get install postgresql; .ci/run does).");
