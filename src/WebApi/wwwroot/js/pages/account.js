@@ -272,15 +272,16 @@ function connectedApps() {
     list);
 }
 
-// Taking everything out: the password again, then the browser downloads the ZIP by following a link.
-function exportForm() {
+// The two forms that ask for the password again before acting on the whole account: the field, the form's own message
+// slot, and the same check that something was typed before `act` runs with it.
+function passwordConfirmedForm({ name, intro, label, submitText, submitClass, act }) {
   const slot = messageSlot();
   const password = input({ type: 'password', name: 'password', autocomplete: 'current-password', required: true });
-  const submit = h('button', { type: 'submit', class: 'btn btn-secondary', text: 'Download my data' });
-  const form = h('form', { class: 'space-y-4', novalidate: true, 'aria-label': 'Download my data' },
+  const submit = h('button', { type: 'submit', class: `btn ${submitClass}`, text: submitText });
+  const form = h('form', { class: 'space-y-4', novalidate: true, 'aria-label': name },
     slot.element,
-    h('p', { class: 'text-sm text-slate-700', text: 'One ZIP file with every record (decrypted), your emergency profile, your access log and your ledger entries. Keep it safe: it is not encrypted.' }),
-    field({ label: 'Password to download', control: password, name: 'password' }),
+    h('p', { class: 'text-sm text-slate-700', text: intro }),
+    field({ label, control: password, name: 'password' }),
     submit);
 
   form.addEventListener('submit', async (event) => {
@@ -292,9 +293,22 @@ function exportForm() {
       password.focus();
       return;
     }
-    await busy(submit, 'Checking…', async () => {
+    await act({ password: password.value, form, slot, submit });
+  });
+  return form;
+}
+
+// Taking everything out: the password again, then the browser downloads the ZIP by following a link.
+function exportForm() {
+  return passwordConfirmedForm({
+    name: 'Download my data',
+    intro: 'One ZIP file with every record (decrypted), your emergency profile, your access log and your ledger entries. Keep it safe: it is not encrypted.',
+    label: 'Password to download',
+    submitText: 'Download my data',
+    submitClass: 'btn-secondary',
+    act: ({ password, form, slot, submit }) => busy(submit, 'Checking…', async () => {
       try {
-        await api.reauthenticate(password.value);
+        await api.reauthenticate(password);
         form.reset();
         const link = h('a', { href: api.exportUrl, download: '', class: 'hidden' });
         document.body.append(link);
@@ -304,50 +318,38 @@ function exportForm() {
       } catch (error) {
         showFormError(form, slot, error);
       }
-    });
+    }),
   });
-  return form;
 }
 
 // Deleting the account: the password, then a confirmation that says what is lost.
 function deleteForm(navigate) {
-  const slot = messageSlot();
-  const password = input({ type: 'password', name: 'password', autocomplete: 'current-password', required: true });
-  const submit = h('button', { type: 'submit', class: 'btn btn-danger', text: 'Delete my account' });
-  const form = h('form', { class: 'space-y-4', novalidate: true, 'aria-label': 'Delete my account' },
-    slot.element,
-    h('p', { class: 'text-sm text-slate-700', text: 'Your files are erased for good, with your emergency profile, QR codes, grants and sessions. The ledger keeps only anonymous hashes. This cannot be undone.' }),
-    field({ label: 'Password to delete', control: password, name: 'password' }),
-    submit);
-
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    slot.clear();
-    clearFieldErrors(form);
-    if (!password.value) {
-      setFieldError(password, 'Enter your password to confirm it is you.');
-      password.focus();
-      return;
-    }
-    const sure = await confirmDialog({
-      title: 'Delete your account for good?',
-      message: 'Every file, your emergency profile, QR codes and grants are erased now. Download your data first if you want to keep it.',
-      confirmText: 'Delete for good',
-      danger: true,
-    });
-    if (!sure) return;
-    await busy(submit, 'Deleting…', async () => {
-      try {
-        await api.deleteAccount(password.value);
-        setUser(null);
-        toast('Your account is deleted.', 'info');
-        navigate('#/sign-in');
-      } catch (error) {
-        showFormError(form, slot, error);
-      }
-    });
+  return passwordConfirmedForm({
+    name: 'Delete my account',
+    intro: 'Your files are erased for good, with your emergency profile, QR codes, grants and sessions. The ledger keeps only anonymous hashes. This cannot be undone.',
+    label: 'Password to delete',
+    submitText: 'Delete my account',
+    submitClass: 'btn-danger',
+    act: async ({ password, form, slot, submit }) => {
+      const sure = await confirmDialog({
+        title: 'Delete your account for good?',
+        message: 'Every file, your emergency profile, QR codes and grants are erased now. Download your data first if you want to keep it.',
+        confirmText: 'Delete for good',
+        danger: true,
+      });
+      if (!sure) return;
+      await busy(submit, 'Deleting…', async () => {
+        try {
+          await api.deleteAccount(password);
+          setUser(null);
+          toast('Your account is deleted.', 'info');
+          navigate('#/sign-in');
+        } catch (error) {
+          showFormError(form, slot, error);
+        }
+      });
+    },
   });
-  return form;
 }
 
 export function render(container, { user, navigate }) {
