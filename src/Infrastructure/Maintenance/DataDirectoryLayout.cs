@@ -1,3 +1,4 @@
+using MediVault.Infrastructure.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -12,6 +13,9 @@ internal sealed class DataDirectoryLayout
     public string DatabasePath => Path.Combine(Root, VaultBackup.DatabaseFile);
     public string BlobsPath => Path.Combine(Root, "blobs");
     public string KeysPath => Path.Combine(Root, "keys");
+
+    /// <summary>Where a published blob lives: blobs/&lt;first two hex digits&gt;/&lt;storage key&gt;.</summary>
+    public string BlobPath(string storageKey) => Path.Combine(BlobsPath, StorageKeys.RelativePath(storageKey));
 
     /// <summary>Creates the folders, readable by the owner only.</summary>
     public static DataDirectoryLayout Create(string root)
@@ -85,4 +89,33 @@ internal sealed class DataDirectoryLayout
 
     public static string ConnectionString(string path, SqliteOpenMode mode) =>
         new SqliteConnectionStringBuilder { DataSource = path, Mode = mode, Pooling = false, DefaultTimeout = 30 }.ToString();
+
+    /// <summary>
+    /// The storage keys of the files not deleted, read on <paramref name="connection"/> (in its transaction, if any). A
+    /// value that is not a storage key stops the caller (it would otherwise become a path).
+    /// </summary>
+    public static async Task<HashSet<string>> LiveStorageKeysAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT StorageKey FROM MedicalFiles WHERE DeletedAt IS NULL";
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var key = reader.GetString(0);
+            keys.Add(StorageKeys.IsValid(key) ? key : throw new MaintenanceException("The database names a file's blob by something that is not a storage key: it is damaged."));
+        }
+        return keys;
+    }
+
+    /// <summary>The ledger's length and head hash (0 and "" for an empty ledger), read on <paramref name="connection"/>.</summary>
+    public static async Task<(long Length, string Hash)> LedgerHeadAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT \"Index\", Hash FROM LedgerBlocks ORDER BY \"Index\" DESC LIMIT 1";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? (reader.GetInt64(0) + 1, reader.GetString(1)) : (0, "");
+    }
 }

@@ -49,8 +49,7 @@ public static class VaultBackup
         var live = await LiveStorageKeysAsync(backup.DatabasePath, cancellationToken);
         foreach (var key in live.Where(k => !copied.Contains(k)))
         {
-            var source = Path.Combine(data.BlobsPath, key[..2], key);
-            if (!DataDirectoryLayout.TryCopy(source, Path.Combine(backup.BlobsPath, key[..2], key)))
+            if (!DataDirectoryLayout.TryCopy(Path.Combine(data.BlobsPath, StorageKeys.RelativePath(key)), backup.BlobPath(key)))
                 throw new MaintenanceException($"The blob of a file in the snapshot vanished while backing up ({key}); run the backup again.");
         }
         // Blobs of files deleted before the snapshot are not part of it.
@@ -98,25 +97,21 @@ public static class VaultBackup
 
     internal static async Task<HashSet<string>> LiveStorageKeysAsync(string database, CancellationToken cancellationToken)
     {
-        await using var connection = new SqliteConnection(DataDirectoryLayout.ConnectionString(database, SqliteOpenMode.ReadOnly));
-        await connection.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT StorageKey FROM MedicalFiles WHERE DeletedAt IS NULL;";
-        var keys = new HashSet<string>(StringComparer.Ordinal);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-            keys.Add(reader.GetString(0));
-        return keys;
+        await using var connection = await OpenReadOnlyAsync(database, cancellationToken);
+        return await DataDirectoryLayout.LiveStorageKeysAsync(connection, cancellationToken);
     }
 
     private static async Task<(long Length, string Hash)> LedgerHeadAsync(string database, CancellationToken cancellationToken)
     {
-        await using var connection = new SqliteConnection(DataDirectoryLayout.ConnectionString(database, SqliteOpenMode.ReadOnly));
+        await using var connection = await OpenReadOnlyAsync(database, cancellationToken);
+        return await DataDirectoryLayout.LedgerHeadAsync(connection, cancellationToken);
+    }
+
+    private static async Task<SqliteConnection> OpenReadOnlyAsync(string database, CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(DataDirectoryLayout.ConnectionString(database, SqliteOpenMode.ReadOnly));
         await connection.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT \"Index\", Hash FROM LedgerBlocks ORDER BY \"Index\" DESC LIMIT 1;";
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? (reader.GetInt64(0) + 1, reader.GetString(1)) : (0, "");
+        return connection;
     }
 }
 

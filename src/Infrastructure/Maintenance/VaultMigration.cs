@@ -70,7 +70,7 @@ public static class VaultMigration
         {
             var (blobCount, blobBytes) = await CopyBlobsAsync(sqlite, source, blobs, copied, cancellationToken);
             var rows = await CopyRowsAsync(sqlite, database, tables, seeded, cancellationToken);
-            var (length, head) = await LedgerHeadAsync(sqlite, cancellationToken);
+            var (length, head) = await DataDirectoryLayout.LedgerHeadAsync(sqlite, cancellationToken);
             return new MigrationReport(tables.Count, rows, blobCount, blobBytes, length, head);
         }
         catch
@@ -180,19 +180,11 @@ public static class VaultMigration
 
     private static async Task<(int Count, long Bytes)> CopyBlobsAsync(SqliteConnection sqlite, DataDirectoryLayout source, IBlobBackend blobs, List<string> copied, CancellationToken cancellationToken)
     {
-        var keys = new List<string>();
-        await using (var command = sqlite.CreateCommand())
-        {
-            command.CommandText = "SELECT StorageKey FROM MedicalFiles WHERE DeletedAt IS NULL ORDER BY StorageKey";
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-                keys.Add(reader.GetString(0));
-        }
-
+        var keys = await DataDirectoryLayout.LiveStorageKeysAsync(sqlite, cancellationToken);
         long bytes = 0;
-        foreach (var key in keys)
+        foreach (var key in keys.Order(StringComparer.Ordinal))
         {
-            var path = Path.Combine(source.BlobsPath, StorageKeys.Require(key)[..2], key);
+            var path = source.BlobPath(key);
             if (!File.Exists(path))
                 throw new MaintenanceException($"The source is missing the blob of a live file ({key}); nothing was moved. Restore it from a backup first.");
             await using var from = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
@@ -306,14 +298,6 @@ public static class VaultMigration
     /// <summary>The PostgreSQL type of a column without its modifiers: <c>character varying(256)</c> is <c>character varying</c>.</summary>
     private static string DataTypeName(string storeType) =>
         storeType.IndexOf('(', StringComparison.Ordinal) is var open and >= 0 ? storeType[..open].TrimEnd() : storeType;
-
-    private static async Task<(long Length, string Hash)> LedgerHeadAsync(SqliteConnection sqlite, CancellationToken cancellationToken)
-    {
-        await using var command = sqlite.CreateCommand();
-        command.CommandText = "SELECT \"Index\", Hash FROM LedgerBlocks ORDER BY \"Index\" DESC LIMIT 1";
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? (reader.GetInt64(0) + 1, reader.GetString(1)) : (0, "");
-    }
 
     private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }

@@ -73,4 +73,7 @@ internal static class StorageKeys
 
     public static string Require(string storageKey) =>
         IsValid(storageKey) ? storageKey : throw new ArgumentException("Not a storage key.", nameof(storageKey));
+
+    /// <summary>A blob's place under a <c>blobs/</c> folder: &lt;first two hex digits&gt;/&lt;storage key&gt;.</summary>
+    public static string RelativePath(string storageKey) => Path.Combine(Require(storageKey)[..2], storageKey);
 }

@@ -20,7 +20,7 @@ internal sealed class FileSystemBlobBackend(DataDirectory data) : IBlobBackend
 
     public TimeSpan SweepGrace => TimeSpan.Zero;
 
-    public string PathOf(string storageKey) => Path.Combine(data.BlobsPath, StorageKeys.Require(storageKey)[..2], storageKey);
+    public string PathOf(string storageKey) => Path.Combine(data.BlobsPath, StorageKeys.RelativePath(storageKey));
 
     public Task<IBlobWrite> BeginWriteAsync(string storageKey, CancellationToken cancellationToken)
     {
