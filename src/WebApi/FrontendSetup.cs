@@ -32,6 +32,8 @@ internal static class FrontendSetup
 
     private static readonly PathString ApiReferencePath = "/docs";
 
+    private static bool IsApiPath(PathString path) => path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase);
+
     private static bool IsEmergencyPage(PathString path) => path.Value is "/emergency" or "/emergency/" or "/shl" or "/shl/";
 
     public static WebApplication UseFrontend(this WebApplication app)
@@ -41,14 +43,19 @@ internal static class FrontendSetup
             context.Response.OnStarting(static state => AddSecurityHeaders((HttpContext)state), context);
             return next(context);
         });
-        // /emergency (the path-free emergency link, /emergency#t=…) and /shl (the SMART Health Link viewer) are pages with
-        // their own routes and stricter headers: no redirect to /emergency/ or /shl/ and no default index.html for them.
-        app.UseWhen(static context => !IsEmergencyPage(context.Request.Path), static branch => branch.UseDefaultFiles());
-        app.UseStaticFiles(new StaticFileOptions
+        // The API has no files: its requests skip both file middlewares, which would otherwise look on disk for a
+        // directory or file of that name on every call (a stat per request, in the profile of every API path).
+        app.UseWhen(static context => !IsApiPath(context.Request.Path), static branch =>
         {
-            // No fingerprinted file names: the browser revalidates (ETag) so a new deployment is picked up at once.
-            OnPrepareResponse = static file => file.Context.Response.Headers.CacheControl = "no-cache",
-            ContentTypeProvider = ContentTypes(),
+            // /emergency (the path-free emergency link, /emergency#t=…) and /shl (the SMART Health Link viewer) are pages with
+            // their own routes and stricter headers: no redirect to /emergency/ or /shl/ and no default index.html for them.
+            branch.UseWhen(static context => !IsEmergencyPage(context.Request.Path), static pages => pages.UseDefaultFiles());
+            branch.UseStaticFiles(new StaticFileOptions
+            {
+                // No fingerprinted file names: the browser revalidates (ETag) so a new deployment is picked up at once.
+                OnPrepareResponse = static file => file.Context.Response.Headers.CacheControl = "no-cache",
+                ContentTypeProvider = ContentTypes(),
+            });
         });
         return app;
     }

@@ -10,6 +10,7 @@ public static class EmergencyServices
     {
         services.AddSingleton<IQrCodeRenderer, QrCoderRenderer>();
         services.AddScoped<Application.Common.Abstractions.IQrCodeUses, SqlQrCodeUses>();
+        services.AddScoped<Application.Common.Abstractions.IQrCodeLookup, CompiledQrCodeLookup>();
         services.AddSingleton<ISummaryPdfRenderer, Summaries.PdfSharpSummaryRenderer>();
         services.AddSingleton<Application.Common.Abstractions.ISmartHealthLinkSecrets, Sharing.SmartHealthLinkSecrets>();
         return services;

@@ -55,7 +55,7 @@ public sealed class AccessEmergencyProfileHandlerTests : IAsyncLifetime
     {
         await using var db = _database.NewContext(interceptors);
         _ledger.Context = db;
-        var handler = new AccessEmergencyProfileHandler(db, new SqlQrCodeUses(db), _accessLog, _ledger.Port, _users, new FakeTimeProvider(Now));
+        var handler = new AccessEmergencyProfileHandler(db, new CompiledQrCodeLookup(db), new SqlQrCodeUses(db), _accessLog, _ledger.Port, _users, new FakeTimeProvider(Now));
         return await handler.Handle(new AccessEmergencyProfile(token), CancellationToken.None);
     }
 
