@@ -126,4 +126,32 @@ public sealed class MedicalFileTests
 
         (file.DeletedById, file.DeletedAt).Should().Be(((Guid?)by, (DateTime?)Now.AddHours(1)));
     }
+
+    private const string Sha1 = "a94a8fe5ccb19ba61c4c0873d391e987982fbbd3";
+
+    [Fact]
+    public void RecordSha1_TheSameHashAgain_IsKept()
+    {
+        var file = Create();
+
+        file.RecordSha1(Sha1);
+        file.RecordSha1(Sha1);
+
+        file.Sha1.Should().Be(Sha1);
+    }
+
+    [Fact]
+    public void RecordSha1_ADifferentHashLater_ThrowsAndKeepsTheFirst()
+    {
+        var file = Create();
+        file.RecordSha1(Sha1);
+
+        FluentActions.Invoking(() => file.RecordSha1(new string('0', 40))).Should().Throw<DomainRuleException>().WithMessage("*differs*");
+        file.Sha1.Should().Be(Sha1);
+    }
+
+    [Fact]
+    public void Create_WithoutAWrappedKeyArray_ThrowsArgumentNull() =>
+        FluentActions.Invoking(() => MedicalFile.Create(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), "a.pdf", "application/pdf", 1,
+            FileCategory.Other, null, null, Hash, "key-1", null!, Now)).Should().Throw<ArgumentNullException>();
 }

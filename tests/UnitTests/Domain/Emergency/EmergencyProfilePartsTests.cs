@@ -12,6 +12,8 @@ public sealed class EmergencyProfilePartsTests
     [InlineData("555-123-4567")]
     [InlineData("030/1234567")]
     [InlineData("06.12.34.56.78")]
+    [InlineData("123456789012345")]                  // exactly 15 digits
+    [InlineData("+(1)-2-3-4-5-6-7-8-9-0-1-2-3-4-5")] // exactly 32 characters, 15 digits
     public void IsPhoneLike_PhoneNumbers_True(string phone) =>
         EmergencyContact.IsPhoneLike(phone).Should().BeTrue();
 
@@ -22,6 +24,8 @@ public sealed class EmergencyProfilePartsTests
     [InlineData("call me")]
     [InlineData("12")]                       // fewer than 3 digits
     [InlineData("1234567890123456")]         // more than 15 digits
+    [InlineData("+(1)-2-3-4-5-6-7-8-9-0-1-2-3-4- 5")] // 33 characters, 15 digits
+    [InlineData("112 ")]                     // untrimmed at the end
     [InlineData("98765+43210")]              // + only in front
     [InlineData(" 112")]                     // untrimmed
     [InlineData("javascript:alert(1)")]
@@ -35,6 +39,14 @@ public sealed class EmergencyProfilePartsTests
         var act = () => new EmergencyContact("Ravi", "brother", "call me");
 
         act.Should().Throw<DomainRuleException>().WithMessage("*phone*");
+    }
+
+    [Fact]
+    public void Allergy_UnknownSeverity_Throws()
+    {
+        var act = () => new Allergy("Penicillin", null, (AllergySeverity)99);
+
+        act.Should().Throw<DomainRuleException>().WithMessage("*severity*");
     }
 
     [Fact]
