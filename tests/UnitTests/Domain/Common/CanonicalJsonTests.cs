@@ -15,10 +15,10 @@ public sealed class CanonicalJsonTests
     [Fact]
     public void Serialize_Strings_EscapeOnlyWhatJsonRequires()
     {
-        var text = "quote\" backslash\\ slash/ tab\t nl\n cr\r bell\u0007 nul\0 unit\u001f del\u007f é 😀 <html>";
+        var text = "quote\" backslash\\ slash/ tab\t nl\n cr\r bs\b ff\f bell\u0007 nul\0 unit\u001f del\u007f é 😀 <html>";
 
         CanonicalJson.Serialize(text).Should().Be(
-            "\"quote\\\" backslash\\\\ slash/ tab\\t nl\\n cr\\r bell\\u0007 nul\\u0000 unit\\u001f del\u007f é 😀 <html>\"");
+            "\"quote\\\" backslash\\\\ slash/ tab\\t nl\\n cr\\r bs\\b ff\\f bell\\u0007 nul\\u0000 unit\\u001f del\u007f é 😀 <html>\"");
     }
 
     [Fact]
