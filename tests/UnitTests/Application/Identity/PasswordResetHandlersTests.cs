@@ -197,6 +197,26 @@ public sealed class PasswordResetHandlersTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Reset_LinkSpentByAnotherResetAfterTheRead_IsRefused_AndSetsNoPassword()
+    {
+        await Forgot("pat@example.com");
+        var token = MailedToken();
+        // The password check runs between the handler's read of the link and its spend: a second reset with the same
+        // link finishes there, so this one's single-statement spend finds the link used and counts no row.
+        _accounts.EnsureAcceptablePasswordAsync(UserId, "Correct-Horse-42", "newPassword", Arg.Any<CancellationToken>())
+            .Returns(async _ =>
+            {
+                await using var other = _database.NewContext();
+                await other.PasswordResetTokens.ExecuteUpdateAsync(set => set.SetProperty(t => t.UsedAt, Now));
+            });
+
+        var refusal = await FluentActions.Awaiting(() => Reset(token)).Should().ThrowAsync<ValidationFailedException>();
+
+        refusal.Which.Errors.Should().ContainKey("token").WhoseValue.Should().Equal(ResetPasswordHandler.InvalidLink);
+        await _accounts.DidNotReceiveWithAnyArgs().ResetPasswordAsync(default, default!, default);
+    }
+
+    [Fact]
     public async Task Reset_PasswordRefusedByTheRules_LeavesTheLinkUsable()
     {
         await Forgot("pat@example.com");
