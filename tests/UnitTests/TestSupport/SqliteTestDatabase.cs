@@ -59,9 +59,19 @@ internal sealed class SqliteTestDatabase : IAsyncDisposable
     }
 
     /// <summary>A context on the file; <paramref name="interceptors"/> can step in between the app's commands.</summary>
-    public AppDbContext NewContext(params Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor[] interceptors)
+    public AppDbContext NewContext(params Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor[] interceptors) =>
+        NewContext(ownModel: false, interceptors);
+
+    /// <summary>
+    /// A context whose EF Core services, and so its model, are built for it alone, as in a second host in the same
+    /// process: for code that keeps something per model (compiled queries).
+    /// </summary>
+    public AppDbContext NewContextWithItsOwnModel() => NewContext(ownModel: true, []);
+
+    private AppDbContext NewContext(bool ownModel, Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor[] interceptors)
     {
         var options = new DbContextOptionsBuilder<AppDbContext>().UseSqlite(DependencyInjection.ConnectionString(Path));
+        options.EnableServiceProviderCaching(!ownModel);
         options.UseOpenIddict<Guid>();
         options.UseApplicationServiceProvider(Services);
         options.AddInterceptors([MedicalTextSealing.Instance, .. interceptors]);

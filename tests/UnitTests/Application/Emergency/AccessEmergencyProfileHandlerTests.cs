@@ -65,6 +65,24 @@ public sealed class AccessEmergencyProfileHandlerTests : IAsyncLifetime
         return await db.QrAccessCodes.Where(c => c.Id == id).Select(c => c.UseCount).SingleAsync();
     }
 
+    [Fact]
+    public async Task Lookup_ContextsWithDifferentModels_EachFindTheCode()
+    {
+        // A compiled query refuses a model other than its first; the SQLite and PostgreSQL hosts of `migrate` and of the
+        // integration tests run in one process.
+        var (token, id) = await SaveCode(maxUses: null);
+        await using var first = _database.NewContext();
+        await using var second = _database.NewContextWithItsOwnModel();
+        second.Model.Should().NotBeSameAs(first.Model);
+
+        var inFirst = await new CompiledQrCodeLookup(first).FindByTokenHashAsync(QrToken.Hash(token), CancellationToken.None);
+        var inSecond = await new CompiledQrCodeLookup(second).FindByTokenHashAsync(QrToken.Hash(token), CancellationToken.None);
+
+        inFirst!.Code.Id.Should().Be(id);
+        inSecond!.Code.Id.Should().Be(id);
+        (await new CompiledQrCodeLookup(second).FindByTokenHashAsync(QrToken.Hash(QrToken.Create()), CancellationToken.None)).Should().BeNull();
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(3)]

@@ -10,7 +10,7 @@ public sealed class SqliteSecureErasureTests : IAsyncLifetime, IDisposable
 {
     private SqliteTestDatabase _database = null!;
 
-    // An idle connection of the test's own, outside the pool: SQLite deletes the write-ahead log when the last connection
+    // An idle connection of the test's own, outside the pool, that has read once: SQLite deletes the write-ahead log when the last connection
     // closes, and another test class disposing its database clears every pool (ClearAllPools), which made the WAL vanish
     // before the first assertion under parallel runs. Idle, it holds no snapshot, so it does not stop a checkpoint.
     private SqliteConnection _keepsTheLogOpen = null!;
@@ -20,6 +20,13 @@ public sealed class SqliteSecureErasureTests : IAsyncLifetime, IDisposable
         _database = await SqliteTestDatabase.CreateAsync();
         _keepsTheLogOpen = new SqliteConnection($"Data Source={_database.Path};Pooling=False");
         await _keepsTheLogOpen.OpenAsync();
+        // SQLite opens the log and its index only at a connection's first read; an opened connection that never read
+        // does not count, and the last one that did deletes the log when it closes (seen once in CI).
+        await using (var read = _keepsTheLogOpen.CreateCommand())
+        {
+            read.CommandText = "SELECT count(*) FROM sqlite_master;";
+            await read.ExecuteScalarAsync();
+        }
         await using var db = _database.NewContext();
         // Something in the write-ahead log, as after any commit.
         await db.Database.ExecuteSqlRawAsync("""CREATE TABLE "Scratch" ("Value" BLOB); INSERT INTO "Scratch" VALUES (randomblob(5000));""");
