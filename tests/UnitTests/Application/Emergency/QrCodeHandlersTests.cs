@@ -111,6 +111,18 @@ public sealed class QrCodeHandlersTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task List_Refused_ShowsNothing()
+    {
+        await Generate(new GenerateQrCode());
+        _access.EnsureAsync(Stranger, RecordAction.WriteProfile, Arg.Any<CancellationToken>()).ThrowsAsync(new NotFoundException());
+
+        var act = () => List(Stranger);
+
+        await act.Should().ThrowAsync<NotFoundException>();
+        await _access.Received(1).EnsureAsync(Stranger, RecordAction.WriteProfile, Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
     public async Task List_ShowsOwnCodesNewestFirstWithTheirStatus()
     {
         var expiring = await Generate(new GenerateQrCode(ExpiresInMinutes: 5, Label: "short"));
