@@ -49,6 +49,26 @@ public sealed class GetDashboardStatsTests : IAsyncLifetime
         await db.SaveChangesAsync();
     }
 
+    private const int RecentEntries = GetDashboardStatsHandler.RecentActivityCount;
+
+    private async Task AddProfile(Guid patient, bool complete)
+    {
+        var profile = EmergencyProfile.Create(patient);
+        profile.Update(complete ? new DateOnly(1980, 1, 1) : null, BloodType.APositive, [], [], [],
+            [new EmergencyContact("Sam", "Partner", "+44 20 7946 0000")], organDonor: false, medicalNotes: null, Now);
+        await using var db = _database.NewContext();
+        db.EmergencyProfiles.Add(profile);
+        await db.SaveChangesAsync();
+    }
+
+    private async Task AddLogEntry(Guid patient, DateTime at)
+    {
+        await using var db = _database.NewContext();
+        db.AccessLogEntries.Add(AccessLogEntry.Create(patient, at, AccessAction.FileDownloaded, Other, "Dr. Dana", ActorRole.Doctor,
+            "file", null, null, null, AccessOutcome.Success));
+        await db.SaveChangesAsync();
+    }
+
     private async Task AddFile(Guid owner, FileCategory category, long size, DateTime uploadedAt, bool deleted = false)
     {
         var file = MedicalFile.Create(Guid.CreateVersion7(), owner, owner, "a.pdf", "application/pdf", size, category, null, null,
@@ -78,6 +98,101 @@ public sealed class GetDashboardStatsTests : IAsyncLifetime
         await AddCode(Other, maxUses: null, uses: 0); // someone else's
 
         (await Stats()).ActiveQrCodes.Should().Be(2);
+    }
+
+    [Theory]
+    [InlineData(null, 40, 60, false, 1)] // no use limit
+    [InlineData(3, 2, 60, false, 1)] // one use left
+    [InlineData(3, 3, 60, false, 0)] // used up at exactly maxUses
+    [InlineData(3, 4, 60, false, 0)] // past the limit
+    [InlineData(null, 0, 30, false, 0)] // expires exactly now
+    [InlineData(null, 0, 31, false, 1)] // a minute left
+    [InlineData(null, 0, 60, true, 0)] // revoked
+    public async Task ActiveQrCodes_OneCode_CountedOnlyWhileItWouldOpenTheProfile(
+        int? maxUses, int uses, int lifetimeMinutes, bool revoked, int expected)
+    {
+        await AddCode(Patient, maxUses, uses, lifetimeMinutes, revoked);
+
+        (await Stats()).ActiveQrCodes.Should().Be(expected);
+    }
+
+    [Fact]
+    public async Task EmergencyProfileComplete_TheOwnCompleteProfile_IsTrue()
+    {
+        await AddProfile(Patient, complete: true);
+
+        (await Stats()).EmergencyProfileComplete.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task EmergencyProfileComplete_TheOwnIncompleteProfile_IsFalse()
+    {
+        await AddProfile(Patient, complete: false);
+        await AddProfile(Other, complete: true);
+
+        (await Stats()).EmergencyProfileComplete.Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task EmergencyProfileComplete_OnlyAnotherPatientHasAProfile_IsFalse()
+    {
+        await AddProfile(Other, complete: true);
+
+        (await Stats()).EmergencyProfileComplete.Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task RecentActivity_IsTheOwnTenNewestEntries_NewestFirst()
+    {
+        for (var minute = 1; minute <= RecentEntries + 2; minute++)
+            await AddLogEntry(Patient, Now.AddMinutes(-minute));
+        await AddLogEntry(Other, Now); // newer than all of them, but someone else's
+
+        var recent = (await Stats()).RecentActivity;
+
+        recent.Select(e => e.Timestamp).Should().Equal(
+            Enumerable.Range(1, RecentEntries).Select(minute => Now.AddMinutes(-minute)));
+    }
+
+    [Fact]
+    public async Task RecentActivity_OnlyAnotherPatientsEntries_IsEmpty()
+    {
+        await AddLogEntry(Other, Now);
+
+        (await Stats()).RecentActivity.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Doctor_ReadingTheDashboard_IsSavedInThePatientsAccessLog()
+    {
+        _access.EnsureAsync(Patient, RecordAction.ReadDashboard, Arg.Any<CancellationToken>()).Returns(ActorRole.Doctor);
+        var doctor = Substitute.For<ICurrentUser>();
+        doctor.UserId.Returns(Other);
+        doctor.FullName.Returns("Dr. Dana");
+
+        await using (var db = _database.NewContext())
+            await new GetDashboardStatsHandler(db, _access, new AccessLog(db, doctor, new FakeTimeProvider(Now)), new FakeTimeProvider(Now))
+                .Handle(new GetDashboardStats(Patient), CancellationToken.None);
+
+        await using var check = _database.NewContext();
+        (await check.AccessLogEntries.AsNoTracking().SingleAsync()).Should().BeEquivalentTo(new
+        {
+            PatientId = Patient,
+            Action = AccessAction.RecordsViewed,
+            ActorId = (Guid?)Other,
+            ActorRole = ActorRole.Doctor,
+            ResourceType = "dashboard",
+            ResourceId = (Guid?)null,
+        });
+    }
+
+    [Fact]
+    public async Task Patient_ReadingTheOwnDashboard_IsNotLogged()
+    {
+        await Stats();
+
+        _accessLog.DidNotReceiveWithAnyArgs().Record(default, default, default(ActorRole), default!, default);
+        _accessLog.DidNotReceiveWithAnyArgs().Record(default, default, default(AccessActor)!, default!, default);
     }
 
     [Fact]
