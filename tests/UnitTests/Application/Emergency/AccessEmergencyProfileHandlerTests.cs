@@ -117,6 +117,43 @@ public sealed class AccessEmergencyProfileHandlerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Handle_ActiveCode_AnswersWithTheProfileAndLogsTheAccess()
+    {
+        var (token, id) = await SaveCode(maxUses: 5);
+        var profile = EmergencyProfile.Create(Patient);
+        profile.Update(new DateOnly(1971, 5, 4), BloodType.ONegative, [], [], [],
+            [new EmergencyContact("Ravi Verma", "brother", "+91 98765 43210")], organDonor: true, medicalNotes: null, Now);
+        await using (var db = _database.NewContext())
+        {
+            db.EmergencyProfiles.Add(profile);
+            await db.SaveChangesAsync();
+        }
+
+        var access = await Access(token);
+
+        access.Should().BeEquivalentTo(new { PatientName = "Pat Patient", DateOfBirth = new DateOnly(1971, 5, 4), ExpiresAt = Now.AddHours(1), AccessedAt = Now });
+        access.EmergencyProfile.Should().BeEquivalentTo(new
+        {
+            PatientId = Patient, FullName = "Pat Patient", BloodType = "O-", OrganDonor = true,
+            EmergencyContacts = new[] { new { Name = "Ravi Verma", Relationship = "brother", Phone = "+91 98765 43210" } },
+        });
+        _accessLog.Received(1).RecordEmergencyAccess(Patient, id);
+    }
+
+    [Fact]
+    public async Task Handle_PatientWithoutAProfile_AnswersWithTheNameOnlyAndLogsTheAccess()
+    {
+        var (token, id) = await SaveCode(maxUses: null);
+
+        var access = await Access(token);
+
+        access.PatientName.Should().Be("Pat Patient");
+        access.EmergencyProfile.Should().BeNull();
+        access.DateOfBirth.Should().BeNull();
+        _accessLog.Received(1).RecordEmergencyAccess(Patient, id);
+    }
+
+    [Fact]
     public async Task Handle_NoUseLimit_KeepsCounting()
     {
         var (token, id) = await SaveCode(maxUses: null, alreadyUsed: 10_000);

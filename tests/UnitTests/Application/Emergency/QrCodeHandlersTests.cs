@@ -141,6 +141,19 @@ public sealed class QrCodeHandlersTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task List_CodesCreatedAtTheSameInstant_AreInDescendingIdOrder()
+    {
+        // The tie-break keeps the order stable between two reads; ids compare as their text in both databases.
+        var ids = new List<Guid>();
+        for (var i = 0; i < 6; i++)
+            ids.Add((await Generate(new GenerateQrCode(Label: $"code {i}"))).Id);
+
+        var codes = await List();
+
+        codes.Select(c => c.Id).Should().Equal(ids.OrderByDescending(id => id.ToString("D"), StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Revoke_Twice_RevokesOnceAndAnchorsTheTokenHash()
     {
         var created = await Generate(new GenerateQrCode());
