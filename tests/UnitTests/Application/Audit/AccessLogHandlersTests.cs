@@ -13,6 +13,7 @@ using MediVault.Domain.Sharing;
 using MediVault.UnitTests.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using NSubstitute;
+using Microsoft.Extensions.Time.Testing;
 using NSubstitute.ExceptionExtensions;
 
 namespace MediVault.UnitTests.Application.Audit;
@@ -43,6 +44,18 @@ public sealed class AccessLogHandlersTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _database.DisposeAsync();
 
+    /// <summary>Set by tests that check what a doctor's reading leaves in the table, rather than what reaches the port.</summary>
+    private bool _realLog;
+
+    private IAccessLog LogFor(IAppDbContext db) =>
+        _realLog ? new AccessLog(db, Callers.As(Doctor, AccountType.Doctor, "Dr. Dana"), new FakeTimeProvider(Day)) : _accessLog;
+
+    private async Task<AccessLogEntry[]> ReadingsOfTheLog()
+    {
+        await using var db = _database.NewContext();
+        return await db.AccessLogEntries.AsNoTracking().Where(e => e.ResourceType == "access-log").ToArrayAsync();
+    }
+
     private void ActAsDoctor() =>
         _access.EnsureAsync(Patient, RecordAction.ReadAccessLog, Arg.Any<CancellationToken>()).Returns(ActorRole.Doctor);
 
@@ -63,14 +76,14 @@ public sealed class AccessLogHandlersTests : IAsyncLifetime
         AccessLogFilter? filter = null, int page = 1, int pageSize = 50, Guid? patient = null)
     {
         await using var db = _database.NewContext();
-        return await new ListAccessLogHandler(db, _access, _accessLog, _users)
+        return await new ListAccessLogHandler(db, _access, LogFor(db), _users)
             .Handle(new ListAccessLog(patient ?? Patient, page, pageSize, filter), CancellationToken.None);
     }
 
     private async Task<AccessLogExport> Export(AccessLogFilter? filter = null, Guid? patient = null)
     {
         await using var db = _database.NewContext();
-        return await new ExportAccessLogHandler(db, _access, _accessLog, _users)
+        return await new ExportAccessLogHandler(db, _access, LogFor(db), _users)
             .Handle(new ExportAccessLog(patient ?? Patient, filter ?? AccessLogFilter.None), CancellationToken.None);
     }
 
@@ -183,6 +196,22 @@ public sealed class AccessLogHandlersTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task List_ForADoctor_SavesTheReadingAfterThePage()
+    {
+        ActAsDoctor();
+        _realLog = true;
+        await Entry(Day.AddHours(-1));
+
+        var page = await List();
+
+        page.Items.Should().ContainSingle("the reading is logged after the page is read");
+        (await ReadingsOfTheLog()).Should().ContainSingle().Which.Should().BeEquivalentTo(new
+        {
+            PatientId = Patient, Action = AccessAction.RecordsViewed, ActorId = (Guid?)Doctor, ActorRole = ActorRole.Doctor,
+        });
+    }
+
+    [Fact]
     public async Task List_ForThePatient_LogsNothing()
     {
         await Entry(Day);
@@ -231,6 +260,22 @@ public sealed class AccessLogHandlersTests : IAsyncLifetime
 
         export.Entries.Should().ContainSingle().Which.ResourceName.Should().BeNull();
         _accessLog.Received(1).Record(Patient, AccessAction.RecordsViewed, ActorRole.Doctor, "access-log", null);
+    }
+
+    [Fact]
+    public async Task Export_ForADoctor_SavesTheReading()
+    {
+        ActAsDoctor();
+        _realLog = true;
+        await Entry(Day.AddHours(-1));
+
+        var export = await Export();
+
+        export.Entries.Should().ContainSingle();
+        (await ReadingsOfTheLog()).Should().ContainSingle().Which.Should().BeEquivalentTo(new
+        {
+            PatientId = Patient, Action = AccessAction.RecordsViewed, ActorId = (Guid?)Doctor, ActorRole = ActorRole.Doctor,
+        });
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using MediVault.Application.Common.Access;
 using MediVault.Application.Common.Exceptions;
 using MediVault.Domain.Audit;
 using MediVault.Domain.Emergency;
+using MediVault.Domain.Identity;
 using MediVault.Domain.Records;
 using MediVault.UnitTests.TestSupport;
 using Microsoft.EntityFrameworkCore;
@@ -166,9 +167,7 @@ public sealed class GetDashboardStatsTests : IAsyncLifetime
     public async Task Doctor_ReadingTheDashboard_IsSavedInThePatientsAccessLog()
     {
         _access.EnsureAsync(Patient, RecordAction.ReadDashboard, Arg.Any<CancellationToken>()).Returns(ActorRole.Doctor);
-        var doctor = Substitute.For<ICurrentUser>();
-        doctor.UserId.Returns(Other);
-        doctor.FullName.Returns("Dr. Dana");
+        var doctor = Callers.As(Other, AccountType.Doctor, "Dr. Dana");
 
         await using (var db = _database.NewContext())
             await new GetDashboardStatsHandler(db, _access, new AccessLog(db, doctor, new FakeTimeProvider(Now)), new FakeTimeProvider(Now))

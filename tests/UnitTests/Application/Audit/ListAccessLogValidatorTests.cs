@@ -1,3 +1,4 @@
+using MediVault.Application.Audit;
 using MediVault.Application.Audit.ListAccessLog;
 
 namespace MediVault.UnitTests.Application.Audit;
@@ -20,4 +21,18 @@ public sealed class ListAccessLogValidatorTests
     [InlineData(3, 100)]
     public void Validate_PagingWithinLimits_Passes(int page, int pageSize) =>
         new ListAccessLogValidator().Validate(new ListAccessLog(Guid.CreateVersion7(), page, pageSize)).IsValid.Should().BeTrue();
+
+    [Fact]
+    public void Validate_NoFilter_Passes() =>
+        new ListAccessLogValidator().Validate(new ListAccessLog(Guid.CreateVersion7(), 1, 20, Filter: null)).IsValid.Should().BeTrue();
+
+    [Fact]
+    public void Validate_BadFilter_NamesEachField()
+    {
+        var filter = new AccessLogFilter("FileDownloaded", "nurse", "ok", "2026-11-31", null);
+
+        var errors = new ListAccessLogValidator().Validate(new ListAccessLog(Guid.CreateVersion7(), 1, 20, filter)).Errors;
+
+        errors.Select(e => e.PropertyName).Should().Equal("action", "actorRole", "outcome", "from");
+    }
 }

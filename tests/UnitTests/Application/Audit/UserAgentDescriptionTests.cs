@@ -15,6 +15,11 @@ public sealed class UserAgentDescriptionTests
     [InlineData("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 Safari/537.36", "Headless Chrome on Linux")]
     [InlineData("curl/8.5.0", "curl")]
     [InlineData("MediVaultSync/2.1 (build 7)", "MediVaultSync")]
+    [InlineData("Firefox/133.0", "Firefox")] // a browser without a system
+    [InlineData("Mozilla/5.0 (Linux; U)", "Unknown browser on Linux")] // a system without a browser
+    [InlineData("SomeApp/1.0 (Android 14)", "Unknown browser on Android")]
+    [InlineData("HeadlessChrome/131.0.0.0", "Headless Chrome")]
+    [InlineData("Mozilla/5.0 (X11; Linux x86_64) Chromium/131.0 Chrome/131.0", "Chromium on Linux")]
     public void Describe_NamesTheBrowserAndTheSystem(string userAgent, string expected) =>
         UserAgentDescription.Describe(userAgent).Should().Be(expected);
 
@@ -24,4 +29,22 @@ public sealed class UserAgentDescriptionTests
     [InlineData("   ")]
     public void Describe_WithoutAUserAgent_IsNull(string? userAgent) =>
         UserAgentDescription.Describe(userAgent).Should().BeNull();
+
+    [Theory]
+    [InlineData(39)]
+    [InlineData(40)]
+    public void Describe_AnUnknownProductUpTo40Characters_IsKeptWhole(int length)
+    {
+        var product = new string('x', length);
+
+        UserAgentDescription.Describe(product + "/1.0").Should().Be(product);
+    }
+
+    [Fact]
+    public void Describe_AnUnknownProductOf41Characters_IsCutTo40()
+    {
+        var product = new string('y', 41);
+
+        UserAgentDescription.Describe(product + "/1.0 (compatible)").Should().Be(product[..40]);
+    }
 }
