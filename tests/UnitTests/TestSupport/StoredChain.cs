@@ -12,7 +12,8 @@ namespace MediVault.UnitTests.TestSupport;
 /// </summary>
 internal static class StoredChain
 {
-    public static async Task<IReadOnlyList<byte[]>> FillAsync(string databasePath, int count)
+    /// <param name="subjectOf">Whose record entry <c>i</c> (from 1) is about; by default one patient's, the same for all.</param>
+    public static async Task<IReadOnlyList<byte[]>> FillAsync(string databasePath, int count, Func<int, Guid>? subjectOf = null)
     {
         await using var connection = new SqliteConnection(MediVault.Infrastructure.DependencyInjection.ConnectionString(databasePath));
         await connection.OpenAsync();
@@ -42,7 +43,7 @@ internal static class StoredChain
             parameters[1].Value = timestamp; // Microsoft.Data.Sqlite writes "yyyy-MM-dd HH:mm:ss.FFFFFFF", as EF Core does
             parameters[2].Value = kind;
             parameters[3].Value = resource.ToString().ToUpperInvariant();
-            parameters[4].Value = (i == 0 ? Guid.Empty : subject).ToString().ToUpperInvariant();
+            parameters[4].Value = (i == 0 ? Guid.Empty : subjectOf?.Invoke(i) ?? subject).ToString().ToUpperInvariant();
             parameters[5].Value = payload;
             parameters[6].Value = previous;
             parameters[7].Value = hash;

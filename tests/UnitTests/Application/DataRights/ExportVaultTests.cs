@@ -52,26 +52,6 @@ public sealed class ExportVaultTests
         new ExportVaultHandler(caller, _recent, [new NamedPart("first", _written), new NamedPart("second", _written)], new FakeTimeProvider(Now))
             .Handle(new ExportVault(proof), CancellationToken.None);
 
-    private static async Task<ZipArchive> Zip(Func<Stream, CancellationToken, Task> write)
-    {
-        var body = new ForwardOnlyStream();
-        await write(body, CancellationToken.None);
-        return new ZipArchive(new MemoryStream(body.Written.ToArray()), ZipArchiveMode.Read);
-    }
-
-    private static async Task<ZipArchive> Archive(Func<VaultArchive, Task> write) =>
-        await Zip(async (body, ct) =>
-        {
-            await using var archive = await VaultArchive.CreateAsync(body, ct);
-            await write(archive);
-        });
-
-    private static string Text(ZipArchiveEntry entry)
-    {
-        using var reader = new StreamReader(entry.Open(), Encoding.UTF8);
-        return reader.ReadToEnd();
-    }
-
     [Fact]
     public async Task Export_ThePatientWithAFreshProof_IsADatedZipWithTheReadmeFirstThenEachPartInOrder()
     {
@@ -79,11 +59,11 @@ public sealed class ExportVaultTests
 
         export.FileName.Should().Be("medivault-export-2026-11-24.zip");
         _written.Should().BeEmpty("nothing is read before the response starts");
-        using var zip = await Zip(export.WriteToAsync);
+        using var zip = await ExportZip.WrittenBy(export.WriteToAsync);
 
         zip.Entries.Select(e => e.FullName).Should().Equal("README.txt", "first.txt", "second.txt");
         _written.Should().Equal($"first for {Patient}", $"second for {Patient}");
-        var readme = Text(zip.Entries[0]);
+        var readme = ExportZip.Text(zip.Entries[0]);
         readme.Should().StartWith("MediVault export\n================\n");
         readme.Should().Contain("Everything your MediVault vault held on 2026-11-24 12:05 UTC.");
         readme.Should().Contain($"first.txt   the first part{Environment.NewLine}{Environment.NewLine}second.txt   the second part");
@@ -116,7 +96,7 @@ public sealed class ExportVaultTests
     {
         var names = new List<string>();
 
-        using var zip = await Archive(async archive =>
+        using var zip = await ExportZip.Of(async archive =>
         {
             foreach (var name in new[] { "files/scan.pdf", "files/scan.pdf", "files/SCAN.PDF", "files/notes", "files/notes", "files.d/readme", "files.d/readme" })
             {
@@ -135,7 +115,7 @@ public sealed class ExportVaultTests
     {
         var content = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("compressible ", 500)));
 
-        using var zip = await Archive(async archive =>
+        using var zip = await ExportZip.Of(async archive =>
         {
             var (entry, _) = await archive.OpenEntryAsync("files/a.txt", compress: false, CancellationToken.None);
             await using (entry)
@@ -145,16 +125,16 @@ public sealed class ExportVaultTests
 
         zip.GetEntry("files/a.txt")!.CompressedLength.Should().Be(content.Length);
         zip.GetEntry("b.txt")!.CompressedLength.Should().BeLessThan(content.Length / 10);
-        Text(zip.GetEntry("b.txt")!).Should().Be(Encoding.UTF8.GetString(content));
+        ExportZip.Text(zip.GetEntry("b.txt")!).Should().Be(Encoding.UTF8.GetString(content));
     }
 
     [Fact]
     public async Task Archive_Json_IsTheApisShape_CamelCaseWithKebabCaseEnums()
     {
-        using var zip = await Archive(archive =>
+        using var zip = await ExportZip.Of(archive =>
             archive.WriteJsonAsync("x.json", new { FileCategory = FileCategory.DischargeSummary, ActorRole = ActorRole.Emergency }, CancellationToken.None));
 
-        using var json = JsonDocument.Parse(Text(zip.Entries.Single()));
+        using var json = JsonDocument.Parse(ExportZip.Text(zip.Entries.Single()));
         json.RootElement.GetProperty("fileCategory").GetString().Should().Be("discharge-summary");
         json.RootElement.GetProperty("actorRole").GetString().Should().Be("emergency");
     }
@@ -164,9 +144,9 @@ public sealed class ExportVaultTests
     {
         var items = Enumerable.Range(0, 3000).Select(i => new { Index = i, Padding = new string('x', 20) }).ToList();
 
-        using var zip = await Archive(archive => archive.WriteJsonArrayAsync("items.json", items.ToAsyncEnumerable(), CancellationToken.None));
+        using var zip = await ExportZip.Of(archive => archive.WriteJsonArrayAsync("items.json", items.ToAsyncEnumerable(), CancellationToken.None));
 
-        using var json = JsonDocument.Parse(Text(zip.Entries.Single()));
+        using var json = JsonDocument.Parse(ExportZip.Text(zip.Entries.Single()));
         json.RootElement.EnumerateArray().Select(e => e.GetProperty("index").GetInt32()).Should().Equal(Enumerable.Range(0, 3000));
     }
 
@@ -234,34 +214,14 @@ public sealed class ExportVaultTests
             return new Paged<AccessLogEntryDto>(query.Page == 1 ? entries : [], query.Page, query.PageSize, entries.Length);
         });
 
-        using var zip = await Archive(archive => new AccessLogExportPart(sender).WriteAsync(archive, Patient, CancellationToken.None));
+        using var zip = await ExportZip.Of(archive => new AccessLogExportPart(sender).WriteAsync(archive, Patient, CancellationToken.None));
 
-        Text(zip.GetEntry("access-log.csv")!).Should().Be(
+        ExportZip.Text(zip.GetEntry("access-log.csv")!).Should().Be(
             "timestamp,action,actorId,actorName,actorRole,resourceType,resourceId,ipAddress,userAgent,outcome\r\n"
             + $"2026-11-24T12:05:00.0000000Z,file-downloaded,{doctor},\"Dr. Lee, GP\",doctor,file,{file},10.0.0.7,\"'=HYPERLINK(\"\"x\"\")\",success\r\n"
             + "2026-11-23T12:05:00.0000000Z,qr-accessed,,,emergency,qr-code,,,,denied\r\n");
-        using var json = JsonDocument.Parse(Text(zip.GetEntry("access-log.json")!));
+        using var json = JsonDocument.Parse(ExportZip.Text(zip.GetEntry("access-log.json")!));
         json.RootElement.EnumerateArray().Select(e => e.GetProperty("action").GetString()).Should().Equal("file-downloaded", "qr-accessed");
         await sender.Received().Send(Arg.Is<ListAccessLog>(q => q.PageSize == PageExtensions.MaxPageSize), Arg.Any<CancellationToken>());
-    }
-
-    /// <summary>A response body: forwards only, no seeking, and synchronous writes refused.</summary>
-    private sealed class ForwardOnlyStream : Stream
-    {
-        public MemoryStream Written { get; } = new();
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() => throw new InvalidOperationException("Synchronous operations are disallowed.");
-        public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-        public override void Write(byte[] buffer, int offset, int count) => throw new InvalidOperationException("Synchronous operations are disallowed.");
-        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => Written.WriteAsync(buffer, cancellationToken);
-        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            Written.WriteAsync(buffer, offset, count, cancellationToken);
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }
