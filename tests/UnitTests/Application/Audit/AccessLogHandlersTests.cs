@@ -12,8 +12,8 @@ using MediVault.Domain.Records;
 using MediVault.Domain.Sharing;
 using MediVault.UnitTests.TestSupport;
 using Microsoft.EntityFrameworkCore;
-using NSubstitute;
 using Microsoft.Extensions.Time.Testing;
+using NSubstitute;
 using NSubstitute.ExceptionExtensions;
 
 namespace MediVault.UnitTests.Application.Audit;
@@ -207,7 +207,10 @@ public sealed class AccessLogHandlersTests : IAsyncLifetime
         page.Items.Should().ContainSingle("the reading is logged after the page is read");
         (await ReadingsOfTheLog()).Should().ContainSingle().Which.Should().BeEquivalentTo(new
         {
-            PatientId = Patient, Action = AccessAction.RecordsViewed, ActorId = (Guid?)Doctor, ActorRole = ActorRole.Doctor,
+            PatientId = Patient,
+            Action = AccessAction.RecordsViewed,
+            ActorId = (Guid?)Doctor,
+            ActorRole = ActorRole.Doctor,
         });
     }
 
@@ -274,7 +277,10 @@ public sealed class AccessLogHandlersTests : IAsyncLifetime
         export.Entries.Should().ContainSingle();
         (await ReadingsOfTheLog()).Should().ContainSingle().Which.Should().BeEquivalentTo(new
         {
-            PatientId = Patient, Action = AccessAction.RecordsViewed, ActorId = (Guid?)Doctor, ActorRole = ActorRole.Doctor,
+            PatientId = Patient,
+            Action = AccessAction.RecordsViewed,
+            ActorId = (Guid?)Doctor,
+            ActorRole = ActorRole.Doctor,
         });
     }
 

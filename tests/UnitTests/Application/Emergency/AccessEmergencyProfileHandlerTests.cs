@@ -134,7 +134,10 @@ public sealed class AccessEmergencyProfileHandlerTests : IAsyncLifetime
         access.Should().BeEquivalentTo(new { PatientName = "Pat Patient", DateOfBirth = new DateOnly(1971, 5, 4), ExpiresAt = Now.AddHours(1), AccessedAt = Now });
         access.EmergencyProfile.Should().BeEquivalentTo(new
         {
-            PatientId = Patient, FullName = "Pat Patient", BloodType = "O-", OrganDonor = true,
+            PatientId = Patient,
+            FullName = "Pat Patient",
+            BloodType = "O-",
+            OrganDonor = true,
             EmergencyContacts = new[] { new { Name = "Ravi Verma", Relationship = "brother", Phone = "+91 98765 43210" } },
         });
         _accessLog.Received(1).RecordEmergencyAccess(Patient, id);
