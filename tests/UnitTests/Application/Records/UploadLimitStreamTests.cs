@@ -47,6 +47,35 @@ public class UploadLimitStreamTests
         limited.BytesRead.Should().Be(limit);
     }
 
+    [Fact]
+    public async Task ByteArrayReads_CountIntoTheSameLimit_AtTheirOffset()
+    {
+        var limited = new UploadLimitStream(new MemoryStream([1, 2, 3, 4, 5, 6]), maxBytes: 5);
+        var buffer = new byte[8];
+
+        limited.Read(buffer, 2, 3).Should().Be(3);
+#pragma warning disable CA1835 // the byte-array overload is the one under test
+        (await limited.ReadAsync(buffer, 5, 2)).Should().Be(2);
+#pragma warning restore CA1835
+        limited.Position.Should().Be(5);
+        buffer.Should().Equal(0, 0, 1, 2, 3, 4, 5, 0);
+        var oneMore = () => limited.Read(buffer, 0, 1);
+
+        oneMore.Should().Throw<PayloadTooLargeException>().WithMessage("*limit of 5 bytes*");
+    }
+
+    [Fact]
+    public void TheStream_ReadsForwardOnly()
+    {
+        var limited = new UploadLimitStream(new MemoryStream([1]), maxBytes: 1);
+
+        (limited.CanRead, limited.CanSeek, limited.CanWrite).Should().Be((true, false, false));
+        FluentActions.Invoking(() => limited.Length).Should().Throw<NotSupportedException>();
+        FluentActions.Invoking(() => limited.Position = 0).Should().Throw<NotSupportedException>();
+        FluentActions.Invoking(() => limited.Seek(0, SeekOrigin.Begin)).Should().Throw<NotSupportedException>();
+        FluentActions.Invoking(() => limited.Write([1], 0, 1)).Should().Throw<NotSupportedException>();
+    }
+
     [Theory]
     [InlineData(1, 1)]
     [InlineData(4096, 1000)]
