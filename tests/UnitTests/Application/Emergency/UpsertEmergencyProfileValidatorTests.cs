@@ -31,6 +31,24 @@ public sealed class UpsertEmergencyProfileValidatorTests
     }
 
     [Fact]
+    public void For_TheRequestBody_PutsEachFieldInItsPlace()
+    {
+        var patient = Guid.CreateVersion7();
+        var input = new EmergencyProfileInput("1971-05-04", "O-", [new AllergyInput("Penicillin", "rash", "severe")], [new ConditionInput("Asthma")],
+            [new MedicationInput("Salbutamol", "100 µg", "as needed")], [new EmergencyContactInput("Ravi", "brother", "112")], OrganDonor: true, "notes");
+
+        var command = UpsertEmergencyProfile.For(patient, input);
+
+        command.Should().BeEquivalentTo(new UpsertEmergencyProfile(patient, "1971-05-04", "O-", input.Allergies, input.Conditions, input.Medications,
+            input.EmergencyContacts, OrganDonor: true, "notes"));
+        command.Allergies.Should().BeSameAs(input.Allergies);
+    }
+
+    [Fact]
+    public void EmergencyProfileInput_LeftEmpty_IsAnEmptyProfile() =>
+        new EmergencyProfileInput().Should().Be(new EmergencyProfileInput(null, null, null, null, null, null, false, null));
+
+    [Fact]
     public void Validate_FullProfile_Passes() =>
         Errors(Valid()).Should().BeEmpty();
 

@@ -154,6 +154,27 @@ public sealed class LedgerHandlersTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task List_ForAPatient_NamesOwnLabelledLinks_NeverAnotherPatientsLink()
+    {
+        SmartHealthLink Link(Guid owner, string? label) =>
+            SmartHealthLink.Create(Guid.CreateVersion7(), owner, Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()).PadRight(64, '0'), label, ShlOptions.None, Now, Now.AddDays(1), null, null, null);
+        var own = Link(Patient, "For Dr. Lee");
+        var unlabelled = Link(Patient, null);
+        var foreign = Link(OtherPatient, "Not yours");
+        await Save(own, unlabelled, foreign);
+        await Blocks(
+            (LedgerBlockKind.ShlCreated, own.Id, Patient),
+            (LedgerBlockKind.ShlOpened, own.Id, Patient),
+            (LedgerBlockKind.ShlRevoked, own.Id, Patient),
+            (LedgerBlockKind.ShlCreated, unlabelled.Id, Patient),
+            (LedgerBlockKind.ShlCreated, foreign.Id, Patient)); // a block naming another patient's link: its label stays unknown
+
+        var names = (await List(Patient, AccountType.Patient)).Select(b => b.ResourceName);
+
+        names.Should().Equal("For Dr. Lee", "For Dr. Lee", "For Dr. Lee", null, null);
+    }
+
+    [Fact]
     public async Task List_ABlockOfAnotherKindWithTheIdOfAFile_IsNotNamed()
     {
         var file = MedicalFile.Create(Guid.CreateVersion7(), Patient, Patient, "lab.pdf", "application/pdf", 10, FileCategory.LabReport, null,
