@@ -103,4 +103,47 @@ public class ReceiveUploadHandlerTests
         received.FileName.Should().Be("scan.pdf");
         received.Blob.Should().BeSameAs(_blob);
     }
+
+    [Fact]
+    public async Task Received_DisposedBeforeItIsCommitted_DropsTheStagedBlob()
+    {
+        var received = await Receive(Pdf(100), "a.pdf");
+        await _blob.DidNotReceive().DisposeAsync();
+
+        await received.DisposeAsync();
+
+        await _blob.Received(1).DisposeAsync();
+    }
+
+    [Theory]
+    [InlineData(true, 1, true)]
+    [InlineData(true, 0, false)]
+    [InlineData(false, 1, false)]
+    public void Validator_NeedsContentAndAPositiveLimit(bool hasContent, long maxBytes, bool valid) =>
+        new ReceiveUploadValidator().Validate(new ReceiveUpload(hasContent ? new MemoryStream() : null!, "a.pdf", maxBytes)).IsValid.Should().Be(valid);
+
+    [Fact]
+    public async Task BeginUpload_ForAnotherPatientsVault_AsksForAccessBeforeAnyByteIsRead()
+    {
+        var access = Substitute.For<MediVault.Application.Common.Access.IRecordAccess>();
+        var patient = Guid.CreateVersion7();
+        access.EnsureAsync(patient, MediVault.Application.Common.Access.RecordAction.UploadFile, Arg.Any<CancellationToken>())
+            .Returns(Task.FromException<MediVault.Domain.Audit.ActorRole>(new NotFoundException()));
+
+        var act = async () => await new BeginUploadHandler(access).Handle(new BeginUpload(patient.ToString(), null, null, null), CancellationToken.None);
+
+        await act.Should().ThrowAsync<NotFoundException>();
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    public async Task BeginUpload_IntoTheOwnVault_AsksNothingYet(string? patientId)
+    {
+        var access = Substitute.For<MediVault.Application.Common.Access.IRecordAccess>();
+
+        await new BeginUploadHandler(access).Handle(new BeginUpload(patientId, "lab-report", null, null), CancellationToken.None);
+
+        access.ReceivedCalls().Should().BeEmpty("the upload itself checks the caller's own vault");
+    }
 }

@@ -87,4 +87,78 @@ public class UploadFileHandlerTests
         _accessLog.Received(1).Record(_patientId, AccessAction.FileUploaded, ActorRole.Patient, "file", file.Id);
         _store.DidNotReceiveWithAnyArgs().Delete(default!);
     }
+
+    private void LedgerAnchors()
+    {
+        _ledger.CommitAsync(Arg.Any<LedgerEvent>(), Arg.Any<Action<LedgerBlock>?>(), Arg.Any<CancellationToken>()).Returns(call =>
+        {
+            var e = call.Arg<LedgerEvent>();
+            var block = LedgerBlock.Create(3, DateTime.UtcNow, e.Kind, e.ResourceId, e.SubjectId, e.PayloadHash, new string('0', 64), new string('d', 64));
+            call.Arg<Action<LedgerBlock>?>()!(block);
+            return block;
+        });
+    }
+
+    private UploadFile CommandWith(string? patientId = null, string? category = "lab-report", string? description = "note", string? recordDate = "2026-11-01",
+        string? sha1 = null) =>
+        new(patientId, category, description, recordDate, new ReceivedUpload(_blob, "a.pdf", "application/pdf", 10, new string('a', 64), sha1));
+
+    [Fact]
+    public async Task Handle_ADoctorWithoutAPatientId_IsRefusedNamingTheField()
+    {
+        _user.AccountType.Returns(AccountType.Doctor);
+
+        var act = async () => await Handler().Handle(CommandWith(patientId: null), CancellationToken.None);
+
+        (await act.Should().ThrowAsync<MediVault.Application.Common.Exceptions.ValidationFailedException>())
+            .Which.Errors.Keys.Should().Equal("patientId");
+        await _access.DidNotReceiveWithAnyArgs().EnsureAsync(default, default, default);
+        await _blob.DidNotReceive().PublishAsync(Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
+    public async Task Handle_ADoctorIntoAPatientsVault_KeepsBothAndLogsTheDoctorsRole()
+    {
+        var doctor = Guid.CreateVersion7();
+        var patient = Guid.CreateVersion7();
+        _user.UserId.Returns(doctor);
+        _user.AccountType.Returns(AccountType.Doctor);
+        _access.EnsureAsync(patient, RecordAction.UploadFile, Arg.Any<CancellationToken>()).Returns(ActorRole.Doctor);
+        LedgerAnchors();
+
+        var file = await Handler().Handle(CommandWith(patientId: patient.ToString()), CancellationToken.None);
+
+        (file.OwnerId, file.UploadedById).Should().Be((patient, doctor));
+        _accessLog.Received(1).Record(patient, AccessAction.FileUploaded, ActorRole.Doctor, "file", file.Id);
+        await _ledger.Received(1).CommitAsync(Arg.Is<LedgerEvent>(e => e.SubjectId == patient), Arg.Any<Action<LedgerBlock>?>(), Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
+    public async Task Handle_TheFields_AreKeptTrimmedAndParsed_WithTheSha1WhenGiven()
+    {
+        LedgerAnchors();
+
+        var file = await Handler().Handle(CommandWith(category: "imaging", description: "  MRI, left knee  ", recordDate: "2026-02-28",
+            sha1: new string('b', 40)), CancellationToken.None);
+
+        file.Category.Should().Be(FileCategory.Imaging);
+        file.Description.Should().Be("MRI, left knee");
+        file.RecordDate.Should().Be(new DateOnly(2026, 2, 28));
+        _db.MedicalFiles.Received(1).Add(Arg.Is<MedicalFile>(f => f.Sha1 == new string('b', 40) && f.Id == file.Id));
+    }
+
+    [Theory]
+    [InlineData(null, null, null)]
+    [InlineData("", "   ", "")]
+    public async Task Handle_FieldsLeftOut_AreOtherWithNoDescriptionDateOrSha1(string? category, string? description, string? recordDate)
+    {
+        LedgerAnchors();
+
+        var file = await Handler().Handle(CommandWith(category: category, description: description, recordDate: recordDate), CancellationToken.None);
+
+        file.Category.Should().Be(FileCategory.Other);
+        file.Description.Should().BeNull();
+        file.RecordDate.Should().BeNull();
+        _db.MedicalFiles.Received(1).Add(Arg.Is<MedicalFile>(f => f.Sha1 == null));
+    }
 }
