@@ -165,6 +165,73 @@ public sealed class EncryptedFileStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Read_Synchronously_ReturnsTheExactBytes()
+    {
+        var content = RandomContent(2 * Chunk + 17);
+        var (key, wrapped) = await _temp.PutAsync(content);
+        using var stream = _temp.Store.OpenRead(key, wrapped);
+        using var copy = new MemoryStream();
+        var buffer = new byte[Chunk / 3];
+        int read;
+
+        while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
+            copy.Write(buffer, 0, read);
+
+        copy.ToArray().Should().Equal(content);
+        stream.Read(buffer, 0, buffer.Length).Should().Be(0, "the end was reached");
+        stream.Position.Should().Be(content.Length);
+    }
+
+    [Theory]
+    [InlineData(SeekOrigin.Current, 5, Chunk + 5)]
+    [InlineData(SeekOrigin.Current, -7, Chunk - 7)]
+    [InlineData(SeekOrigin.End, -10, 2 * Chunk + 190)]
+    [InlineData(SeekOrigin.Begin, 3, 3)]
+    public async Task Seek_FromEachOrigin_ReadsFromThere(SeekOrigin origin, int offset, int expected)
+    {
+        var content = RandomContent(2 * Chunk + 200);
+        var (key, wrapped) = await _temp.PutAsync(content);
+        await using var stream = _temp.Store.OpenRead(key, wrapped);
+        stream.Position = Chunk;
+
+        stream.Seek(offset, origin).Should().Be(expected);
+        var buffer = new byte[10];
+        stream.ReadExactly(buffer);
+
+        buffer.Should().Equal(content.AsSpan(expected, 10).ToArray());
+    }
+
+    [Fact]
+    public async Task TheStream_IsReadOnlySeekable_AndRefusesANegativePosition()
+    {
+        var (key, wrapped) = await _temp.PutAsync(RandomContent(100));
+        await using var stream = _temp.Store.OpenRead(key, wrapped);
+
+        (stream.CanRead, stream.CanSeek, stream.CanWrite).Should().Be((true, true, false));
+        FluentActions.Invoking(() => stream.Position = -1).Should().Throw<ArgumentOutOfRangeException>();
+        FluentActions.Invoking(() => stream.Seek(-101, SeekOrigin.End)).Should().Throw<ArgumentOutOfRangeException>();
+        stream.Seek(-100, SeekOrigin.End).Should().Be(0);
+        stream.Read(Span<byte>.Empty).Should().Be(0);
+        (await stream.ReadAsync(Memory<byte>.Empty)).Should().Be(0);
+        stream.Position = 100;
+        (await stream.ReadAsync(new byte[5])).Should().Be(0);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(BlobFormat.HeaderLength - 1)]
+    public async Task Read_ShorterThanItsHeader_IsReportedAsCorrupt(int length)
+    {
+        var (key, wrapped) = await _temp.PutAsync(RandomContent(100));
+        Rewrite(key, blob => blob[..length]);
+
+        var act = () => _temp.Store.OpenReadAsync(key, wrapped, CancellationToken.None);
+
+        (await act.Should().ThrowAsync<StoredContentCorruptException>()).WithInnerException<CryptographicException>()
+            .WithMessage("The blob is shorter than its header.");
+    }
+
+    [Fact]
     public async Task OpenRead_WrappedKeyOfAnotherBlob_IsRejected()
     {
         var (firstKey, _) = await _temp.PutAsync(RandomContent(10));
