@@ -179,6 +179,85 @@ public sealed class HashChainLedgerTests : IAsyncLifetime, IDisposable
         (await ledger.VerifyBlockAsync(0, CancellationToken.None)).Should().BeFalse();
     }
 
+    private static async Task CommitAsync(HashChainLedger ledger, int count)
+    {
+        for (var i = 0; i < count; i++)
+            await ledger.CommitAsync(Upload(), null, CancellationToken.None);
+    }
+
+    /// <summary>A log that signs with another key, on the same tables: a forger's, or a key swapped on the server.</summary>
+    private CheckpointLog OtherKeysLog() =>
+        new(MediVault.Infrastructure.DependencyInjection.ConnectionString(_database.Path),
+            NoteSigner.FromSeed("test.example/ledger", Enumerable.Repeat((byte)7, 32).ToArray()), TimeSpan.Zero, _clock);
+
+    [Fact]
+    public async Task Verify_CheckpointsSignedByThisLog_IsValid()
+    {
+        var ledger = NewLedger(out var db);
+        using var _ = db;
+        await CommitAsync(ledger, 2);
+        await _checkpoints.SignIfGrownAsync(CancellationToken.None);
+        await CommitAsync(ledger, 2);
+        (await _checkpoints.SignIfGrownAsync(CancellationToken.None))!.Size.Should().Be(5);
+
+        var result = await ledger.VerifyAsync(CancellationToken.None);
+
+        result.Valid.Should().BeTrue(result.Problem);
+        result.Length.Should().Be(5);
+    }
+
+    [Fact]
+    public async Task Verify_NewestEntryDeletedAfterACheckpoint_ReportsTheRemovalAtTheNewLength()
+    {
+        var ledger = NewLedger(out var db);
+        using var _ = db;
+        await CommitAsync(ledger, 3);
+        await _checkpoints.SignIfGrownAsync(CancellationToken.None);
+        await db.Context.Database.ExecuteSqlRawAsync("DELETE FROM LedgerBlocks WHERE \"Index\" = 3");
+
+        var result = await ledger.VerifyAsync(CancellationToken.None);
+
+        result.Valid.Should().BeFalse();
+        result.FirstInvalidIndex.Should().Be(3);
+        result.Length.Should().Be(3);
+        result.Problem.Should().Contain("only 3").And.Contain("entries were removed");
+    }
+
+    [Fact]
+    public async Task Verify_LatestCheckpointSignedByAnotherKey_IsInvalid()
+    {
+        var ledger = NewLedger(out var db);
+        using var _ = db;
+        await CommitAsync(ledger, 2);
+        await _checkpoints.SignIfGrownAsync(CancellationToken.None);
+        await CommitAsync(ledger, 1);
+        using var other = OtherKeysLog();
+        await other.SignIfGrownAsync(CancellationToken.None);
+
+        var result = await ledger.VerifyAsync(CancellationToken.None);
+
+        result.Valid.Should().BeFalse();
+        result.FirstInvalidIndex.Should().BeNull();
+        result.Problem.Should().Be($"The latest checkpoint (size 4) does not verify with this log's key {_checkpoints.Signer.VerifierKey}.");
+    }
+
+    [Fact]
+    public async Task Verify_AnEarlierCheckpointSignedByAnotherKey_IsInvalid()
+    {
+        var ledger = NewLedger(out var db);
+        using var _ = db;
+        await CommitAsync(ledger, 2);
+        using (var other = OtherKeysLog())
+            await other.SignIfGrownAsync(CancellationToken.None);
+        await CommitAsync(ledger, 1);
+        await _checkpoints.SignIfGrownAsync(CancellationToken.None);
+
+        var result = await ledger.VerifyAsync(CancellationToken.None);
+
+        result.Valid.Should().BeFalse();
+        result.Problem.Should().Be("The checkpoint of size 3 was signed by another key than this log's.");
+    }
+
     [Fact]
     public async Task Verify_UntouchedChain_IsValidWithTheHeadHash()
     {
