@@ -127,9 +127,7 @@ public sealed class ExportPartsTests : IAsyncLifetime
     [Fact]
     public async Task Profile_Saved_IsWrittenAsTheApiShowsIt_AndAsAnIpsDocument()
     {
-        var profile = EmergencyProfile.Create(Patient);
-        profile.Update(new DateOnly(1971, 5, 4), BloodType.ONegative, [], [], [],
-            [new EmergencyContact("Ravi Verma", "brother", "+91 98765 43210")], organDonor: true, medicalNotes: null, Now);
+        var profile = SampleProfiles.Full(Patient, Now);
         await using var db = _database.NewContext();
         db.EmergencyProfiles.Add(profile);
         await db.SaveChangesAsync();

@@ -120,9 +120,7 @@ public sealed class AccessEmergencyProfileHandlerTests : IAsyncLifetime
     public async Task Handle_ActiveCode_AnswersWithTheProfileAndLogsTheAccess()
     {
         var (token, id) = await SaveCode(maxUses: 5);
-        var profile = EmergencyProfile.Create(Patient);
-        profile.Update(new DateOnly(1971, 5, 4), BloodType.ONegative, [], [], [],
-            [new EmergencyContact("Ravi Verma", "brother", "+91 98765 43210")], organDonor: true, medicalNotes: null, Now);
+        var profile = SampleProfiles.Full(Patient, Now);
         await using (var db = _database.NewContext())
         {
             db.EmergencyProfiles.Add(profile);

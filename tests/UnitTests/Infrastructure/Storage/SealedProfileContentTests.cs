@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MediVault.Domain.Emergency;
 using MediVault.Infrastructure.Storage;
+using MediVault.UnitTests.TestSupport;
 
 namespace MediVault.UnitTests.Infrastructure.Storage;
 
@@ -14,14 +15,7 @@ public sealed class SealedProfileContentTests
     private static readonly Guid Patient = Guid.CreateVersion7();
     private static readonly DateTime At = new(2026, 11, 24, 12, 0, 0, DateTimeKind.Utc);
 
-    private static EmergencyProfile Full()
-    {
-        var profile = EmergencyProfile.Create(Patient);
-        profile.Update(new DateOnly(1971, 5, 4), BloodType.ONegative, [new Allergy("Penicillin", "rash", AllergySeverity.Severe)],
-            [new Condition("Asthma", "since childhood")], [new Medication("Salbutamol", "100 µg", "as needed")],
-            [new EmergencyContact("Ravi Verma", "brother", "+91 98765 43210")], organDonor: true, "Carries an inhaler.", At);
-        return profile;
-    }
+    private static EmergencyProfile Full() => SampleProfiles.Full(Patient, At);
 
     private static EmergencyProfile Restored(string json)
     {
