@@ -25,6 +25,17 @@ targets=("$@")
 
 dotnet tool restore >/dev/null
 
+# Stryker kills test hosts (timeouts, crashing mutants) before SqliteTestDatabase can delete its temp folder. On exit,
+# remove the per-test folders (medivault-unit-<32 hex digits>) created since this run began and left untouched for two
+# minutes: by then no test of this run is using them, and a unit-test run elsewhere on the machine keeps its own fresh.
+started="$(mktemp)"
+sweep_test_folders() {
+  find "${TMPDIR:-/tmp}" -maxdepth 1 -type d -regextype posix-extended -regex '.*/medivault-unit-[0-9a-f]{32}' -newer "$started" -mmin +2 \
+    -exec rm -rf {} + 2>/dev/null || true
+  rm -f "$started"
+}
+trap sweep_test_folders EXIT
+
 run() {
   local name="$1" project="$2"
   shift 2
