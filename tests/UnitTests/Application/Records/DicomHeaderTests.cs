@@ -134,6 +134,31 @@ public class DicomHeaderTests
     }
 
     [Fact]
+    public void Read_CutJustBeforeTheEndOfTheMarker_SaysItIsNotDicom()
+    {
+        var file = Dcmtk.Write(Dcmtk.ChestCt, "+te")[..131];
+
+        FailureOf(file).Should().Contain("the marker \"DICM\" is missing at byte 128");
+    }
+
+    [Fact]
+    public void Read_Latin1CharacterSet_DecodesTheDescriptionsAsLatin1()
+    {
+        var file = Dcmtk.Write(Dcmtk.ChestCt.Replace("ISO_IR 192", "ISO_IR 100").Replace("Thorax CT — low dose", "Thorax CT cafe"), "+te");
+        file[IndexOf(file, "cafe"u8.ToArray()) + 3] = 0xE9; // é in ISO 8859-1, not a whole character in UTF-8
+
+        Read(file).StudyDescription.Should().Be("Thorax CT café");
+    }
+
+    [Fact]
+    public void Read_ADescriptionLongerThanTheLimit_IsCutTo256Characters()
+    {
+        var file = Dcmtk.Write(Dcmtk.ChestCt.Replace("Thorax CT — low dose", new string('x', 300)), "+te");
+
+        Read(file).StudyDescription.Should().Be(new string('x', 256));
+    }
+
+    [Fact]
     public void Read_NoTransferSyntax_SaysSo()
     {
         byte[] file = [.. new byte[128], .. "DICM"u8.ToArray()];

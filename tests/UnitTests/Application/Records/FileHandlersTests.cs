@@ -56,10 +56,17 @@ public sealed class FileHandlersTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _database.DisposeAsync();
 
-    private MemoryStream StoredBlob(string storageKey) =>
-        _blobs.TryGetValue(storageKey, out var bytes)
+    /// <summary>Every stream the store handed out, to check that the handlers close what they refuse to serve.</summary>
+    private readonly List<Stream> _opened = [];
+
+    private MemoryStream StoredBlob(string storageKey)
+    {
+        var stream = _blobs.TryGetValue(storageKey, out var bytes)
             ? new MemoryStream(bytes, writable: false)
             : throw new StoredContentCorruptException("no such blob");
+        _opened.Add(stream);
+        return stream;
+    }
 
     private void ActAsDoctor() =>
         _access.EnsureAsync(Patient, Arg.Any<RecordAction>(), Arg.Any<CancellationToken>()).Returns(ActorRole.Doctor);
@@ -295,14 +302,15 @@ public sealed class FileHandlersTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Download_StoredLengthDiffers_IsCorruptAndLogsNothing()
+    public async Task Download_StoredLengthDiffers_IsCorruptLogsNothingAndClosesTheContent()
     {
         var file = await SaveFile(content: "%PDF-1.7 hello", recordedSize: 15);
 
         var act = () => Download(file.Id);
 
-        await act.Should().ThrowAsync<StoredContentCorruptException>();
+        await act.Should().ThrowAsync<StoredContentCorruptException>().WithMessage("*length differs*");
         _accessLog.ReceivedCalls().Should().BeEmpty();
+        _opened.Should().ContainSingle().Which.CanRead.Should().BeFalse("the refused content is closed, not left to the collector");
     }
 
     [Fact]
@@ -339,7 +347,7 @@ public sealed class FileHandlersTests : IAsyncLifetime
 
         var act = () => content.AuthenticateAsync(5, 6, CancellationToken.None);
 
-        await act.Should().ThrowAsync<StoredContentCorruptException>();
+        await act.Should().ThrowAsync<StoredContentCorruptException>().WithMessage("*shorter than the uploaded file*");
     }
 
     [Fact]

@@ -9,6 +9,7 @@ public class FileNamesTests
     [InlineData("../../etc/passwd", "passwd")]
     [InlineData(@"C:\Users\asha\scan.pdf", "scan.pdf")]
     [InlineData("a/b\\c.txt", "c.txt")]
+    [InlineData("/scan.pdf", "scan.pdf")]
     [InlineData("line\r\nbreak.txt", "linebreak.txt")]
     [InlineData("nul\0byte.txt", "nulbyte.txt")]
     [InlineData("rtl\u202Efdp.exe", "rtlfdp.exe")]
@@ -52,8 +53,35 @@ public class FileNamesTests
     [InlineData(".bashrc", null)]
     [InlineData("Dr. Smith letter", null)]
     [InlineData("v1.2", null)]
+    [InlineData("scan.mp4", "mp4")]
+    [InlineData("a.abcdefghij", "abcdefghij")]
+    [InlineData("a.abcdefghijk", null)]
+    [InlineData("a.p-f", null)]
     public void ExtensionOf_Name_IsLowerCaseLettersAndDigits(string name, string? extension)
     {
         FileNames.ExtensionOf(name).Should().Be(extension);
+    }
+
+    [Fact]
+    public void Sanitize_ExactlyTheLimit_IsKeptAsItIs()
+    {
+        var exact = new string('x', 250) + " .pdf";
+
+        FileNames.Sanitize(exact).Should().Be(exact);
+    }
+
+    [Fact]
+    public void Sanitize_TooLongWithoutAnExtension_IsCutTo255WithNothingAppended()
+    {
+        FileNames.Sanitize(new string('x', 300)).Should().Be(new string('x', 255));
+    }
+
+    [Fact]
+    public void Sanitize_TooLongWithAnEmojiAcrossTheCut_LeavesTheWholeEmojiOut()
+    {
+        // The stem is cut after 251 characters: the emoji occupies characters 251 and 252.
+        var name = FileNames.Sanitize(new string('x', 250) + "🩺" + "yyyy" + ".pdf");
+
+        name.Should().Be(new string('x', 250) + ".pdf");
     }
 }

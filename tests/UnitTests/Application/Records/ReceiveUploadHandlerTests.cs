@@ -100,6 +100,9 @@ public class ReceiveUploadHandlerTests
         var received = await Receive(content, "../../etc/scan.pdf");
 
         received.Sha256.Should().Be(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content)));
+#pragma warning disable CA5350 // FHIR's Attachment.hash, an interoperability checksum (decisions #44)
+        received.Sha1.Should().Be(Convert.ToHexStringLower(System.Security.Cryptography.SHA1.HashData(content)));
+#pragma warning restore CA5350
         received.FileName.Should().Be("scan.pdf");
         received.Blob.Should().BeSameAs(_blob);
     }

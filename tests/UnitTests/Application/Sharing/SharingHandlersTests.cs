@@ -134,7 +134,7 @@ public sealed class SharingHandlersTests : IAsyncLifetime
     {
         var act = () => Grant(Patient, Doctor.Email, Now.AddSeconds(seconds));
 
-        (await act.Should().ThrowAsync<ValidationFailedException>()).Which.Errors.Should().ContainKey("expiresAt");
+        (await act.Should().ThrowAsync<ValidationFailedException>()).Which.Errors["expiresAt"].Should().Equal("expiresAt must be in the future.");
         (await Grants()).Should().BeEmpty();
     }
 
@@ -150,7 +150,7 @@ public sealed class SharingHandlersTests : IAsyncLifetime
 
         var first = (await toPatient.Should().ThrowAsync<ValidationFailedException>()).Which.Errors["doctorEmail"];
         var second = (await toNobody.Should().ThrowAsync<ValidationFailedException>()).Which.Errors["doctorEmail"];
-        first.Should().Equal(second);
+        first.Should().Equal(second).And.Equal("No doctor account has this email.");
         (await Grants()).Should().BeEmpty();
     }
 
@@ -159,7 +159,7 @@ public sealed class SharingHandlersTests : IAsyncLifetime
     {
         var act = () => Grant(Doctor, Doctor.Email);
 
-        await act.Should().ThrowAsync<ForbiddenException>();
+        await act.Should().ThrowAsync<ForbiddenException>().WithMessage("Only patients grant access to their records.");
     }
 
     [Fact]
@@ -197,7 +197,7 @@ public sealed class SharingHandlersTests : IAsyncLifetime
 
         var act = () => Revoke(Doctor, grant.Id);
 
-        await act.Should().ThrowAsync<ForbiddenException>();
+        await act.Should().ThrowAsync<ForbiddenException>().WithMessage("Only patients revoke access to their records.");
         (await Grants()).Single().RevokedAt.Should().BeNull();
     }
 
@@ -229,7 +229,7 @@ public sealed class SharingHandlersTests : IAsyncLifetime
     {
         var act = () => Patients(Patient, Now);
 
-        await act.Should().ThrowAsync<ForbiddenException>();
+        await act.Should().ThrowAsync<ForbiddenException>().WithMessage("Only doctors have patients here.");
     }
 
     [Fact]

@@ -157,4 +157,81 @@ public sealed class SmartHealthLinkEncodingTests
         hash.Should().StartWith("pbkdf2-sha256$100000$").And.NotContain("4711");
         ShlPasscode.Hash("4711-open").Should().NotBe(hash, "each hash has its own salt");
     }
+
+    /// <summary>A compact JWE of the profile with this protected header, encrypted under <see cref="Key"/>.</summary>
+    private static string[] Compact(string header, byte[] plaintext)
+    {
+        var protectedHeader = Base64Url.EncodeToString(Encoding.UTF8.GetBytes(header));
+        var iv = RandomNumberGenerator.GetBytes(12);
+        var ciphertext = new byte[plaintext.Length];
+        var tag = new byte[16];
+        using (var aes = new System.Security.Cryptography.AesGcm(Key, 16))
+            aes.Encrypt(iv, plaintext, ciphertext, tag, Encoding.ASCII.GetBytes(protectedHeader));
+        return [protectedHeader, "", Base64Url.EncodeToString(iv), Base64Url.EncodeToString(ciphertext), Base64Url.EncodeToString(tag)];
+    }
+
+    [Fact]
+    public void Decrypt_AnEncryptedKeyPart_OrAnotherNumberOfParts_ThrowsFormatException()
+    {
+        var parts = Jwe.Encrypt(Key, "a medical fact"u8, "text/plain").Split('.');
+
+        string[][] bent =
+        [
+            [parts[0], "AAAA", parts[2], parts[3], parts[4]],
+            [.. parts, ""],
+            parts[..4],
+        ];
+
+        Jwe.Decrypt(Key, string.Join('.', parts)).Plaintext.Should().Equal("a medical fact"u8.ToArray());
+        foreach (var jwe in bent)
+            FluentActions.Invoking(() => Jwe.Decrypt(Key, string.Join('.', jwe))).Should().Throw<FormatException>(string.Join('.', jwe));
+    }
+
+    [Theory]
+    [InlineData(16, 16)]
+    [InlineData(12, 12)]
+    public void Decrypt_AnIvOrTagOfAnotherLength_ThrowsFormatException(int ivLength, int tagLength)
+    {
+        var parts = Jwe.Encrypt(Key, "a medical fact"u8, "text/plain").Split('.');
+        parts[2] = Base64Url.EncodeToString(new byte[ivLength]);
+        parts[4] = Base64Url.EncodeToString(new byte[tagLength]);
+
+        FluentActions.Invoking(() => Jwe.Decrypt(Key, string.Join('.', parts))).Should().Throw<FormatException>().WithMessage("A256GCM needs*");
+    }
+
+    [Fact]
+    public void Decrypt_AHeaderMemberThatIsNotAString_CountsAsAbsent()
+    {
+        var jwe = string.Join('.', Compact("""{"alg":"dir","enc":"A256GCM","cty":5,"zip":null}""", "{}"u8.ToArray()));
+
+        var content = Jwe.Decrypt(Key, jwe);
+
+        content.ContentType.Should().BeNull();
+        content.Plaintext.Should().Equal("{}"u8.ToArray());
+    }
+
+    [Fact]
+    public void Decrypt_DeflatedContent_InflatesToExactlyTheLimit_AndNotOneByteMore()
+    {
+        var atLimit = new byte[Jwe.MaxInflatedBytes];
+        var overLimit = new byte[Jwe.MaxInflatedBytes + 1];
+
+        Jwe.Decrypt(Key, Jwe.Encrypt(Key, atLimit, "text/plain", deflate: true)).Plaintext.Should().HaveCount(Jwe.MaxInflatedBytes);
+        FluentActions.Invoking(() => Jwe.Decrypt(Key, Jwe.Encrypt(Key, overLimit, "text/plain", deflate: true)))
+            .Should().Throw<FormatException>().WithMessage("*inflates beyond the limit*");
+    }
+
+    [Fact]
+    public void ManifestIds_AreWellFormedOnlyAtTheirLength_InTheBase64UrlAlphabet()
+    {
+        var id = ShlIds.Create();
+
+        ShlIds.IsWellFormed(id).Should().BeTrue();
+        ShlIds.IsWellFormed("-_" + id[2..]).Should().BeTrue();
+        ShlIds.IsWellFormed(null).Should().BeFalse();
+        ShlIds.IsWellFormed(id[1..]).Should().BeFalse();
+        ShlIds.IsWellFormed(id + "A").Should().BeFalse();
+        foreach (var bad in new[] { '+', '/', '=', '.', ' ', 'é' })
+            ShlIds.IsWellFormed(bad + id[1..]).Should().BeFalse(bad.ToString());
+    }
 }

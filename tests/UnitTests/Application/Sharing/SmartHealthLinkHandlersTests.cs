@@ -74,8 +74,15 @@ public sealed class SmartHealthLinkHandlersTests : IAsyncLifetime
 
         public byte[] WrapLinkKey(ReadOnlySpan<byte> linkKey, Guid linkId) => [.. linkId.ToByteArray(), .. linkKey];
 
-        public byte[] UnwrapLinkKey(byte[] wrapped, Guid linkId) =>
-            wrapped.AsSpan(0, 16).SequenceEqual(linkId.ToByteArray()) ? wrapped[16..] : throw new StoredContentCorruptException("not this link's key");
+        /// <summary>Every key this fake unwrapped, the arrays themselves: the caller is to wipe each after its one use.</summary>
+        public List<byte[]> Unwrapped { get; } = [];
+
+        public byte[] UnwrapLinkKey(byte[] wrapped, Guid linkId)
+        {
+            var key = wrapped.AsSpan(0, 16).SequenceEqual(linkId.ToByteArray()) ? wrapped[16..] : throw new StoredContentCorruptException("not this link's key");
+            Unwrapped.Add(key);
+            return key;
+        }
 
         public string SealLocation(ShlFileLocation location)
         {
@@ -147,6 +154,13 @@ public sealed class SmartHealthLinkHandlersTests : IAsyncLifetime
         db.MedicalFiles.Add(file);
         await db.SaveChangesAsync();
         return file;
+    }
+
+    private async Task DeleteFile(MedicalFile file)
+    {
+        await using var db = _database.NewContext();
+        (await db.MedicalFiles.SingleAsync(f => f.Id == file.Id)).MarkDeleted(file.OwnerId, Now);
+        await db.SaveChangesAsync();
     }
 
     private static CreateSmartHealthLink SummaryLink(string? passcode = null, int? attempts = null, bool longTerm = false) =>
@@ -398,11 +412,7 @@ public sealed class SmartHealthLinkHandlersTests : IAsyncLifetime
         var kept = await SaveFile("kept.pdf");
         var deleted = await SaveFile("deleted.pdf");
         var created = await Create(new CreateSmartHealthLink(LongTerm: true, Include: new ShlInclude(true, [kept.Id, deleted.Id])));
-        await using (var db = _database.NewContext())
-        {
-            (await db.MedicalFiles.SingleAsync(f => f.Id == deleted.Id)).MarkDeleted(Patient, Now);
-            await db.SaveChangesAsync();
-        }
+        await DeleteFile(deleted);
 
         var manifest = await Open(created);
 
@@ -484,5 +494,127 @@ public sealed class SmartHealthLinkHandlersTests : IAsyncLifetime
         await FluentActions.Awaiting(() => Revoke(created.Id, OtherPatient)).Should().ThrowAsync<NotFoundException>().WithMessage("No such SMART Health Link.");
 
         (await Open(created)).Files.Should().ContainSingle();
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Open_ALinkSharingOneOfThePatientsFiles_ServesThatFileAlone(bool longTerm)
+    {
+        // The patient has other live files, and another patient has one: the link's entry names exactly one file.
+        await SaveFile("before.pdf");
+        var shared = await SaveFile("shared.pdf");
+        await SaveFile("after.pdf");
+        await SaveFile("foreign.pdf", owner: OtherPatient);
+        var created = await Create(new CreateSmartHealthLink(LongTerm: longTerm, Include: new ShlInclude(true, [shared.Id])));
+
+        var manifest = await Open(created);
+
+        manifest.Files.Should().HaveCount(2);
+        Decrypt(created, manifest.Files[0].Embedded!).Should().Contain("\"resourceType\":\"Bundle\"");
+        var document = Decrypt(created, manifest.Files[1].Embedded!);
+        document.Should().Contain(Convert.ToBase64String(_blobs[shared.StorageKey]));
+        document.Should().NotContain("before.pdf").And.NotContain("after.pdf").And.NotContain("foreign.pdf");
+    }
+
+    [Fact]
+    public async Task DirectFile_ULinkOfAFile_AnswersThatFile_NotAnotherLinksEntry()
+    {
+        var file = await SaveFile("scan.pdf");
+        await Create(SummaryLink());
+        var direct = await Create(new CreateSmartHealthLink(DirectFile: true, Include: new ShlInclude(false, [file.Id])));
+
+        var answered = await OpenDirect(direct);
+
+        Decrypt(direct, answered.Jwe).Should().Contain(Convert.ToBase64String(_blobs[file.StorageKey]));
+    }
+
+    [Fact]
+    public async Task Location_OfALongTermLink_EncryptsTheFileAsItIsNow_UntilTheFileIsDeleted()
+    {
+        var file = await SaveFile("scan.pdf");
+        var created = await Create(new CreateSmartHealthLink(LongTerm: true, Include: new ShlInclude(false, [file.Id])));
+        var location = (await Open(created, embeddedLengthMax: 0)).Files.Should().ContainSingle().Subject.Location!;
+
+        var read = await ReadLocation(location);
+        Decrypt(created, read.Jwe).Should().Contain(Convert.ToBase64String(_blobs[file.StorageKey]));
+
+        await DeleteFile(file);
+        await FluentActions.Awaiting(() => ReadLocation(location)).Should().ThrowAsync<NotFoundException>().WithMessage("This file is no longer shared.");
+    }
+
+    [Fact]
+    public async Task Location_ForAFileTheLinkDoesNotShare_ReadsNothing()
+    {
+        var shared = await SaveFile("shared.pdf");
+        var other = await SaveFile("other.pdf");
+        var created = await Create(new CreateSmartHealthLink(LongTerm: true, Include: new ShlInclude(false, [shared.Id])));
+        var location = "https://vault.example/api/shl/f/" + _secrets.SealLocation(new ShlFileLocation(created.Id, other.Id, Now.AddMinutes(5)));
+        _store.ClearReceivedCalls();
+
+        await FluentActions.Awaiting(() => ReadLocation(location)).Should().ThrowAsync<NotFoundException>().WithMessage("This file is no longer shared.");
+        _store.ReceivedCalls().Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Open_ARevokedLongTermLink_ReadsNoFile_AndIsLoggedInactive()
+    {
+        var file = await SaveFile("scan.pdf");
+        var created = await Create(new CreateSmartHealthLink(LongTerm: true, Include: new ShlInclude(false, [file.Id])));
+        await Revoke(created.Id);
+        _store.ClearReceivedCalls();
+
+        await FluentActions.Awaiting(() => Open(created)).Should().ThrowAsync<NotFoundException>().WithMessage(ShlServing.NotAvailable);
+
+        _store.ReceivedCalls().Should().BeEmpty();
+        _accessLog.Received(1).RecordLinkRequest(Patient, created.Id, "Dr. Lee", AccessOutcome.Inactive);
+    }
+
+    [Fact]
+    public async Task Open_WrongPasscode_SpendsAnAttemptOfThatLinkOnly()
+    {
+        var guessed = await Create(SummaryLink("1234", attempts: 3));
+        var untouched = await Create(SummaryLink("5678", attempts: 3));
+
+        await FluentActions.Awaiting(() => Open(guessed, "0000")).Should().ThrowAsync<PasscodeRejectedException>();
+
+        (await Stored(guessed.Id)).FailedPasscodeAttempts.Should().Be(1);
+        (await Stored(untouched.Id)).FailedPasscodeAttempts.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Encrypt_WipesTheUnwrappedKeyAndThePlaintext_AfterItsOneUse()
+    {
+        var file = await SaveFile("scan.pdf");
+        var created = await Create(new CreateSmartHealthLink(LongTerm: true, Include: new ShlInclude(false, [file.Id])));
+        var link = await Stored(created.Id);
+        var plain = new ShlPlainEntry(Guid.CreateVersion7(), "text/plain", Now, Encoding.UTF8.GetBytes("a medical fact"));
+
+        var jwe = await Run(db => ValueTask.FromResult(Serving(db).Encrypt(link, plain)));
+
+        Decrypt(created, jwe).Should().Be("a medical fact");
+        plain.Content.Should().OnlyContain(b => b == 0);
+        _secrets.Unwrapped.Should().NotBeEmpty().And.OnlyContain(key => key.All(b => b == 0));
+    }
+
+    [Fact]
+    public async Task List_SaysWhatEachLinkShares_FilesInTheOrderShared_AndAsksTheAccessRuleFirst()
+    {
+        var first = await SaveFile("first.pdf");
+        var second = await SaveFile("second.pdf");
+        var filesOnly = await Create(new CreateSmartHealthLink(Include: new ShlInclude(false, [second.Id, first.Id])));
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        var withSummary = await Create(new CreateSmartHealthLink(Include: new ShlInclude(true, [first.Id])));
+
+        var links = await List();
+
+        links.Select(l => l.Id).Should().Equal(withSummary.Id, filesOnly.Id);
+        links[0].Includes.EmergencySummary.Should().BeTrue();
+        links[0].Includes.FileIds.Should().Equal(first.Id);
+        links[1].Includes.EmergencySummary.Should().BeFalse();
+        links[1].Includes.FileIds.Should().Equal(second.Id, first.Id);
+
+        _access.EnsureAsync(Patient, RecordAction.WriteProfile, Arg.Any<CancellationToken>()).ThrowsAsync(new NotFoundException());
+        await FluentActions.Awaiting(List).Should().ThrowAsync<NotFoundException>();
     }
 }
