@@ -4,6 +4,7 @@ using MediVault.Application.Common.Abstractions;
 using MediVault.Application.Common.Exceptions;
 using MediVault.Application.DataRights.DeleteAccount;
 using MediVault.Application.Identity;
+using MediVault.Application.Sharing.SmartHealthLinks;
 using MediVault.Domain.Audit;
 using MediVault.Domain.Emergency;
 using MediVault.Domain.Identity;
@@ -40,6 +41,13 @@ public sealed class DeleteAccountHandlerTests : IAsyncLifetime
         MedicalFile.Create(Guid.CreateVersion7(), owner, owner, storageKey + ".pdf", "application/pdf", 10, FileCategory.LabReport, "notes",
             null, new string('a', 64), storageKey, [1], Now);
 
+    private static SmartHealthLink Link(Guid patient)
+    {
+        var link = SmartHealthLink.Create(Guid.CreateVersion7(), patient, ShlIds.Hash(ShlIds.Create()), null, ShlOptions.None, Now, Now.AddDays(1), null, null, null);
+        link.Include(SmartHealthLinkEntry.SummaryId, "application/fhir+json", Now, "ciphertext");
+        return link;
+    }
+
     private async Task Seed()
     {
         var kept = File(Patient, "kept");
@@ -52,6 +60,7 @@ public sealed class DeleteAccountHandlerTests : IAsyncLifetime
             kept, deleted, File(OtherPatient, "theirs"), profile,
             QrAccessCode.Create(Patient, new string('c', 64), null, Now, Now.AddDays(1), null),
             QrAccessCode.Create(OtherPatient, new string('d', 64), null, Now, Now.AddDays(1), null),
+            Link(Patient), Link(OtherPatient),
             AccessGrant.Create(Patient, Doctor, Now, null),
             AccessGrant.Create(OtherPatient, Doctor, Now, null),
             AccessLogEntry.Create(Patient, Now, AccessAction.FileDownloaded, Doctor, "Dr. Dana", ActorRole.Doctor, "file", kept.Id, null, null, AccessOutcome.Success),
@@ -67,12 +76,14 @@ public sealed class DeleteAccountHandlerTests : IAsyncLifetime
             NullLogger<DeleteAccountHandler>.Instance).Handle(new DeleteAccount(password), CancellationToken.None);
     }
 
-    private async Task<(int Files, int Profiles, int Codes, int Grants, int Entries)> Counts(Guid owner)
+    private async Task<(int Files, int Profiles, int Codes, int Links, int LinkEntries, int Grants, int Entries)> Counts(Guid owner)
     {
         await using var db = _database.NewContext();
         return (await db.MedicalFiles.CountAsync(f => f.OwnerId == owner),
             await db.EmergencyProfiles.CountAsync(p => p.PatientId == owner),
             await db.QrAccessCodes.CountAsync(q => q.PatientId == owner),
+            await db.SmartHealthLinks.CountAsync(l => l.PatientId == owner),
+            await db.SmartHealthLinkEntries.CountAsync(e => db.SmartHealthLinks.Any(l => l.Id == e.LinkId && l.PatientId == owner)),
             await db.AccessGrants.CountAsync(g => g.PatientId == owner || g.DoctorId == owner),
             await db.AccessLogEntries.CountAsync(e => e.PatientId == owner));
     }
@@ -84,8 +95,8 @@ public sealed class DeleteAccountHandlerTests : IAsyncLifetime
 
         await Delete(Patient, AccountType.Patient);
 
-        (await Counts(Patient)).Should().Be((0, 0, 0, 0, 0));
-        (await Counts(OtherPatient)).Should().Be((1, 0, 1, 1, 1));
+        (await Counts(Patient)).Should().Be((0, 0, 0, 0, 0, 0, 0));
+        (await Counts(OtherPatient)).Should().Be((1, 0, 1, 1, 1, 1, 1));
     }
 
     [Fact]
@@ -132,7 +143,7 @@ public sealed class DeleteAccountHandlerTests : IAsyncLifetime
         await Delete(Doctor, AccountType.Doctor);
 
         (await Counts(Doctor)).Grants.Should().Be(0);
-        (await Counts(Patient)).Should().Be((2, 1, 1, 0, 1));
+        (await Counts(Patient)).Should().Be((2, 1, 1, 1, 1, 0, 1));
     }
 
     [Fact]
@@ -157,7 +168,7 @@ public sealed class DeleteAccountHandlerTests : IAsyncLifetime
         var act = () => Delete(Patient, AccountType.Patient, "wrong");
 
         await act.Should().ThrowAsync<ValidationFailedException>();
-        (await Counts(Patient)).Should().Be((2, 1, 1, 1, 1));
+        (await Counts(Patient)).Should().Be((2, 1, 1, 1, 1, 1, 1));
         await _accounts.DidNotReceiveWithAnyArgs().EndAllSessionsAsync(default, default);
         _ledger.Committed.Should().BeEmpty();
         await _dataKeys.DidNotReceiveWithAnyArgs().DestroyAsync(default, default);
