@@ -549,7 +549,7 @@ public sealed class SmartHealthLinkHandlersTests : IAsyncLifetime
         var shared = await SaveFile("shared.pdf");
         var other = await SaveFile("other.pdf");
         var created = await Create(new CreateSmartHealthLink(LongTerm: true, Include: new ShlInclude(false, [shared.Id])));
-        var location = "https://vault.example/api/shl/f/" + _secrets.SealLocation(new ShlFileLocation(created.Id, other.Id, Now.AddMinutes(5)));
+        var location = _addresses.LocationUrl(_secrets.SealLocation(new ShlFileLocation(created.Id, other.Id, Now.AddMinutes(5))));
         _store.ClearReceivedCalls();
 
         await FluentActions.Awaiting(() => ReadLocation(location)).Should().ThrowAsync<NotFoundException>().WithMessage("This file is no longer shared.");
