@@ -5,7 +5,9 @@
 #        tests/mutation.sh score <target>...       the score of the last run again
 #        tests/mutation.sh survivors <target>...   its surviving and uncovered mutants, one line each
 # Settings that are the same for every run (perTest coverage, reporters, timeouts) are in tests/UnitTests/stryker-config.json.
-# Environment: STRYKER_CONCURRENCY (default 2), STRYKER_NICE (default 19), STRYKER_OUT (default artifacts/mutation).
+# Environment: STRYKER_CONCURRENCY (default 2), STRYKER_NICE (default 19), STRYKER_OUT (default artifacts/mutation),
+#   STRYKER_TEST_FILTER (a `dotnet test --filter` expression: the tests Stryker may run, e.g.
+#   'FullyQualifiedName!~FhirValidityTests'; leaving tests out can only lower the score, so a filtered score is a lower bound).
 # Prints one line per target: "<target>: <score> % (killed K, timeout T, survived S, no coverage N)"
 # and leaves the HTML and JSON reports in $STRYKER_OUT/<target>/reports/.
 set -euo pipefail
@@ -41,9 +43,11 @@ run() {
   shift 2
   local globs=()
   for g in "$@"; do globs+=(--mutate "$g"); done
+  [ -z "${STRYKER_TEST_FILTER:-}" ] || globs+=(--test-case-filter "$STRYKER_TEST_FILTER")
   rm -rf "${out:?}/$name"
   mkdir -p "$out/$name"
-  echo "== $name: mutating $project ($*)" >&2
+  printf '%s' "${STRYKER_TEST_FILTER:-}" >"$out/$name/test-filter"
+  echo "== $name: mutating $project ($*)${STRYKER_TEST_FILTER:+, tests: $STRYKER_TEST_FILTER}" >&2
   local attempt=1
   # On a busy machine Stryker's project analysis can time out ("Could not find build environment"): try again.
   until (cd "$root/tests/UnitTests" && nice -n "$niceness" dotnet stryker \
@@ -64,15 +68,16 @@ run() {
 
 # Score as Stryker defines it: detected (killed + timeout) over valid mutants (detected + survived + no coverage).
 score() {
-  local name="$1" report="$out/$1/reports/mutation-report.json"
-  jq -r --arg name "$name" '
+  local name="$1" report="$out/$1/reports/mutation-report.json" filter=""
+  [ ! -s "$out/$1/test-filter" ] || filter=" [tests: $(cat "$out/$1/test-filter")]"
+  jq -r --arg name "$name" --arg filter "$filter" '
     [.files[].mutants[].status] as $s
     | ($s | map(select(. == "Killed")) | length) as $k
     | ($s | map(select(. == "Timeout")) | length) as $t
     | ($s | map(select(. == "Survived")) | length) as $sv
     | ($s | map(select(. == "NoCoverage")) | length) as $n
     | (($k + $t + $sv + $n) as $valid | if $valid == 0 then 0 else (($k + $t) * 1000 / $valid | floor) / 10 end) as $pct
-    | "\($name): \($pct) % (killed \($k), timeout \($t), survived \($sv), no coverage \($n))"' "$report"
+    | "\($name)\($filter): \($pct) % (killed \($k), timeout \($t), survived \($sv), no coverage \($n))"' "$report"
 }
 
 # The score of a finished run again: tests/mutation.sh score <target>...
