@@ -29,6 +29,17 @@ internal sealed class S3BlobBackend(IAmazonS3 s3, StorageOptions.S3Options optio
 
     public TimeSpan SweepGrace => options.SweepAfter;
 
+    /// <summary>
+    /// How long a commit waits, between looks, for a completed upload to be served whole. AWS S3 serves it at once;
+    /// s3rver answers the completion before its last write reaches the disk, so for a moment it reports a shorter
+    /// (or empty) object. About 1.6 s in all.
+    /// </summary>
+    internal IReadOnlyList<TimeSpan> SettleDelays { get; init; } =
+    [
+        TimeSpan.FromMilliseconds(25), TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(100),
+        TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(400), TimeSpan.FromMilliseconds(800),
+    ];
+
     private static int PartSizeOf(StorageOptions.S3Options options) => Math.Clamp(options.PartSizeMiB, 8, 64) * 1024 * 1024;
 
     private static int PartsInFlightOf(StorageOptions.S3Options options) => Math.Clamp(options.PartsInFlight, 1, 8);
@@ -54,6 +65,37 @@ internal sealed class S3BlobBackend(IAmazonS3 s3, StorageOptions.S3Options optio
         var key = ObjectKey(storageKey);
         var metadata = await Call(() => _s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = _bucket, Key = key }, cancellationToken), storageKey);
         return new RangedReader(this, key, metadata.ContentLength);
+    }
+
+    /// <summary>
+    /// Waits until the store serves the object at <paramref name="key"/> with all <paramref name="length"/> bytes, so that
+    /// a file is never recorded while its bytes cannot be read yet. A store that does not within
+    /// <see cref="SettleDelays"/> loses the object and the upload fails as unavailable.
+    /// </summary>
+    private async Task AwaitWholeAsync(string key, long length, CancellationToken cancellationToken)
+    {
+        var storageKey = key[(key.LastIndexOf('/') + 1)..];
+        for (var look = 0; ; look++)
+        {
+            long? served;
+            try
+            {
+                served = (await Call(() => _s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = _bucket, Key = key }, cancellationToken), storageKey)).ContentLength;
+            }
+            catch (BlobNotFoundException)
+            {
+                served = null;
+            }
+            if (served == length)
+                return;
+            if (look == SettleDelays.Count)
+            {
+                await Call(() => _s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = _bucket, Key = key }, CancellationToken.None));
+                throw new BlobStoreUnavailableException(
+                    $"The object store completed the upload but serves {(served is { } n ? $"{n} of its {length} bytes" : "no object")}.");
+            }
+            await Task.Delay(SettleDelays[look], cancellationToken);
+        }
     }
 
     public Task DeleteAsync(string storageKey, CancellationToken cancellationToken)
@@ -259,7 +301,8 @@ internal sealed class S3BlobBackend(IAmazonS3 s3, StorageOptions.S3Options optio
                 UploadId = uploadId,
                 PartETags = parts,
             }, cancellationToken));
-            _committed = true;
+            _committed = true; // nothing left to abort: from here on, the object exists
+            await backend.AwaitWholeAsync(key, _length, cancellationToken);
         }
 
         public override async ValueTask DisposeAsync()
