@@ -110,11 +110,12 @@ for t in "${targets[@]}"; do
       '!**/*Services.cs' '!**/*StartupStep.cs' '!**/LedgerGenesisStep.cs' '!**/PlaintextSealingStep.cs' \
       '!**/Storage/S3*.cs' '!**/Storage/StorageOptions*.cs' '!**/Storage/BlobStoreHealth.cs' || status=1 ;;
     domain:* | application:* | infrastructure:*)
-      # A folder-scoped run: project:Folder1,Folder2 mutates only those folders (and their subfolders).
+      # A folder-scoped run: project:Folder1,Folder2 mutates only those folders of the project (and their subfolders):
+      # application:Common is src/Application/Common, not Records/Common.
       project="${t%%:*}"
       IFS=, read -r -a folders <<<"${t#*:}"
       folder_globs=()
-      for f in "${folders[@]}"; do folder_globs+=("**/$f/**/*.cs"); done
+      for f in "${folders[@]}"; do folder_globs+=("**/src/${project^}/$f/**/*.cs"); done
       csproj="MediVault.${project^}.csproj"
       run "$project-$(IFS=-; echo "${folders[*]}" | tr '/' '_')" "$csproj" "${folder_globs[@]}" \
         '!**/*Services.cs' '!**/*StartupStep.cs' '!**/LedgerGenesisStep.cs' || status=1 ;;
