@@ -203,8 +203,8 @@ public static class FhirResources
 
     private static AuditEvent.AuditEventAction AuditActionOf(AccessAction action) => action switch
     {
-        AccessAction.FileUploaded or AccessAction.QrGenerated or AccessAction.AccessGranted => AuditEvent.AuditEventAction.C,
-        AccessAction.ProfileUpdated or AccessAction.QrRevoked or AccessAction.AccessRevoked => AuditEvent.AuditEventAction.U,
+        AccessAction.FileUploaded or AccessAction.QrGenerated or AccessAction.AccessGranted or AccessAction.ShlCreated => AuditEvent.AuditEventAction.C,
+        AccessAction.ProfileUpdated or AccessAction.QrRevoked or AccessAction.AccessRevoked or AccessAction.ShlRevoked => AuditEvent.AuditEventAction.U,
         AccessAction.FileDeleted => AuditEvent.AuditEventAction.D,
         AccessAction.Login => AuditEvent.AuditEventAction.E,
         _ => AuditEvent.AuditEventAction.R,

@@ -296,9 +296,11 @@ public sealed class FhirResourcesTests
     [InlineData(AccessAction.FileUploaded, AuditEvent.AuditEventAction.C, "file-uploaded")]
     [InlineData(AccessAction.QrGenerated, AuditEvent.AuditEventAction.C, "qr-generated")]
     [InlineData(AccessAction.AccessGranted, AuditEvent.AuditEventAction.C, "access-granted")]
+    [InlineData(AccessAction.ShlCreated, AuditEvent.AuditEventAction.C, "shl-created")]
     [InlineData(AccessAction.ProfileUpdated, AuditEvent.AuditEventAction.U, "profile-updated")]
     [InlineData(AccessAction.QrRevoked, AuditEvent.AuditEventAction.U, "qr-revoked")]
     [InlineData(AccessAction.AccessRevoked, AuditEvent.AuditEventAction.U, "access-revoked")]
+    [InlineData(AccessAction.ShlRevoked, AuditEvent.AuditEventAction.U, "shl-revoked")]
     [InlineData(AccessAction.FileDeleted, AuditEvent.AuditEventAction.D, "file-deleted")]
     [InlineData(AccessAction.Login, AuditEvent.AuditEventAction.E, "login")]
     [InlineData(AccessAction.FileDownloaded, AuditEvent.AuditEventAction.R, "file-downloaded")]
@@ -314,5 +316,16 @@ public sealed class FhirResourcesTests
 
         audit.Action.Should().Be(expected);
         audit.Subtype.Single().Code.Should().Be(subtype);
+    }
+
+    [Fact]
+    public void Audit_Action_EveryLoggedActionHasItsRowAbove()
+    {
+        // A new action falls to R (read) unless it is placed; the rows above are where that decision is made and checked.
+        var placed = typeof(FhirResourcesTests).GetMethod(nameof(Audit_Action_CreatesUpdatesDeletesExecutesOrReads))!
+            .GetCustomAttributes(typeof(InlineDataAttribute), inherit: false).Cast<InlineDataAttribute>()
+            .Select(row => (AccessAction)row.GetData(null!).Single()[0]);
+
+        placed.Should().BeEquivalentTo(Enum.GetValues<AccessAction>());
     }
 }
