@@ -1,6 +1,8 @@
+using Hl7.Fhir.Model;
 using MediVault.Application.Audit;
 using MediVault.Application.Emergency;
 using MediVault.Application.Fhir;
+using MediVault.Application.Fhir.Ips;
 using MediVault.Domain.Audit;
 using MediVault.Domain.Emergency;
 using MediVault.Domain.Records;
@@ -25,6 +27,15 @@ internal static class FhirSamples
         PatientId, "Asha Verma", null, "unknown", [], [], [], [], OrganDonor: false, null, At);
 
     public static PatientFacts Patient(EmergencyProfileDto? profile) => new(PatientId, "Asha Verma", "asha@example.com", profile);
+
+    /// <summary>The IPS document <see cref="IpsBuilder"/> makes of the patient with this profile (or none).</summary>
+    public static Bundle IpsDocument(EmergencyProfileDto? profile) =>
+        IpsBuilder.Build(new IpsRequest(Patient(profile), Guid.Parse("0190c0de-0000-7000-8000-0000000000d1"), At));
+
+    public const string BaseUrl = "https://vault.example/fhir/r4";
+
+    public static readonly OAuthEndpoints OAuth = new(
+        "https://vault.example/connect/authorize", "https://vault.example/connect/token", "https://vault.example/connect/revoke");
 
     public static DocumentFacts Document(FileCategory category = FileCategory.LabReport, DateOnly? recordDate = null) => new(
         Guid.Parse("0190c0de-0000-7000-8000-0000000000f1"), PatientId, "lab.pdf", "application/pdf", 4096, category, "Blood count",

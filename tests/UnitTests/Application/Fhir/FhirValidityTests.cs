@@ -59,8 +59,7 @@ public sealed class FhirValidityTests(R4Validator validator) : IClassFixture<R4V
         ["Searchset bundle"] = () => SearchResourcesHandler.Searchset(
             new SearchResources(FhirSearch.Parse("DocumentReference", [new("patient", FhirSamples.PatientId.ToString()), new("_count", "1")]), "https://vault.example/fhir/r4"),
             3, [FhirResources.Document(FhirSamples.Document())]),
-        ["CapabilityStatement"] = () => FhirCapabilities.Build("https://vault.example/fhir/r4",
-            new OAuthEndpoints("https://vault.example/connect/authorize", "https://vault.example/connect/token", "https://vault.example/connect/revoke"), FhirSamples.At),
+        ["CapabilityStatement"] = () => FhirCapabilities.Build(FhirSamples.BaseUrl, FhirSamples.OAuth, FhirSamples.At),
         ["OperationOutcome"] = () => FhirOutcomes.Error(OperationOutcome.IssueType.NotFound, "The resource was not found."),
     };
 
