@@ -68,6 +68,12 @@ public sealed class FhirHandlersTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _database.DisposeAsync();
 
+    /// <summary>Set by tests that check what a handler leaves in the access log table, rather than what reaches the port.</summary>
+    private bool _realLog;
+
+    private IAccessLog LogFor(IAppDbContext db) =>
+        _realLog ? new AccessLog(db, Callers.As(Patient, AccountType.Patient, "Pat Patient"), new FakeTimeProvider(Now)) : _accessLog;
+
     private FhirAccess Gate(Guid caller) => new(_caller, Callers.As(caller, AccountType.Patient, "Pat Patient"), _access, Substitute.For<IPatientConsents>());
 
     private async Task<T> Run<T>(Func<MediVault.Infrastructure.Persistence.AppDbContext, FhirRecords, ValueTask<T>> handle)
@@ -77,18 +83,18 @@ public sealed class FhirHandlersTests : IAsyncLifetime
     }
 
     private Task<Bundle> Search(string type, params (string Name, string Value)[] parameters) =>
-        Run((db, records) => new SearchResourcesHandler(db, Gate(Patient), records, _accessLog).Handle(
+        Run((db, records) => new SearchResourcesHandler(db, Gate(Patient), records, LogFor(db)).Handle(
             new SearchResources(FhirSearch.Parse(type, parameters.Select(p => new KeyValuePair<string, string>(p.Name, p.Value))), BaseUrl),
             CancellationToken.None));
 
     private Task<Resource> Read(string type, string id) =>
-        Run((db, records) => new ReadResourceHandler(db, Gate(Patient), records, _accessLog).Handle(new ReadResource(type, id), CancellationToken.None));
+        Run((db, records) => new ReadResourceHandler(db, Gate(Patient), records, LogFor(db)).Handle(new ReadResource(type, id), CancellationToken.None));
 
     private Task<FileContent> ReadBinary(string id) =>
-        Run((db, _) => new ReadBinaryHandler(db, Gate(Patient), _accessLog, _store).Handle(new ReadBinary(id), CancellationToken.None));
+        Run((db, _) => new ReadBinaryHandler(db, Gate(Patient), LogFor(db), _store).Handle(new ReadBinary(id), CancellationToken.None));
 
     private Task<Bundle> Summary(Guid patient) =>
-        Run((db, records) => new GetPatientSummaryHandler(db, Gate(Patient), records, _accessLog, new FakeTimeProvider(Now))
+        Run((db, records) => new GetPatientSummaryHandler(db, Gate(Patient), records, LogFor(db), new FakeTimeProvider(Now))
             .Handle(new GetPatientSummary(patient), CancellationToken.None));
 
     private async Task<MedicalFile> SaveFile(
@@ -135,6 +141,32 @@ public sealed class FhirHandlersTests : IAsyncLifetime
         await using var db = _database.NewContext();
         db.EmergencyProfiles.Add(profile);
         await db.SaveChangesAsync();
+    }
+
+    /// <summary>A third-party SMART app, acting for the signed-in patient with these scopes.</summary>
+    private void ThirdPartyApp(params string[] scopes)
+    {
+        _caller.IsFirstParty.Returns(false);
+        _caller.Scopes.Returns(SmartScope.ParseAll(scopes));
+        _caller.ClientNameAsync(Arg.Any<CancellationToken>()).Returns("Acme Portal");
+    }
+
+    /// <summary>Exactly one access-log line is in the table once the handler has returned: the patient's own reading.</summary>
+    private async Task TheSavedLogLineIs(AccessAction action, string resourceType, Guid resourceId)
+    {
+        await using var db = _database.NewContext();
+        (await db.AccessLogEntries.AsNoTracking().ToListAsync()).Should().ContainSingle().Which.Should().BeEquivalentTo(new
+        {
+            PatientId = Patient,
+            Timestamp = Now,
+            Action = action,
+            ActorId = (Guid?)Patient,
+            ActorName = "Pat Patient",
+            ActorRole = ActorRole.Patient,
+            ResourceType = resourceType,
+            ResourceId = (Guid?)resourceId,
+            Outcome = AccessOutcome.Success,
+        });
     }
 
     private static IEnumerable<string> Ids(Bundle bundle) => bundle.Entry.Select(e => e.Resource!.Id!);
@@ -224,6 +256,20 @@ public sealed class FhirHandlersTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Documents_FileWithoutSha1_TheLoadItselfStoresTheHash()
+    {
+        var file = await SaveFile("old.pdf", withSha1: false);
+
+        var facts = await Run(async (db, records) =>
+            await records.DocumentsAsync([await db.MedicalFiles.SingleAsync(f => f.Id == file.Id)], CancellationToken.None));
+
+        var expected = Sha1(_blobs[file.StorageKey]);
+        facts.Should().ContainSingle().Which.Sha1.Should().Be(expected);
+        await using var db = _database.NewContext();
+        (await db.MedicalFiles.SingleAsync(f => f.Id == file.Id)).Sha1.Should().Be(expected);
+    }
+
+    [Fact]
     public async Task SearchDocuments_RecordsOneAccessLogLine_AsRecordsViewed()
     {
         await SaveFile();
@@ -233,6 +279,17 @@ public sealed class FhirHandlersTests : IAsyncLifetime
         _accessLog.Received(1).Record(Patient, AccessAction.RecordsViewed,
             new AccessActor(Patient, "Pat Patient", ActorRole.Patient), "fhir:DocumentReference", Patient);
         await _access.Received(1).EnsureAsync(Patient, RecordAction.ListFiles, Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
+    public async Task Search_SavesItsAccessLogLine()
+    {
+        _realLog = true;
+        await SaveProfile();
+
+        await Search("AllergyIntolerance", ("patient", Patient.ToString()));
+
+        await TheSavedLogLineIs(AccessAction.ProfileViewed, "fhir:AllergyIntolerance", Patient);
     }
 
     [Fact]
@@ -262,6 +319,22 @@ public sealed class FhirHandlersTests : IAsyncLifetime
         Link(november, "next").Should().Be($"{BaseUrl}/AuditEvent?patient={Patient:D}&date=2026-11&_count=1&_page=2");
         await _access.Received().EnsureAsync(Patient, RecordAction.ReadAccessLog, Arg.Any<CancellationToken>());
         _accessLog.Received(2).Record(Patient, AccessAction.RecordsViewed, Arg.Any<AccessActor>(), "fhir:AuditEvent", Patient);
+    }
+
+    [Fact]
+    public async Task SearchAuditEvents_LaterPages_SkipTheEarlierPagesEntries()
+    {
+        var entries = new List<AccessLogEntry>();
+        for (var i = 0; i < 5; i++)
+            entries.Add(await SaveLogEntry(Now.AddMinutes(-i)));
+
+        var page2 = await Search("AuditEvent", ("patient", Patient.ToString()), ("_count", "2"), ("_page", "2"));
+        var page3 = await Search("AuditEvent", ("patient", Patient.ToString()), ("_count", "2"), ("_page", "3"));
+
+        Ids(page2).Should().Equal(entries[2].Id.ToString("D"), entries[3].Id.ToString("D"));
+        Ids(page3).Should().Equal(entries[4].Id.ToString("D"));
+        page3.Total.Should().Be(5);
+        Link(page3, "next").Should().BeNull();
     }
 
     [Theory]
@@ -318,6 +391,16 @@ public sealed class FhirHandlersTests : IAsyncLifetime
         patient.Name[0].Text.Should().Be("Pat Patient");
         patient.Telecom[0].Value.Should().Be("pat@example.com");
         _accessLog.Received(1).Record(Patient, AccessAction.ProfileViewed, new AccessActor(Patient, "Pat Patient", ActorRole.Patient), "fhir:Patient", Patient);
+    }
+
+    [Fact]
+    public async Task ReadPatient_SavesItsAccessLogLine()
+    {
+        _realLog = true;
+
+        await Read("Patient", Patient.ToString("D"));
+
+        await TheSavedLogLineIs(AccessAction.ProfileViewed, "fhir:Patient", Patient);
     }
 
     [Theory]
@@ -450,6 +533,41 @@ public sealed class FhirHandlersTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ReadBinary_SavesItsAccessLogLine()
+    {
+        _realLog = true;
+        var file = await SaveFile("lab.pdf");
+
+        await (await ReadBinary(file.Id.ToString("D"))).Content.DisposeAsync();
+
+        await TheSavedLogLineIs(AccessAction.FileDownloaded, "fhir:Binary", file.Id);
+    }
+
+    [Fact]
+    public async Task ReadBinary_AppWithABinaryScope_StreamsTheFile_LoggedUnderTheApp()
+    {
+        var file = await SaveFile("lab.pdf");
+        ThirdPartyApp("patient/Binary.r");
+
+        await using var content = (await ReadBinary(file.Id.ToString("D"))).Content;
+
+        content.Length.Should().Be(_blobs[file.StorageKey].Length);
+        _accessLog.Received(1).Record(Patient, AccessAction.FileDownloaded,
+            new AccessActor(Patient, "Pat Patient via Acme Portal", ActorRole.Patient), "fhir:Binary", file.Id);
+    }
+
+    [Fact]
+    public async Task ReadBinary_AppWithoutABinaryScope_IsForbiddenNamingBinary_AndOpensNoBlob()
+    {
+        var file = await SaveFile("lab.pdf");
+        ThirdPartyApp("patient/DocumentReference.rs");
+
+        await FluentActions.Awaiting(() => ReadBinary(file.Id.ToString("D"))).Should().ThrowAsync<ForbiddenException>()
+            .WithMessage("The token holds no user/ or patient/ scope that allows reading Binary.");
+        await _store.DidNotReceiveWithAnyArgs().OpenReadAsync(default!, default!, default);
+    }
+
+    [Fact]
     public async Task ReadBinary_DescribesTheFile()
     {
         var file = await SaveFile("lab.pdf");
@@ -472,7 +590,8 @@ public sealed class FhirHandlersTests : IAsyncLifetime
             return stream;
         });
 
-        await FluentActions.Awaiting(() => ReadBinary(file.Id.ToString("D"))).Should().ThrowAsync<StoredContentCorruptException>();
+        await FluentActions.Awaiting(() => ReadBinary(file.Id.ToString("D"))).Should().ThrowAsync<StoredContentCorruptException>()
+            .WithMessage("The stored content's length differs from the uploaded file's.");
 
         opened.Should().ContainSingle().Which.CanRead.Should().BeFalse("the stream was disposed");
         _accessLog.ReceivedCalls().Should().BeEmpty();
@@ -510,6 +629,16 @@ public sealed class FhirHandlersTests : IAsyncLifetime
         bundle.Entry.Select(e => e.Resource).OfType<FhirPatient>().Single().Id.Should().Be(Patient.ToString("D"));
         await _access.Received(1).EnsureAsync(Patient, RecordAction.ReadProfile, Arg.Any<CancellationToken>());
         _accessLog.Received(1).Record(Patient, AccessAction.ProfileViewed, Arg.Any<AccessActor>(), "fhir:Patient/$summary", Patient);
+    }
+
+    [Fact]
+    public async Task Summary_SavesItsAccessLogLine()
+    {
+        _realLog = true;
+
+        await Summary(Patient);
+
+        await TheSavedLogLineIs(AccessAction.ProfileViewed, "fhir:Patient/$summary", Patient);
     }
 
     [Fact]

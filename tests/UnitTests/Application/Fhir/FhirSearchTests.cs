@@ -6,7 +6,8 @@ namespace MediVault.UnitTests.Application.Fhir;
 
 /// <summary>
 /// The search parameters at each rule's edge: which types and parameters are accepted, the paging bounds, the patient
-/// forms, the category tokens, and the FHIR date ranges with each prefix (in memory and as a database predicate).
+/// forms, the category tokens and the codes a DocumentReference's category carries, and the FHIR date ranges with each
+/// prefix (in memory and as a database predicate).
 /// </summary>
 public sealed class FhirSearchTests
 {
@@ -133,7 +134,34 @@ public sealed class FhirSearchTests
     public void Parse_UnknownCategoryToken_IsRefusedListingTheNames(string token)
     {
         Parsing("DocumentReference", ("patient", Patient), ("category", token)).Should().Throw<BadRequestException>()
-            .WithMessage($"category '{token}' is not a known category. Use one of: *lab-report*");
+            .WithMessage($"category '{token}' is not a known category. Use one of: other, lab-report, prescription, imaging, discharge-summary, vaccination, insurance.");
+    }
+
+    [Theory]
+    [InlineData(FileCategory.LabReport, "lab-report", "11502-2", "Laboratory report")]
+    [InlineData(FileCategory.Prescription, "prescription", "57833-6", "Prescription for medication")]
+    [InlineData(FileCategory.Imaging, "imaging", "18748-4", "Diagnostic imaging study")]
+    [InlineData(FileCategory.DischargeSummary, "discharge-summary", "18842-5", "Discharge summary")]
+    [InlineData(FileCategory.Vaccination, "vaccination", "11369-6", "History of Immunization Narrative")]
+    [InlineData(FileCategory.Insurance, "insurance", "48768-6", "Payment sources Document")]
+    public void DocumentCategories_Of_IsTheCategoryNameAndItsLoincDocumentClass_WhichSearchesForTheSameCategory(
+        FileCategory category, string name, string loinc, string display)
+    {
+        var concept = DocumentCategories.Of(category);
+
+        concept.Coding.Select(c => (c.System, c.Code)).Should().Equal((FhirSystems.FileCategory, name), (FhirSystems.Loinc, loinc));
+        concept.Coding[1].Display.Should().Be(display);
+        concept.Text.Should().Be(name);
+        Parse("DocumentReference", ("patient", Patient), ("category", $"{FhirSystems.Loinc}|{loinc}")).Category.Should().Be(category);
+    }
+
+    [Fact]
+    public void DocumentCategories_Of_Other_HasNoLoincCode()
+    {
+        var concept = DocumentCategories.Of(FileCategory.Other);
+
+        concept.Coding.Select(c => (c.System, c.Code)).Should().Equal((FhirSystems.FileCategory, "other"));
+        concept.Text.Should().Be("other");
     }
 
     [Fact]
@@ -187,6 +215,8 @@ public sealed class FhirSearchTests
     [InlineData("26")]
     [InlineData("2026-2")]
     [InlineData("2026-02-1")]
+    [InlineData("2026-2-28Z")] // ten characters, as many as YYYY-MM-DD, yet neither a date nor a date-time
+    [InlineData("2026-02-1Z")]
     [InlineData("2026-13")]
     [InlineData("2026-02-30")]
     [InlineData("2026-02-28T10:00:00")]
