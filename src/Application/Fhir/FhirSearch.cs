@@ -124,6 +124,10 @@ public sealed record FhirDateFilter(string Text, string Prefix, DateTime Start, 
         return Expression.Lambda<Func<T, bool>>(body, at.Parameters);
     }
 
+    // Seconds, then none or 1 to 7 digits of a fraction (FHIR allows 9; .NET reads 7), then Z or an offset.
+    private static readonly string[] DateTimeFormats =
+        [.. Enumerable.Range(0, 8).Select(digits => "yyyy-MM-dd'T'HH:mm:ss" + (digits == 0 ? "" : "." + new string('f', digits)) + "K")];
+
     private static (DateTime Start, DateTime End)? Range(string text)
     {
         var culture = CultureInfo.InvariantCulture;
@@ -134,8 +138,9 @@ public sealed record FhirDateFilter(string Text, string Prefix, DateTime Start, 
             return (month, month.AddMonths(1));
         if (text.Length == 10 && DateTime.TryParseExact(text, "yyyy-MM-dd", culture, utc, out var day))
             return (day, day.AddDays(1));
+        // A FHIR dateTime with a time has seconds and a zone: YYYY-MM-DDThh:mm:ss[.fraction](Z|±hh:mm).
         if (text.Length > 10 && (text.EndsWith('Z') || text[^6] is '+' or '-')
-            && DateTimeOffset.TryParse(text, culture, DateTimeStyles.None, out var instant))
+            && DateTimeOffset.TryParseExact(text, DateTimeFormats, culture, DateTimeStyles.None, out var instant))
         {
             var at = instant.UtcDateTime;
             return (at, at.AddTicks(TimeSpan.TicksPerSecond));

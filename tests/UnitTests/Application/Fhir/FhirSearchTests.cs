@@ -186,6 +186,7 @@ public sealed class FhirSearchTests
     [InlineData("2026-02-28T10:00:00Z", "2026-02-28T10:00:00", "2026-02-28T10:00:01")]
     [InlineData("2026-02-28T10:00:00+02:00", "2026-02-28T08:00:00", "2026-02-28T08:00:01")]
     [InlineData("2026-02-28T10:00:00-01:30", "2026-02-28T11:30:00", "2026-02-28T11:30:01")]
+    [InlineData("2026-02-28T10:00:00.250Z", "2026-02-28T10:00:00.250", "2026-02-28T10:00:01.250")]
     public void DateFilter_Parse_TakesTheRangeTheValueNames_InUtc(string text, string start, string end)
     {
         var filter = FhirDateFilter.Parse(text);
@@ -221,6 +222,11 @@ public sealed class FhirSearchTests
     [InlineData("2026-02-30")]
     [InlineData("2026-02-28T10:00:00")]
     [InlineData("2026-02-28 10:00")]
+    [InlineData("2026-02-28Z")] // a date with a zone: not a FHIR date-time (it once read as one second at midnight)
+    [InlineData("2026-02-28T10:00Z")] // no seconds
+    [InlineData("2026-02-28 10:00:00Z")]
+    [InlineData("Feb 28 2026 10:00:00Z")]
+    [InlineData("2026-02-28T10:00:00.Z")]
     [InlineData("20260228")]
     public void DateFilter_Parse_NotAFhirDate_IsRefusedNamingTheValue(string text)
     {
