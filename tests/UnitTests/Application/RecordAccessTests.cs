@@ -96,6 +96,63 @@ public sealed class RecordAccessTests : IAsyncLifetime
         }
     }
 
+    [Theory]
+    [InlineData(-1, true)] // one tick before the grant ends
+    [InlineData(0, false)] // the instant it ends
+    [InlineData(1, false)]
+    public async Task EnsureAsync_AtTheEdgeOfTheGrantsExpiry_AllowsOnlyBeforeIt(long ticksFromExpiry, bool allowed)
+    {
+        await using var db = database.NewContext();
+        var (currentUser, users, accessLog) = Boundaries(Actor.DoctorWithActiveGrant);
+        var expiresAt = Now.AddDays(1); // the active grant's end, set above
+        var access = new RecordAccess(db, currentUser, users, accessLog, new FakeTimeProvider(expiresAt.AddTicks(ticksFromExpiry)));
+
+        var act = () => access.EnsureAsync(Patient, RecordAction.ListFiles, CancellationToken.None);
+
+        if (allowed)
+            (await act.Should().NotThrowAsync()).Which.Should().Be(ActorRole.Doctor);
+        else
+            await act.Should().ThrowAsync<NotFoundException>();
+    }
+
+    [Theory]
+    [InlineData(RecordAction.ListFiles, AccessAction.RecordsViewed, "file")]
+    [InlineData(RecordAction.DownloadFile, AccessAction.FileDownloaded, "file")]
+    [InlineData(RecordAction.VerifyFile, AccessAction.RecordsViewed, "file")]
+    [InlineData(RecordAction.UploadFile, AccessAction.FileUploaded, "file")]
+    [InlineData(RecordAction.DeleteFile, AccessAction.FileDeleted, "file")]
+    [InlineData(RecordAction.ReadProfile, AccessAction.ProfileViewed, "emergency-profile")]
+    [InlineData(RecordAction.WriteProfile, AccessAction.ProfileUpdated, "emergency-profile")]
+    [InlineData(RecordAction.ReadDashboard, AccessAction.RecordsViewed, "dashboard")]
+    [InlineData(RecordAction.ReadAccessLog, AccessAction.RecordsViewed, "access-log")]
+    [InlineData(RecordAction.ReadLedger, AccessAction.RecordsViewed, "ledger")]
+    public async Task EnsureAsync_Refused_LogsWhatWasAskedForOnThePatientsRecord(RecordAction action, AccessAction logged, string resourceType)
+    {
+        await using var db = database.NewContext();
+        var (currentUser, users, accessLog) = Boundaries(Actor.DoctorWithoutGrant);
+        var access = new RecordAccess(db, currentUser, users, accessLog, new FakeTimeProvider(Now));
+
+        var act = () => access.EnsureAsync(Patient, action, CancellationToken.None);
+
+        await act.Should().ThrowAsync<NotFoundException>();
+        await accessLog.Received(1).RecordDeniedAsync(Patient, logged, resourceType, null, Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
+    public async Task EnsureAsync_ADoctorAccountWithThePatientsOwnId_IsAStranger()
+    {
+        // Ids are unique across accounts; should a doctor's token ever carry a patient's id, it is not the owner's.
+        await using var db = database.NewContext();
+        var currentUser = Substitute.For<ICurrentUser>();
+        currentUser.UserId.Returns(Patient);
+        currentUser.AccountType.Returns(AccountType.Doctor);
+        var access = new RecordAccess(db, currentUser, Substitute.For<IUserDirectory>(), Substitute.For<IAccessLog>(), new FakeTimeProvider(Now));
+
+        var act = () => access.EnsureAsync(Patient, RecordAction.ListFiles, CancellationToken.None);
+
+        await act.Should().ThrowAsync<NotFoundException>();
+    }
+
     [Fact]
     public async Task EnsureAsync_UnknownPatient_IsNotFoundWithoutALogEntry()
     {
