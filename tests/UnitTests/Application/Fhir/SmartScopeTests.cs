@@ -12,6 +12,7 @@ public sealed class SmartScopeTests
     [InlineData("patient/Patient.read", SmartContext.Patient, "Patient", SmartPermissions.Read | SmartPermissions.Search)]
     [InlineData("user/*.write", SmartContext.User, "*", SmartPermissions.None)]
     [InlineData("user/Patient.cu", SmartContext.User, "Patient", SmartPermissions.None)]
+    [InlineData("patient/*.*", SmartContext.Patient, "*", SmartPermissions.Read | SmartPermissions.Search)]
     public void TryParse_ResourceScope_ReadsContextTypeAndPermissions(string text, SmartContext context, string type, SmartPermissions permissions)
     {
         SmartScope.TryParse(text, out var scope).Should().BeTrue();
@@ -31,6 +32,8 @@ public sealed class SmartScopeTests
     [InlineData("patient/*.rr")]
     [InlineData("patient/*.x")]
     [InlineData("")]
+    [InlineData("patient/Pat1ent.rs")]     // a digit after a letter: every character must be a letter
+    [InlineData("patient/Document-Reference.rs")]
     public void TryParse_NotAResourceScope_IsRefused(string text)
     {
         SmartScope.TryParse(text, out _).Should().BeFalse();
@@ -47,5 +50,29 @@ public sealed class SmartScopeTests
         SmartScope.TryParse(text, out var scope).Should().BeTrue();
 
         scope!.Allows(type, needed).Should().Be(allowed);
+    }
+
+    [Fact]
+    public void TryParse_ATypeOf64Letters_IsAccepted_And65AreRefused()
+    {
+        var longest = "P" + new string('a', 63);
+
+        SmartScope.TryParse($"user/{longest}.r", out var scope).Should().BeTrue();
+        scope!.ResourceType.Should().Be(longest);
+        SmartScope.TryParse($"user/{longest}a.r", out _).Should().BeFalse();
+    }
+
+    [Theory]
+    [InlineData("patient/Condition.rs", "patient/Condition.rs")]
+    [InlineData("user/*.read", "user/*.rs")]
+    [InlineData("system/DocumentReference.r", "system/DocumentReference.r")]
+    [InlineData("patient/Observation.s", "patient/Observation.s")]
+    [InlineData("user/*.write", "user/*.")]
+    [InlineData("system/Patient.cruds", "system/Patient.rs")]
+    public void ToString_IsTheV2FormOfWhatWasParsed(string text, string expected)
+    {
+        SmartScope.TryParse(text, out var scope).Should().BeTrue();
+
+        scope!.ToString().Should().Be(expected);
     }
 }

@@ -50,6 +50,7 @@ public sealed class TransparencyHandlersTests
     [InlineData("", "000")]
     [InlineData("10", "000")]
     [InlineData("a", "000")]
+    [InlineData("/", "000")]        // below '0': not a digit, though '/' - '0' is under the top level
     [InlineData("0", "00")]         // two digits
     [InlineData("0", "0000")]       // four digits
     [InlineData("0", "00a")]
@@ -57,6 +58,8 @@ public sealed class TransparencyHandlersTests
     [InlineData("0", "001/234")]    // no x before a group that is not the last
     [InlineData("0", "x01/234")]
     [InlineData("0", "xx001/234")]
+    [InlineData("0", "y001/234")]   // four characters, but the prefix is not x
+    [InlineData("0", "1001/234")]
     [InlineData("0", "000.p/0")]    // width 0
     [InlineData("0", "000.p/256")]  // a partial tile narrower than a full one
     [InlineData("0", "000.p/")]
