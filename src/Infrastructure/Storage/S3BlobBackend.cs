@@ -46,9 +46,12 @@ internal sealed class S3BlobBackend(IAmazonS3 s3, StorageOptions.S3Options optio
 
     public static string ObjectKey(string storageKey) => Prefix + StorageKeys.Require(storageKey)[..2] + "/" + storageKey;
 
+    /// <summary>The last segment of an object key: the storage key, when the object is one of ours.</summary>
+    private static string NameIn(string objectKey) => objectKey[(objectKey.LastIndexOf('/') + 1)..];
+
     private static string? StorageKeyOf(string objectKey)
     {
-        var name = objectKey[(objectKey.LastIndexOf('/') + 1)..];
+        var name = NameIn(objectKey);
         return objectKey.StartsWith(Prefix, StringComparison.Ordinal) && StorageKeys.IsValid(name) && objectKey == Prefix + name[..2] + "/" + name
             ? name : null;
     }
@@ -63,9 +66,13 @@ internal sealed class S3BlobBackend(IAmazonS3 s3, StorageOptions.S3Options optio
     public async Task<IBlobReader> OpenAsync(string storageKey, CancellationToken cancellationToken)
     {
         var key = ObjectKey(storageKey);
-        var metadata = await Call(() => _s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = _bucket, Key = key }, cancellationToken), storageKey);
+        var metadata = await HeadAsync(key, cancellationToken);
         return new RangedReader(this, key, metadata.ContentLength);
     }
+
+    /// <summary>The object's metadata; a missing object is <see cref="BlobNotFoundException"/>.</summary>
+    private Task<GetObjectMetadataResponse> HeadAsync(string key, CancellationToken cancellationToken) =>
+        Call(() => _s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = _bucket, Key = key }, cancellationToken), NameIn(key));
 
     /// <summary>
     /// Waits until the store serves the object at <paramref name="key"/> with all <paramref name="length"/> bytes, so that
@@ -74,13 +81,12 @@ internal sealed class S3BlobBackend(IAmazonS3 s3, StorageOptions.S3Options optio
     /// </summary>
     private async Task AwaitWholeAsync(string key, long length, CancellationToken cancellationToken)
     {
-        var storageKey = key[(key.LastIndexOf('/') + 1)..];
         for (var look = 0; ; look++)
         {
             long? served;
             try
             {
-                served = (await Call(() => _s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = _bucket, Key = key }, cancellationToken), storageKey)).ContentLength;
+                served = (await HeadAsync(key, cancellationToken)).ContentLength;
             }
             catch (BlobNotFoundException)
             {
@@ -90,7 +96,7 @@ internal sealed class S3BlobBackend(IAmazonS3 s3, StorageOptions.S3Options optio
                 return;
             if (look == SettleDelays.Count)
             {
-                await Call(() => _s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = _bucket, Key = key }, CancellationToken.None));
+                await DeleteAsync(NameIn(key), CancellationToken.None);
                 throw new BlobStoreUnavailableException(
                     $"The object store completed the upload but serves {(served is { } n ? $"{n} of its {length} bytes" : "no object")}.");
             }
@@ -420,7 +426,7 @@ internal sealed class S3BlobBackend(IAmazonS3 s3, StorageOptions.S3Options optio
                 BucketName = backend._bucket,
                 Key = key,
                 ByteRange = new ByteRange(offset, end - 1),
-            }, cancellationToken), key[(key.LastIndexOf('/') + 1)..]);
+            }, cancellationToken), NameIn(key));
             (_position, _end) = (offset, end);
         }
 
