@@ -28,7 +28,7 @@ public sealed class AccessLogHandlersTests : IAsyncLifetime
     private const string Chrome = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
 
     private readonly IRecordAccess _access = Substitute.For<IRecordAccess>();
-    private readonly IAccessLog _accessLog = Substitute.For<IAccessLog>();
+    private readonly AccessLogPort _log = new(Callers.As(Doctor, AccountType.Doctor, "Dr. Dana"), new FakeTimeProvider(Day));
     private readonly IUserDirectory _users = Substitute.For<IUserDirectory>();
     private SqliteTestDatabase _database = null!;
 
@@ -43,12 +43,6 @@ public sealed class AccessLogHandlersTests : IAsyncLifetime
     }
 
     public async Task DisposeAsync() => await _database.DisposeAsync();
-
-    /// <summary>Set by tests that check what a doctor's reading leaves in the table, rather than what reaches the port.</summary>
-    private bool _realLog;
-
-    private IAccessLog LogFor(IAppDbContext db) =>
-        _realLog ? new AccessLog(db, Callers.As(Doctor, AccountType.Doctor, "Dr. Dana"), new FakeTimeProvider(Day)) : _accessLog;
 
     /// <summary>Exactly one reading of the log is saved: the doctor's, on the patient's record.</summary>
     private async Task TheDoctorsReadingIsSaved()
@@ -84,14 +78,14 @@ public sealed class AccessLogHandlersTests : IAsyncLifetime
         AccessLogFilter? filter = null, int page = 1, int pageSize = 50, Guid? patient = null)
     {
         await using var db = _database.NewContext();
-        return await new ListAccessLogHandler(db, _access, LogFor(db), _users)
+        return await new ListAccessLogHandler(db, _access, _log.For(db), _users)
             .Handle(new ListAccessLog(patient ?? Patient, page, pageSize, filter), CancellationToken.None);
     }
 
     private async Task<AccessLogExport> Export(AccessLogFilter? filter = null, Guid? patient = null)
     {
         await using var db = _database.NewContext();
-        return await new ExportAccessLogHandler(db, _access, LogFor(db), _users)
+        return await new ExportAccessLogHandler(db, _access, _log.For(db), _users)
             .Handle(new ExportAccessLog(patient ?? Patient, filter ?? AccessLogFilter.None), CancellationToken.None);
     }
 
@@ -200,14 +194,14 @@ public sealed class AccessLogHandlersTests : IAsyncLifetime
         var page = await List();
 
         page.Items.Should().ContainSingle().Which.ResourceName.Should().BeNull();
-        _accessLog.Received(1).Record(Patient, AccessAction.RecordsViewed, ActorRole.Doctor, "access-log", null);
+        _log.Substitute.Received(1).Record(Patient, AccessAction.RecordsViewed, ActorRole.Doctor, "access-log", null);
     }
 
     [Fact]
     public async Task List_ForADoctor_SavesTheReadingAfterThePage()
     {
         ActAsDoctor();
-        _realLog = true;
+        _log.UseReal();
         await Entry(Day.AddHours(-1));
 
         var page = await List();
@@ -223,7 +217,7 @@ public sealed class AccessLogHandlersTests : IAsyncLifetime
 
         await List();
 
-        _accessLog.ReceivedCalls().Should().BeEmpty();
+        _log.Substitute.ReceivedCalls().Should().BeEmpty();
     }
 
     [Fact]
@@ -251,7 +245,7 @@ public sealed class AccessLogHandlersTests : IAsyncLifetime
         all.Entries.Select(e => e.Id).Should().Equal(second.Id, first.Id);
         all.Entries[1].Should().BeEquivalentTo(new { ResourceName = "lab.pdf", Device = "Chrome on Linux" });
         denied.Entries.Select(e => e.Id).Should().Equal(second.Id);
-        _accessLog.ReceivedCalls().Should().BeEmpty();
+        _log.Substitute.ReceivedCalls().Should().BeEmpty();
     }
 
     [Fact]
@@ -264,14 +258,14 @@ public sealed class AccessLogHandlersTests : IAsyncLifetime
         var export = await Export();
 
         export.Entries.Should().ContainSingle().Which.ResourceName.Should().BeNull();
-        _accessLog.Received(1).Record(Patient, AccessAction.RecordsViewed, ActorRole.Doctor, "access-log", null);
+        _log.Substitute.Received(1).Record(Patient, AccessAction.RecordsViewed, ActorRole.Doctor, "access-log", null);
     }
 
     [Fact]
     public async Task Export_ForADoctor_SavesTheReading()
     {
         ActAsDoctor();
-        _realLog = true;
+        _log.UseReal();
         await Entry(Day.AddHours(-1));
 
         var export = await Export();

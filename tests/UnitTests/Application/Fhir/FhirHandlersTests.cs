@@ -45,7 +45,7 @@ public sealed class FhirHandlersTests : IAsyncLifetime
 
     private readonly ISmartCaller _caller = Substitute.For<ISmartCaller>();
     private readonly IRecordAccess _access = Substitute.For<IRecordAccess>();
-    private readonly IAccessLog _accessLog = Substitute.For<IAccessLog>();
+    private readonly AccessLogPort _log = new(Callers.As(Patient, AccountType.Patient, "Pat Patient"), new FakeTimeProvider(Now));
     private readonly IUserDirectory _users = Substitute.For<IUserDirectory>();
     private readonly IFileStore _store = Substitute.For<IFileStore>();
     private readonly Dictionary<string, byte[]> _blobs = [];
@@ -68,12 +68,6 @@ public sealed class FhirHandlersTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _database.DisposeAsync();
 
-    /// <summary>Set by tests that check what a handler leaves in the access log table, rather than what reaches the port.</summary>
-    private bool _realLog;
-
-    private IAccessLog LogFor(IAppDbContext db) =>
-        _realLog ? new AccessLog(db, Callers.As(Patient, AccountType.Patient, "Pat Patient"), new FakeTimeProvider(Now)) : _accessLog;
-
     private FhirAccess Gate(Guid caller) => new(_caller, Callers.As(caller, AccountType.Patient, "Pat Patient"), _access, Substitute.For<IPatientConsents>());
 
     private async Task<T> Run<T>(Func<MediVault.Infrastructure.Persistence.AppDbContext, FhirRecords, ValueTask<T>> handle)
@@ -83,18 +77,18 @@ public sealed class FhirHandlersTests : IAsyncLifetime
     }
 
     private Task<Bundle> Search(string type, params (string Name, string Value)[] parameters) =>
-        Run((db, records) => new SearchResourcesHandler(db, Gate(Patient), records, LogFor(db)).Handle(
+        Run((db, records) => new SearchResourcesHandler(db, Gate(Patient), records, _log.For(db)).Handle(
             new SearchResources(FhirSearch.Parse(type, parameters.Select(p => new KeyValuePair<string, string>(p.Name, p.Value))), BaseUrl),
             CancellationToken.None));
 
     private Task<Resource> Read(string type, string id) =>
-        Run((db, records) => new ReadResourceHandler(db, Gate(Patient), records, LogFor(db)).Handle(new ReadResource(type, id), CancellationToken.None));
+        Run((db, records) => new ReadResourceHandler(db, Gate(Patient), records, _log.For(db)).Handle(new ReadResource(type, id), CancellationToken.None));
 
     private Task<FileContent> ReadBinary(string id) =>
-        Run((db, _) => new ReadBinaryHandler(db, Gate(Patient), LogFor(db), _store).Handle(new ReadBinary(id), CancellationToken.None));
+        Run((db, _) => new ReadBinaryHandler(db, Gate(Patient), _log.For(db), _store).Handle(new ReadBinary(id), CancellationToken.None));
 
     private Task<Bundle> Summary(Guid patient) =>
-        Run((db, records) => new GetPatientSummaryHandler(db, Gate(Patient), records, LogFor(db), new FakeTimeProvider(Now))
+        Run((db, records) => new GetPatientSummaryHandler(db, Gate(Patient), records, _log.For(db), new FakeTimeProvider(Now))
             .Handle(new GetPatientSummary(patient), CancellationToken.None));
 
     private async Task<MedicalFile> SaveFile(
@@ -276,7 +270,7 @@ public sealed class FhirHandlersTests : IAsyncLifetime
 
         await Search("DocumentReference", ("patient", Patient.ToString()));
 
-        _accessLog.Received(1).Record(Patient, AccessAction.RecordsViewed,
+        _log.Substitute.Received(1).Record(Patient, AccessAction.RecordsViewed,
             new AccessActor(Patient, "Pat Patient", ActorRole.Patient), "fhir:DocumentReference", Patient);
         await _access.Received(1).EnsureAsync(Patient, RecordAction.ListFiles, Arg.Any<CancellationToken>());
     }
@@ -284,7 +278,7 @@ public sealed class FhirHandlersTests : IAsyncLifetime
     [Fact]
     public async Task Search_SavesItsAccessLogLine()
     {
-        _realLog = true;
+        _log.UseReal();
         await SaveProfile();
 
         await Search("AllergyIntolerance", ("patient", Patient.ToString()));
@@ -299,7 +293,7 @@ public sealed class FhirHandlersTests : IAsyncLifetime
 
         await FluentActions.Awaiting(() => Search("DocumentReference", ("patient", OtherPatient.ToString()))).Should().ThrowAsync<NotFoundException>();
 
-        _accessLog.ReceivedCalls().Should().BeEmpty();
+        _log.Substitute.ReceivedCalls().Should().BeEmpty();
     }
 
     [Fact]
@@ -318,7 +312,7 @@ public sealed class FhirHandlersTests : IAsyncLifetime
         november.Total.Should().Be(2);
         Link(november, "next").Should().Be($"{BaseUrl}/AuditEvent?patient={Patient:D}&date=2026-11&_count=1&_page=2");
         await _access.Received().EnsureAsync(Patient, RecordAction.ReadAccessLog, Arg.Any<CancellationToken>());
-        _accessLog.Received(2).Record(Patient, AccessAction.RecordsViewed, Arg.Any<AccessActor>(), "fhir:AuditEvent", Patient);
+        _log.Substitute.Received(2).Record(Patient, AccessAction.RecordsViewed, Arg.Any<AccessActor>(), "fhir:AuditEvent", Patient);
     }
 
     [Fact]
@@ -350,7 +344,7 @@ public sealed class FhirHandlersTests : IAsyncLifetime
         Ids(bundle).Should().Equal(Enumerable.Range(0, count).Select(i => Item(kind, i)));
         bundle.Total.Should().Be(count);
         bundle.Entry.Should().OnlyContain(e => e.Resource!.TypeName == type);
-        _accessLog.Received(1).Record(Patient, AccessAction.ProfileViewed, Arg.Any<AccessActor>(), "fhir:" + type, Patient);
+        _log.Substitute.Received(1).Record(Patient, AccessAction.ProfileViewed, Arg.Any<AccessActor>(), "fhir:" + type, Patient);
     }
 
     [Fact]
@@ -390,13 +384,13 @@ public sealed class FhirHandlersTests : IAsyncLifetime
         patient.Id.Should().Be(Patient.ToString("D"));
         patient.Name[0].Text.Should().Be("Pat Patient");
         patient.Telecom[0].Value.Should().Be("pat@example.com");
-        _accessLog.Received(1).Record(Patient, AccessAction.ProfileViewed, new AccessActor(Patient, "Pat Patient", ActorRole.Patient), "fhir:Patient", Patient);
+        _log.Substitute.Received(1).Record(Patient, AccessAction.ProfileViewed, new AccessActor(Patient, "Pat Patient", ActorRole.Patient), "fhir:Patient", Patient);
     }
 
     [Fact]
     public async Task ReadPatient_SavesItsAccessLogLine()
     {
-        _realLog = true;
+        _log.UseReal();
 
         await Read("Patient", Patient.ToString("D"));
 
@@ -426,7 +420,7 @@ public sealed class FhirHandlersTests : IAsyncLifetime
         document.Id.Should().Be(file.Id.ToString("D"));
         document.Content[0].Attachment!.Title.Should().Be("lab.pdf");
         await _access.Received(1).EnsureAsync(Patient, RecordAction.ListFiles, Arg.Any<CancellationToken>());
-        _accessLog.Received(1).Record(Patient, AccessAction.RecordsViewed, Arg.Any<AccessActor>(), "fhir:DocumentReference", file.Id);
+        _log.Substitute.Received(1).Record(Patient, AccessAction.RecordsViewed, Arg.Any<AccessActor>(), "fhir:DocumentReference", file.Id);
     }
 
     [Fact]
@@ -436,7 +430,7 @@ public sealed class FhirHandlersTests : IAsyncLifetime
 
         await FluentActions.Awaiting(() => Read("DocumentReference", deleted.Id.ToString("D"))).Should().ThrowAsync<NotFoundException>();
         await FluentActions.Awaiting(() => Read("DocumentReference", Guid.NewGuid().ToString("D"))).Should().ThrowAsync<NotFoundException>();
-        _accessLog.ReceivedCalls().Should().BeEmpty();
+        _log.Substitute.ReceivedCalls().Should().BeEmpty();
     }
 
     [Fact]
@@ -447,7 +441,7 @@ public sealed class FhirHandlersTests : IAsyncLifetime
         await FluentActions.Awaiting(() => Read("DocumentReference", theirs.Id.ToString("D"))).Should().ThrowAsync<NotFoundException>();
 
         await _access.Received(1).EnsureAsync(OtherPatient, RecordAction.ListFiles, Arg.Any<CancellationToken>());
-        _accessLog.ReceivedCalls().Should().BeEmpty();
+        _log.Substitute.ReceivedCalls().Should().BeEmpty();
     }
 
     [Fact]
@@ -460,7 +454,7 @@ public sealed class FhirHandlersTests : IAsyncLifetime
         audit.Id.Should().Be(entry.Id.ToString("D"));
         audit.Recorded.Should().Be(new DateTimeOffset(Now, TimeSpan.Zero));
         await _access.Received(1).EnsureAsync(Patient, RecordAction.ReadAccessLog, Arg.Any<CancellationToken>());
-        _accessLog.Received(1).Record(Patient, AccessAction.RecordsViewed, Arg.Any<AccessActor>(), "fhir:AuditEvent", entry.Id);
+        _log.Substitute.Received(1).Record(Patient, AccessAction.RecordsViewed, Arg.Any<AccessActor>(), "fhir:AuditEvent", entry.Id);
     }
 
     [Fact]
@@ -489,7 +483,7 @@ public sealed class FhirHandlersTests : IAsyncLifetime
             _ => null,
         };
         name.Should().Be(text);
-        _accessLog.Received(1).Record(Patient, AccessAction.ProfileViewed, Arg.Any<AccessActor>(), "fhir:" + type, Patient);
+        _log.Substitute.Received(1).Record(Patient, AccessAction.ProfileViewed, Arg.Any<AccessActor>(), "fhir:" + type, Patient);
     }
 
     [Theory]
@@ -501,7 +495,7 @@ public sealed class FhirHandlersTests : IAsyncLifetime
         await SaveProfile(allergies: 2, conditions: 1, medications: 3);
 
         await FluentActions.Awaiting(() => Read(type, Item(kind, index))).Should().ThrowAsync<NotFoundException>();
-        _accessLog.ReceivedCalls().Should().BeEmpty();
+        _log.Substitute.ReceivedCalls().Should().BeEmpty();
     }
 
     [Fact]
@@ -529,13 +523,13 @@ public sealed class FhirHandlersTests : IAsyncLifetime
         await content.CopyToAsync(copy);
         copy.ToArray().Should().Equal(_blobs[file.StorageKey]);
         await _access.Received(1).EnsureAsync(Patient, RecordAction.DownloadFile, Arg.Any<CancellationToken>());
-        _accessLog.Received(1).Record(Patient, AccessAction.FileDownloaded, Arg.Any<AccessActor>(), "fhir:Binary", file.Id);
+        _log.Substitute.Received(1).Record(Patient, AccessAction.FileDownloaded, Arg.Any<AccessActor>(), "fhir:Binary", file.Id);
     }
 
     [Fact]
     public async Task ReadBinary_SavesItsAccessLogLine()
     {
-        _realLog = true;
+        _log.UseReal();
         var file = await SaveFile("lab.pdf");
 
         await (await ReadBinary(file.Id.ToString("D"))).Content.DisposeAsync();
@@ -552,7 +546,7 @@ public sealed class FhirHandlersTests : IAsyncLifetime
         await using var content = (await ReadBinary(file.Id.ToString("D"))).Content;
 
         content.Length.Should().Be(_blobs[file.StorageKey].Length);
-        _accessLog.Received(1).Record(Patient, AccessAction.FileDownloaded,
+        _log.Substitute.Received(1).Record(Patient, AccessAction.FileDownloaded,
             new AccessActor(Patient, "Pat Patient via Acme Portal", ActorRole.Patient), "fhir:Binary", file.Id);
     }
 
@@ -594,7 +588,7 @@ public sealed class FhirHandlersTests : IAsyncLifetime
             .WithMessage("The stored content's length differs from the uploaded file's.");
 
         opened.Should().ContainSingle().Which.CanRead.Should().BeFalse("the stream was disposed");
-        _accessLog.ReceivedCalls().Should().BeEmpty();
+        _log.Substitute.ReceivedCalls().Should().BeEmpty();
     }
 
     [Theory]
@@ -628,13 +622,13 @@ public sealed class FhirHandlersTests : IAsyncLifetime
         bundle.Timestamp.Should().Be(new DateTimeOffset(Now, TimeSpan.Zero));
         bundle.Entry.Select(e => e.Resource).OfType<FhirPatient>().Single().Id.Should().Be(Patient.ToString("D"));
         await _access.Received(1).EnsureAsync(Patient, RecordAction.ReadProfile, Arg.Any<CancellationToken>());
-        _accessLog.Received(1).Record(Patient, AccessAction.ProfileViewed, Arg.Any<AccessActor>(), "fhir:Patient/$summary", Patient);
+        _log.Substitute.Received(1).Record(Patient, AccessAction.ProfileViewed, Arg.Any<AccessActor>(), "fhir:Patient/$summary", Patient);
     }
 
     [Fact]
     public async Task Summary_SavesItsAccessLogLine()
     {
-        _realLog = true;
+        _log.UseReal();
 
         await Summary(Patient);
 
@@ -646,6 +640,6 @@ public sealed class FhirHandlersTests : IAsyncLifetime
     {
         await FluentActions.Awaiting(() => Summary(OtherPatient)).Should().ThrowAsync<NotFoundException>();
 
-        _accessLog.ReceivedCalls().Should().BeEmpty();
+        _log.Substitute.ReceivedCalls().Should().BeEmpty();
     }
 }
