@@ -48,8 +48,24 @@ public sealed class SignedNoteTests
     [InlineData("PeterNeumann+c74f20a3+Ahpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW")] // not type 0x01
     [InlineData("PeterNeumann+c74f20a3")]
     [InlineData("PeterNeumann+c74f20a3+%%%")]
-    public void Verify_MalformedVerifierKey_IsRejected(string verifierKey) =>
-        NoteKeys.TryVerify(Text + "\n" + SignatureLine + "\n", verifierKey, out _).Should().BeFalse();
+    public void Verify_MalformedVerifierKey_IsRejected_AndGivesNoText(string verifierKey)
+    {
+        NoteKeys.TryVerify(Text + "\n" + SignatureLine + "\n", verifierKey, out var text).Should().BeFalse();
+
+        text.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void NullArguments_AreArgumentNullExceptions()
+    {
+        using var signer = NoteSigner.FromGoPrivateKey(PrivateKey);
+
+        FluentActions.Invoking(() => NoteSigner.FromGoPrivateKey(null!)).Should().Throw<ArgumentNullException>();
+        FluentActions.Invoking(() => signer.SignatureLine(null!)).Should().Throw<ArgumentNullException>();
+        FluentActions.Invoking(() => NoteKeys.TryVerify(null!, VerifierKey, out _)).Should().Throw<ArgumentNullException>();
+        FluentActions.Invoking(() => NoteKeys.TryVerify(Text, null!, out _)).Should().Throw<ArgumentNullException>();
+        FluentActions.Invoking(() => Checkpoint.TryParse(null!, out _)).Should().Throw<ArgumentNullException>();
+    }
 
     [Fact]
     public void Checkpoint_RoundTripsThroughItsText()
@@ -126,6 +142,7 @@ public sealed class SignedNoteTests
     [InlineData("— PeterNeumann %%%")] // not base64
     [InlineData("— PeterNeumann AAA=")] // two bytes: no key id, no signature
     [InlineData("— PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnA==")] // a 63-byte signature
+    [InlineData("— PeterNeumann\tx08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=")] // a tab, not a space
     [InlineData("— PeterNeuman x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=")] // another name
     public void Verify_MalformedSignatureLine_IsRejected(string line) =>
         NoteKeys.TryVerify(Text + "\n" + line + "\n", VerifierKey, out _).Should().BeFalse();

@@ -195,6 +195,40 @@ public sealed class TransparencyLogTests : IAsyncLifetime, IDisposable
         (await _log.TileAsync(new TileAddress(0, 0, 6), CancellationToken.None)).Should().BeNull();
     }
 
+    /// <summary>A row in LedgerCheckpoints of <paramref name="size"/> leaves, as if signed when the tree had that size.</summary>
+    private async Task StoreCheckpointRowAsync(long size)
+    {
+        await using var connection = new SqliteConnection(MediVault.Infrastructure.DependencyInjection.ConnectionString(_database.Path));
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = """INSERT INTO "LedgerCheckpoints" ("TreeSize", "RootHash", "Note", "CreatedAt") VALUES ($size, zeroblob(32), '', '')""";
+        command.Parameters.AddWithValue("$size", size);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    [Fact]
+    public async Task Tile_ALevelOneNodePastTheCheckpoint_IsNone_EvenWhenItIsStored()
+    {
+        await LedgerOfAsync(512); // both level-8 nodes stored
+        await StoreCheckpointRowAsync(257);
+
+        (await _log.TileAsync(new TileAddress(1, 0, 1), CancellationToken.None)).Should().NotBeNull();
+        (await _log.TileAsync(new TileAddress(1, 0, 2), CancellationToken.None)).Should().BeNull("the checkpoint holds one complete subtree of 256");
+    }
+
+    [Fact]
+    public async Task Tile_NodesTheCheckpointCoversButNotAllStored_IsNone()
+    {
+        await LedgerOfAsync(3);
+        await StoreCheckpointRowAsync(5);
+
+        (await _log.TileAsync(new TileAddress(0, 0, 5), CancellationToken.None)).Should().BeNull();
+    }
+
+    [Fact]
+    public async Task Tile_Null_IsAnArgumentNullException() =>
+        await FluentActions.Awaiting(() => _log.TileAsync(null!, CancellationToken.None)).Should().ThrowAsync<ArgumentNullException>();
+
     [Fact]
     public async Task Tile_NoCheckpoint_IsNone()
     {
@@ -349,6 +383,15 @@ public sealed class TransparencyLogTests : IAsyncLifetime, IDisposable
         var covering = await log.CoveringAsync(3, Guard());
 
         covering!.Size.Should().Be(3, "the log has signed nothing itself, so it has no interval to wait for");
+    }
+
+    [Fact]
+    public async Task Covering_MoreLeavesThanTheTreeHolds_IsNone()
+    {
+        await LedgerOfAsync(2);
+
+        (await _checkpoints.CoveringAsync(5, CancellationToken.None)).Should().BeNull();
+        (await _checkpoints.LatestAsync(CancellationToken.None))!.Size.Should().Be(2, "the whole tree is signed all the same");
     }
 
     [Fact]
