@@ -3,8 +3,12 @@ using MediVault.Domain.Ledger;
 using MediVault.Infrastructure.Ledger;
 using MediVault.Infrastructure.Ledger.Transparency;
 using MediVault.UnitTests.TestSupport;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
+using NSubstitute;
 
 namespace MediVault.UnitTests.Infrastructure.Ledger;
 
@@ -39,7 +43,11 @@ public sealed class TransparencyLogTests : IAsyncLifetime, IDisposable
         await _database.DisposeAsync();
     }
 
-    public void Dispose() => _checkpoints.Dispose();
+    public void Dispose()
+    {
+        _checkpoints.Dispose();
+        _guard.Dispose();
+    }
 
     /// <summary>
     /// A ledger of <paramref name="size"/> entries (at least 2) without a checkpoint: all but the last written straight into
@@ -187,6 +195,40 @@ public sealed class TransparencyLogTests : IAsyncLifetime, IDisposable
         (await _log.TileAsync(new TileAddress(0, 0, 6), CancellationToken.None)).Should().BeNull();
     }
 
+    /// <summary>A row in LedgerCheckpoints of <paramref name="size"/> leaves, as if signed when the tree had that size.</summary>
+    private async Task StoreCheckpointRowAsync(long size)
+    {
+        await using var connection = new SqliteConnection(MediVault.Infrastructure.DependencyInjection.ConnectionString(_database.Path));
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = """INSERT INTO "LedgerCheckpoints" ("TreeSize", "RootHash", "Note", "CreatedAt") VALUES ($size, zeroblob(32), '', '')""";
+        command.Parameters.AddWithValue("$size", size);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    [Fact]
+    public async Task Tile_ALevelOneNodePastTheCheckpoint_IsNone_EvenWhenItIsStored()
+    {
+        await LedgerOfAsync(512); // both level-8 nodes stored
+        await StoreCheckpointRowAsync(257);
+
+        (await _log.TileAsync(new TileAddress(1, 0, 1), CancellationToken.None)).Should().NotBeNull();
+        (await _log.TileAsync(new TileAddress(1, 0, 2), CancellationToken.None)).Should().BeNull("the checkpoint holds one complete subtree of 256");
+    }
+
+    [Fact]
+    public async Task Tile_NodesTheCheckpointCoversButNotAllStored_IsNone()
+    {
+        await LedgerOfAsync(3);
+        await StoreCheckpointRowAsync(5);
+
+        (await _log.TileAsync(new TileAddress(0, 0, 5), CancellationToken.None)).Should().BeNull();
+    }
+
+    [Fact]
+    public async Task Tile_Null_IsAnArgumentNullException() =>
+        await FluentActions.Awaiting(() => _log.TileAsync(null!, CancellationToken.None)).Should().ThrowAsync<ArgumentNullException>();
+
     [Fact]
     public async Task Tile_NoCheckpoint_IsNone()
     {
@@ -256,11 +298,195 @@ public sealed class TransparencyLogTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Receipt_EntryWhoseLeafIsNotInTheTreeYet_IsNone()
+    {
+        await StoredChain.FillAsync(_database.Path, 3); // the entries only: no Merkle leaves, so no checkpoint can cover them
+
+        (await _log.ReceiptAsync(1, CancellationToken.None)).Should().BeNull();
+    }
+
+    [Fact]
     public async Task Receipt_UnknownIndex_IsNone()
     {
         await LedgerOfAsync(3);
 
         (await _log.ReceiptAsync(3, CancellationToken.None)).Should().BeNull();
         (await _log.ReceiptAsync(-1, CancellationToken.None)).Should().BeNull();
+    }
+
+    /// <summary>
+    /// Longer than this machine has been up, and so than the whole span of Environment.TickCount64 (on which CheckpointLog
+    /// times its interval), yet within Task.Delay's limit of 49.7 days.
+    /// </summary>
+    private static readonly TimeSpan LongInterval = TimeSpan.FromDays(40);
+
+    /// <summary>A second log on the same database, as another instance of the app would have, with its own interval.</summary>
+    private CheckpointLog AnotherInstance(TimeSpan interval) =>
+        new(MediVault.Infrastructure.DependencyInjection.ConnectionString(_database.Path), NoteSigner.FromSeed(Origin, new byte[32]), interval, _clock);
+
+    /// <summary>A guard for a test whose wrong outcome would be a wait of days: 30 s, then the wait is cancelled and the test fails.</summary>
+    private readonly CancellationTokenSource _guard = new(TimeSpan.FromSeconds(30));
+
+    private CancellationToken Guard() => _guard.Token;
+
+    private async Task<List<(long Size, string CreatedAt)>> StoredCheckpointsAsync()
+    {
+        await using var connection = new SqliteConnection(MediVault.Infrastructure.DependencyInjection.ConnectionString(_database.Path));
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = """SELECT "TreeSize", "CreatedAt" FROM "LedgerCheckpoints" ORDER BY "TreeSize" """;
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<(long, string)>();
+        while (await reader.ReadAsync())
+            rows.Add((reader.GetInt64(0), reader.GetString(1)));
+        return rows;
+    }
+
+    [Fact]
+    public async Task SignIfGrown_EmptyLedger_SignsAndStoresNothing()
+    {
+        (await _checkpoints.SignIfGrownAsync(CancellationToken.None)).Should().BeNull();
+
+        (await StoredCheckpointsAsync()).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task SignIfGrown_StoresTheCheckpointWithTheClocksTime()
+    {
+        await LedgerOfAsync(2);
+
+        await _checkpoints.SignIfGrownAsync(CancellationToken.None);
+
+        (await StoredCheckpointsAsync()).Should().Equal((2L, "2026-11-24T10:00:00.0000000Z"));
+    }
+
+    [Fact]
+    public async Task Covering_NothingSignedByThisInstanceYet_SignsAtOnce_HoweverLongItsInterval()
+    {
+        await LedgerOfAsync(3);
+        using var log = AnotherInstance(LongInterval);
+
+        var covering = await log.CoveringAsync(3, Guard());
+
+        covering!.Size.Should().Be(3);
+    }
+
+    [Fact]
+    public async Task Covering_NotGrownSinceAnotherInstanceSigned_CountsAsNoSignatureOfItsOwn()
+    {
+        await LedgerOfAsync(2);
+        await _checkpoints.SignIfGrownAsync(CancellationToken.None);
+        using var log = AnotherInstance(LongInterval);
+        (await log.SignIfGrownAsync(CancellationToken.None))!.Size.Should().Be(2, "the tree has not grown: the stored checkpoint");
+        await GrowAsync(1);
+
+        var covering = await log.CoveringAsync(3, Guard());
+
+        covering!.Size.Should().Be(3, "the log has signed nothing itself, so it has no interval to wait for");
+    }
+
+    [Fact]
+    public async Task Covering_MoreLeavesThanTheTreeHolds_IsNone()
+    {
+        await LedgerOfAsync(2);
+
+        (await _checkpoints.CoveringAsync(5, CancellationToken.None)).Should().BeNull();
+        (await _checkpoints.LatestAsync(CancellationToken.None))!.Size.Should().Be(2, "the whole tree is signed all the same");
+    }
+
+    [Fact]
+    public async Task Covering_TheLatestCoversExactlyTheSize_IsTheLatest_WithoutWaitingForTheInterval()
+    {
+        await LedgerOfAsync(3);
+        using var log = AnotherInstance(LongInterval);
+        var signed = await log.SignIfGrownAsync(CancellationToken.None);
+
+        (await log.CoveringAsync(3, Guard())).Should().BeEquivalentTo(signed);
+    }
+
+    [Fact]
+    public async Task Covering_GrownWithinTheIntervalSinceItsLastSignature_WaitsForTheInterval()
+    {
+        await LedgerOfAsync(2);
+        using var log = AnotherInstance(LongInterval);
+        await log.SignIfGrownAsync(CancellationToken.None);
+        await GrowAsync(1);
+        using var stop = new CancellationTokenSource();
+
+        var covering = log.CoveringAsync(3, stop.Token);
+        covering.IsCompleted.Should().BeFalse("the interval since the last signature has not passed");
+        await stop.CancelAsync();
+
+        await FluentActions.Awaiting(() => covering).Should().ThrowAsync<OperationCanceledException>();
+        (await log.LatestAsync(CancellationToken.None))!.Size.Should().Be(2);
+    }
+
+    [Fact]
+    public async Task Dispose_DisposesTheSignersKey_AndTheLogSignsNoMore()
+    {
+        var log = AnotherInstance(TimeSpan.Zero);
+        var signer = log.Signer;
+
+        log.Dispose();
+
+        FluentActions.Invoking(() => signer.Sign("text\n")).Should().Throw<ObjectDisposedException>();
+        await FluentActions.Awaiting(() => log.SignIfGrownAsync(CancellationToken.None)).Should().ThrowAsync<ObjectDisposedException>();
+    }
+
+    /// <summary>Polls <paramref name="condition"/> until it holds; fails after 30 s (a guard, not a timing assertion).</summary>
+    private static async Task UntilAsync(Func<Task<bool>> condition)
+    {
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!await condition())
+            await Task.Delay(TimeSpan.FromMilliseconds(20), guard.Token);
+    }
+
+    /// <summary>The host's lifetime, whose ApplicationStarted fires when <paramref name="started"/> is cancelled.</summary>
+    private static IHostApplicationLifetime StartedBy(CancellationTokenSource started)
+    {
+        var lifetime = Substitute.For<IHostApplicationLifetime>();
+        lifetime.ApplicationStarted.Returns(started.Token);
+        return lifetime;
+    }
+
+    [Fact]
+    public async Task SigningService_OnceTheAppHasStarted_SignsTheGrownTree()
+    {
+        await LedgerOfAsync(3);
+        using var started = new CancellationTokenSource();
+        using var service = new CheckpointSigningService(_checkpoints, StartedBy(started), new ListLogger<CheckpointSigningService>());
+        await service.StartAsync(CancellationToken.None);
+
+        await started.CancelAsync();
+        await UntilAsync(async () => await _checkpoints.LatestAsync(CancellationToken.None) is not null);
+
+        (await _checkpoints.LatestAsync(CancellationToken.None))!.Size.Should().Be(3);
+        await service.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task SigningService_ATickThatFails_LogsAWarning_AndTheNextTickTriesAgain()
+    {
+        // A database without the ledger's tables: every signature fails, as before the migrations on a first start.
+        using var log = new CheckpointLog(
+            MediVault.Infrastructure.DependencyInjection.ConnectionString(Path.Combine(_database.Folder, "unmigrated.db")),
+            NoteSigner.FromSeed(Origin, new byte[32]), TimeSpan.Zero, _clock);
+        var logger = new ListLogger<CheckpointSigningService>();
+        using var started = new CancellationTokenSource();
+        using var service = new CheckpointSigningService(log, StartedBy(started), logger);
+        await service.StartAsync(CancellationToken.None);
+
+        await started.CancelAsync();
+        await UntilAsync(() => Task.FromResult(Warnings(logger).Count >= 2));
+
+        Warnings(logger).Should().AllSatisfy(entry => entry.Exception.Should().BeOfType<SqliteException>());
+        service.ExecuteTask!.IsCompleted.Should().BeFalse("the service keeps ticking");
+        await service.StopAsync(CancellationToken.None);
+    }
+
+    private static List<(LogLevel Level, string Message, Exception? Exception)> Warnings(ListLogger<CheckpointSigningService> logger)
+    {
+        lock (logger.Entries)
+            return logger.Entries.Where(e => e.Level == LogLevel.Warning).ToList();
     }
 }
