@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using MediVault.Infrastructure.Storage;
 
@@ -71,6 +72,31 @@ public sealed class DecryptingBlobStreamTests
         (await stream.ReadAsync(Memory<byte>.Empty)).Should().Be(0);
     }
 
+    [Fact]
+    public async Task TheStream_IsReadOnlyAndSeekable()
+    {
+        using var stream = await OpenAsync(new InMemoryReader(await SealAsync(RandomNumberGenerator.GetBytes(10))));
+
+        (stream.CanRead, stream.CanSeek, stream.CanWrite).Should().Be((true, true, false));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Read_AChunkThatFailed_FailsAgainWhenReadAgain(bool async)
+    {
+        var blob = await SealAsync(RandomNumberGenerator.GetBytes(3 * Chunk));
+        blob[BlobFormat.HeaderLength + Chunk + BlobFormat.TagLength + 3] ^= 0x01; // inside the second chunk
+        using var stream = await OpenAsync(new InMemoryReader(blob));
+        stream.ReadExactly(new byte[Chunk]);
+        var read = async () => _ = async ? await stream.ReadAsync(new byte[Chunk]) : stream.Read(new byte[Chunk]);
+        await read.Should().ThrowAsync<CryptographicException>();
+
+        stream.Position = Chunk;
+
+        await read.Should().ThrowAsync<CryptographicException>("no byte of a chunk that failed is ever handed out");
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -131,6 +157,24 @@ public sealed class DecryptingBlobStreamTests
         stream.Dispose();
 
         reader.Disposed.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Dispose_ClearsThePlaintextOutOfTheBufferItGivesBackToThePool()
+    {
+        var content = RandomNumberGenerator.GetBytes(Chunk);
+        var stream = await OpenAsync(new InMemoryReader(await SealAsync(content)));
+        stream.ReadExactly(new byte[Chunk]);
+        // Synchronous from here on, so all of it runs on one thread: the shared pool hands a thread back the array it
+        // returned last, once this thread's own slot for the size is empty.
+        var before = ArrayPool<byte>.Shared.Rent(Chunk);
+
+        stream.Dispose();
+        var after = ArrayPool<byte>.Shared.Rent(Chunk);
+
+        after.AsSpan(0, Chunk).SequenceEqual(content).Should().BeFalse("the plaintext is cleared before its buffer goes back");
+        ArrayPool<byte>.Shared.Return(after);
+        ArrayPool<byte>.Shared.Return(before);
     }
 
     /// <summary>A blob in memory whose bytes the test can change after it was opened; reports its length as it was opened.</summary>

@@ -288,4 +288,18 @@ public sealed class FileSystemBlobBackendTests : IDisposable
 
         await act.Should().ThrowAsync<OperationCanceledException>();
     }
+
+    [Fact]
+    public async Task Dispose_AfterCommit_LeavesALaterStagingUnderTheSameNameAlone()
+    {
+        var key = Key();
+        var committed = await _backend.BeginWriteAsync(key, CancellationToken.None);
+        await committed.FinishAsync(CancellationToken.None);
+        await committed.CommitAsync(CancellationToken.None);
+        await using var later = await _backend.BeginWriteAsync(key, CancellationToken.None);
+
+        await committed.DisposeAsync();
+
+        File.Exists(Path.Combine(_backend.StagingPath, key + ".part")).Should().BeTrue("a committed write has nothing left to remove");
+    }
 }
