@@ -81,5 +81,4 @@ public sealed class DurableFileWriterTests : IDisposable
         (await write.Should().ThrowAsync<BlobStoreUnavailableException>()).WithInnerException<IOException>();
         writer.Length.Should().Be(0, "nothing was written");
     }
-
 }
