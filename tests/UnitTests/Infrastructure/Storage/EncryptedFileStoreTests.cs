@@ -493,6 +493,18 @@ public sealed class EncryptedFileStoreTests : IDisposable
     }
 
     [Fact]
+    public void Delete_ABackendWhoseDeleteHasFailedAlready_Throws()
+    {
+        var backend = new DeletingBackend();
+        backend.Deleting.SetException(new BlobStoreUnavailableException("The bucket is gone.", new IOException()));
+        var store = new EncryptedFileStore(backend, _temp.MasterKey, new ListLogger<EncryptedFileStore>());
+
+        var act = () => store.Delete("0123456789abcdef0123456789abcdef");
+
+        act.Should().Throw<BlobStoreUnavailableException>();
+    }
+
+    [Fact]
     public void Delete_ARemoteBackendStillDeleting_ReturnsAtOnce_AndLogsALaterFailure()
     {
         var logger = new ListLogger<EncryptedFileStore>();
