@@ -1,4 +1,5 @@
 using MediVault.Infrastructure.Storage;
+using MediVault.UnitTests.TestSupport;
 
 namespace MediVault.UnitTests.Infrastructure.Storage;
 
@@ -22,7 +23,7 @@ public sealed class DirectorySyncTests : IDisposable
         for (var i = 0; i < 50; i++)
             DirectorySync.Flush(_folder);
 
-        DescriptorsOpenOn(_folder).Should().Be(0, "every flush closes the folder it opened");
+        OpenDescriptors.On(_folder).Should().Be(0, "every flush closes the folder it opened");
         File.ReadAllBytes(Path.Combine(_folder, "blob")).Should().Equal(1, 2, 3);
     }
 
@@ -33,7 +34,7 @@ public sealed class DirectorySyncTests : IDisposable
         var flush = () => DirectorySync.Flush("/proc");
 
         flush.Should().Throw<IOException>().WithMessage("*could not be flushed*errno 22*");
-        DescriptorsOpenOn("/proc").Should().Be(0, "the descriptor is closed even when fsync fails");
+        OpenDescriptors.On("/proc").Should().Be(0, "the descriptor is closed even when fsync fails");
     }
 
     [Fact]
@@ -43,9 +44,4 @@ public sealed class DirectorySyncTests : IDisposable
 
         flush.Should().Throw<IOException>().WithMessage("*could not be opened*errno 2*"); // ENOENT
     }
-
-    /// <summary>How many of this process's open descriptors point at <paramref name="path"/> itself.</summary>
-    private static int DescriptorsOpenOn(string path) =>
-        new DirectoryInfo("/proc/self/fd").EnumerateFileSystemInfos()
-            .Count(fd => fd.LinkTarget is { } target && string.Equals(target, path, StringComparison.Ordinal));
 }

@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using MediVault.Application.Common.Abstractions;
 using MediVault.Infrastructure.Storage;
+using MediVault.UnitTests.TestSupport;
+using Microsoft.Extensions.Logging;
 
 namespace MediVault.UnitTests.Infrastructure.Storage;
 
@@ -332,6 +334,202 @@ public sealed class EncryptedFileStoreTests : IDisposable
         Directory.Delete(_temp.Root + "-bad", recursive: true);
     }
 
+    [Fact]
+    public async Task Stage_ReturnsWithTheStagedFileClosed()
+    {
+        await using var staged = await _temp.Store.StageAsync(new MemoryStream(RandomContent(100)), new TempStore.RecordingObserver(), CancellationToken.None);
+
+        var file = Directory.EnumerateFiles(_temp.Store.StagingPath).Should().ContainSingle().Which;
+        OpenDescriptors.On(file).Should().Be(0);
+    }
+
+    [Fact]
+    public async Task OpenRead_NotAStorageKey_IsRefusedAsAnArgument()
+    {
+        var (_, wrapped) = await _temp.PutAsync(RandomContent(10));
+
+        var act = () => _temp.Store.OpenReadAsync("../../keys/master", wrapped, CancellationToken.None);
+
+        await act.Should().ThrowAsync<ArgumentException>();
+    }
+
+    [Fact]
+    public async Task OpenRead_KeyDoesNotUnwrap_LogsAnIntegrityFailure()
+    {
+        var logger = new ListLogger<EncryptedFileStore>();
+        var store = new EncryptedFileStore(_temp.Data, _temp.MasterKey, logger);
+        var (firstKey, _) = await _temp.PutAsync(RandomContent(10));
+        var (_, secondWrapped) = await _temp.PutAsync(RandomContent(10));
+
+        var act = () => store.OpenReadAsync(firstKey, secondWrapped, CancellationToken.None);
+
+        await act.Should().ThrowAsync<StoredContentCorruptException>();
+        logger.Entries.Should().ContainSingle().Which.Should().Match<(LogLevel Level, string Message, Exception? Exception)>(e =>
+            e.Level == LogLevel.Error && e.Message.Contains(firstKey) && e.Message.Contains("its data key does not unwrap") && e.Exception is CryptographicException);
+    }
+
+    [Fact]
+    public async Task OpenRead_MissingBlob_LogsThatItIsMissing()
+    {
+        var logger = new ListLogger<EncryptedFileStore>();
+        var store = new EncryptedFileStore(_temp.Data, _temp.MasterKey, logger);
+        var (key, wrapped) = await _temp.PutAsync(RandomContent(10));
+        File.Delete(_temp.Store.PathOf(key));
+
+        var act = () => store.OpenReadAsync(key, wrapped, CancellationToken.None);
+
+        await act.Should().ThrowAsync<StoredContentCorruptException>();
+        logger.Entries.Should().ContainSingle().Which.Should().Match<(LogLevel Level, string Message, Exception? Exception)>(e =>
+            e.Level == LogLevel.Error && e.Message.Contains(key) && e.Message.EndsWith("it is missing") && e.Exception is BlobNotFoundException);
+    }
+
+    [Fact]
+    public async Task OpenRead_DamagedHeader_LogsThatTheHeaderIsDamaged()
+    {
+        var logger = new ListLogger<EncryptedFileStore>();
+        var store = new EncryptedFileStore(_temp.Data, _temp.MasterKey, logger);
+        var (key, wrapped) = await _temp.PutAsync(RandomContent(10));
+        Rewrite(key, blob => blob[..5]);
+
+        var act = () => store.OpenReadAsync(key, wrapped, CancellationToken.None);
+
+        await act.Should().ThrowAsync<StoredContentCorruptException>();
+        logger.Entries.Should().ContainSingle().Which.Should().Match<(LogLevel Level, string Message, Exception? Exception)>(e =>
+            e.Level == LogLevel.Error && e.Message.Contains(key) && e.Message.EndsWith("its header is damaged") && e.Exception is CryptographicException);
+    }
+
+    [Fact]
+    public async Task Read_Synchronously_AChunkFailingItsTag_IsCorruptAndLoggedOnce()
+    {
+        var logger = new ListLogger<EncryptedFileStore>();
+        var store = new EncryptedFileStore(_temp.Data, _temp.MasterKey, logger);
+        var (key, wrapped) = await _temp.PutAsync(RandomContent(2 * Chunk));
+        Rewrite(key, blob =>
+        {
+            blob[BlobFormat.HeaderLength + Sealed + 5] ^= 0x80;
+            return blob;
+        });
+        using var stream = store.OpenRead(key, wrapped);
+        stream.Position = Chunk;
+
+        var act = () => stream.Read(new byte[10], 0, 10);
+
+        act.Should().Throw<StoredContentCorruptException>().WithInnerException<CryptographicException>();
+        logger.Entries.Should().ContainSingle().Which.Should().Match<(LogLevel Level, string Message, Exception? Exception)>(e =>
+            e.Level == LogLevel.Error && e.Message.Contains(key) && e.Message.Contains("a chunk failed authentication") && e.Exception is CryptographicException);
+    }
+
+    [Fact]
+    public async Task Read_Asynchronously_AChunkFailingItsTag_IsLoggedOnce()
+    {
+        var logger = new ListLogger<EncryptedFileStore>();
+        var store = new EncryptedFileStore(_temp.Data, _temp.MasterKey, logger);
+        var (key, wrapped) = await _temp.PutAsync(RandomContent(100));
+        Rewrite(key, blob =>
+        {
+            blob[BlobFormat.HeaderLength + 5] ^= 0x80;
+            return blob;
+        });
+        await using var stream = await store.OpenReadAsync(key, wrapped, CancellationToken.None);
+
+        var act = async () => await stream.ReadAsync(new byte[10]);
+
+        await act.Should().ThrowAsync<StoredContentCorruptException>();
+        logger.Entries.Should().ContainSingle().Which.Message.Should().Contain(key);
+    }
+
+    [Fact]
+    public async Task Read_IntoAnArrayAtAnOffset_FillsThatPartOnly()
+    {
+        var content = RandomContent(100);
+        var (key, wrapped) = await _temp.PutAsync(content);
+        await using var stream = _temp.Store.OpenRead(key, wrapped);
+        var buffer = new byte[30];
+
+#pragma warning disable CA1835 // the array overload is the one under test
+        (await stream.ReadAsync(buffer, 10, 10)).Should().Be(10);
+#pragma warning restore CA1835
+        stream.Read(buffer, 20, 10).Should().Be(10);
+
+        buffer[..10].Should().OnlyContain(b => b == 0);
+        buffer[10..].Should().Equal(content[..20]);
+        (stream.Position, stream.Length).Should().Be((20L, 100L));
+    }
+
+    [Fact]
+    public async Task TheStream_RefusesWrites()
+    {
+        var (key, wrapped) = await _temp.PutAsync(RandomContent(10));
+        await using var stream = _temp.Store.OpenRead(key, wrapped);
+
+        FluentActions.Invoking(() => stream.Write(new byte[1], 0, 1)).Should().Throw<NotSupportedException>();
+        FluentActions.Invoking(() => stream.SetLength(1)).Should().Throw<NotSupportedException>();
+        FluentActions.Invoking(stream.Flush).Should().NotThrow();
+    }
+
+    [Fact]
+    public async Task TheStream_Disposed_ClosesTheBlobsFile()
+    {
+        var (key, wrapped) = await _temp.PutAsync(RandomContent(10));
+        var stream = _temp.Store.OpenRead(key, wrapped);
+        var path = _temp.Store.PathOf(key);
+        OpenDescriptors.On(path).Should().Be(1);
+
+        await stream.DisposeAsync();
+
+        OpenDescriptors.On(path).Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Delete_TheLocalBackendFails_Throws()
+    {
+        var (key, _) = await _temp.PutAsync(RandomContent(10));
+        File.Delete(_temp.Store.PathOf(key));
+        Directory.CreateDirectory(_temp.Store.PathOf(key)); // a folder where the blob was cannot be deleted as a file
+
+        var act = () => _temp.Store.Delete(key);
+
+        act.Should().Throw<BlobStoreUnavailableException>();
+    }
+
+    [Fact]
+    public void Delete_ABackendWhoseDeleteHasFailedAlready_Throws()
+    {
+        var backend = new DeletingBackend();
+        backend.Deleting.SetException(new BlobStoreUnavailableException("The bucket is gone.", new IOException()));
+        var store = new EncryptedFileStore(backend, _temp.MasterKey, new ListLogger<EncryptedFileStore>());
+
+        var act = () => store.Delete("0123456789abcdef0123456789abcdef");
+
+        act.Should().Throw<BlobStoreUnavailableException>();
+    }
+
+    [Fact]
+    public void Delete_ARemoteBackendStillDeleting_ReturnsAtOnce_AndLogsALaterFailure()
+    {
+        var logger = new ListLogger<EncryptedFileStore>();
+        var backend = new DeletingBackend();
+        var store = new EncryptedFileStore(backend, _temp.MasterKey, logger);
+        const string key = "0123456789abcdef0123456789abcdef";
+
+        store.Delete(key);
+        logger.Entries.Should().BeEmpty();
+        backend.Deleting.SetException(new BlobStoreUnavailableException("The bucket is gone.", new IOException()));
+
+        SpinWait.SpinUntil(() => { lock (logger.Entries) return logger.Entries.Count > 0; }, TimeSpan.FromSeconds(30)).Should().BeTrue();
+        logger.Entries.Should().ContainSingle().Which.Should().Match<(LogLevel Level, string Message, Exception? Exception)>(e =>
+            e.Level == LogLevel.Warning && e.Message.Contains(key) && e.Exception is BlobStoreUnavailableException);
+    }
+
+    [Fact]
+    public void LocalPaths_OverABackendThatIsNoLocalFolder_AreRefused()
+    {
+        var store = new EncryptedFileStore(new DeletingBackend(), _temp.MasterKey, new ListLogger<EncryptedFileStore>());
+
+        FluentActions.Invoking(() => store.StagingPath).Should().Throw<InvalidOperationException>();
+        FluentActions.Invoking(() => store.PathOf("0123456789abcdef0123456789abcdef")).Should().Throw<InvalidOperationException>();
+    }
+
     private void Rewrite(string storageKey, Func<byte[], byte[]> change)
     {
         var path = _temp.Store.PathOf(storageKey);
@@ -366,5 +564,18 @@ public sealed class EncryptedFileStoreTests : IDisposable
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
         public override void SetLength(long value) => throw new NotSupportedException();
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    /// <summary>A remote backend whose deletes finish when the test says so; nothing else is used.</summary>
+    private sealed class DeletingBackend : IBlobBackend
+    {
+        public TaskCompletionSource Deleting { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TimeSpan SweepGrace => TimeSpan.Zero;
+        public Task DeleteAsync(string storageKey, CancellationToken cancellationToken) => Deleting.Task;
+        public Task<IBlobWrite> BeginWriteAsync(string storageKey, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<IBlobReader> OpenAsync(string storageKey, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public IAsyncEnumerable<StoredBlob> ListAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<int?> SweepStagedAsync(DateTimeOffset startedBefore, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<bool> IsHealthyAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 }

@@ -1,11 +1,13 @@
 using MediVault.Application.Common.Abstractions;
 using MediVault.Infrastructure.Storage;
+using MediVault.UnitTests.TestSupport;
 
 namespace MediVault.UnitTests.Infrastructure.Storage;
 
 /// <summary>
 /// The file-system backend's housekeeping against a real temp folder: listing the stored blobs for the orphan sweep,
-/// sweeping staged leftovers of an earlier run, the health probe, and a missing blob.
+/// sweeping staged leftovers of an earlier run, the health probe, and a missing blob; and a blob's own life: staged
+/// owner-only under its key, published by the commit, read by position, each file closed again.
 /// </summary>
 public sealed class FileSystemBlobBackendTests : IDisposable
 {
@@ -116,5 +118,188 @@ public sealed class FileSystemBlobBackendTests : IDisposable
         await _backend.DeleteAsync(key, CancellationToken.None);
 
         File.Exists(path).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task BeginWrite_StagesAnOwnerOnlyPartFileUnderTheKey_AndNothingUnderTheBlobsName()
+    {
+        var key = Key();
+
+        await using var write = await _backend.BeginWriteAsync(key, CancellationToken.None);
+
+        var staged = Path.Combine(_backend.StagingPath, key + ".part");
+        Directory.EnumerateFiles(_backend.StagingPath).Should().Equal(staged);
+        File.GetUnixFileMode(staged).Should().Be(UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.Exists(_backend.PathOf(key)).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task BeginWrite_TheKeyIsBeingStagedAlready_IsUnavailable_AndLeavesThatStagedFile()
+    {
+        var key = Key();
+        var earlier = Stage(key + ".part", DateTime.UtcNow);
+
+        var act = () => _backend.BeginWriteAsync(key, CancellationToken.None);
+
+        (await act.Should().ThrowAsync<BlobStoreUnavailableException>()).WithInnerException<IOException>();
+        File.ReadAllBytes(earlier).Should().Equal(1);
+    }
+
+    [Fact]
+    public async Task Commit_MovesTheStagedBytesUnderTheKey_AndDisposingAfterwardsKeepsThem()
+    {
+        var key = Key();
+        var write = await _backend.BeginWriteAsync(key, CancellationToken.None);
+        await write.Content.WriteAsync(new byte[] { 7, 8, 9 });
+        await write.FinishAsync(CancellationToken.None);
+
+        await write.CommitAsync(CancellationToken.None);
+        await write.DisposeAsync();
+
+        File.ReadAllBytes(_backend.PathOf(key)).Should().Equal(7, 8, 9);
+        Directory.EnumerateFiles(_backend.StagingPath).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Finish_ClosesTheStagedFile()
+    {
+        var key = Key();
+        await using var write = await _backend.BeginWriteAsync(key, CancellationToken.None);
+        await write.Content.WriteAsync(new byte[] { 1, 2 });
+        var staged = Path.Combine(_backend.StagingPath, key + ".part");
+        OpenDescriptors.On(staged).Should().Be(1);
+
+        await write.FinishAsync(CancellationToken.None);
+
+        OpenDescriptors.On(staged).Should().Be(0);
+        File.ReadAllBytes(staged).Should().Equal(1, 2);
+    }
+
+    [Fact]
+    public async Task Dispose_WithoutFinishOrCommit_ClosesAndRemovesTheStagedFile()
+    {
+        var key = Key();
+        var write = await _backend.BeginWriteAsync(key, CancellationToken.None);
+        await write.Content.WriteAsync(new byte[] { 1, 2 });
+        var staged = Path.Combine(_backend.StagingPath, key + ".part");
+
+        await write.DisposeAsync();
+
+        OpenDescriptors.On(staged).Should().Be(0);
+        File.Exists(staged).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task Commit_TheBlobsNameIsTakenAlready_IsUnavailable_AndKeepsTheBlobThere()
+    {
+        var key = Key();
+        var existing = Put(key, DateTime.UtcNow);
+        await using var write = await _backend.BeginWriteAsync(key, CancellationToken.None);
+        await write.Content.WriteAsync(new byte[] { 5, 5 });
+        await write.FinishAsync(CancellationToken.None);
+
+        var commit = () => write.CommitAsync(CancellationToken.None);
+
+        (await commit.Should().ThrowAsync<BlobStoreUnavailableException>()).WithInnerException<IOException>();
+        File.ReadAllBytes(existing).Should().Equal(1);
+    }
+
+    [Fact]
+    public async Task Open_ReadsByPosition_AndDisposeClosesTheFile()
+    {
+        var key = Key();
+        var path = _backend.PathOf(key);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllBytes(path, [10, 11, 12, 13, 14]);
+        var reader = await _backend.OpenAsync(key, CancellationToken.None);
+        var buffer = new byte[3];
+
+        reader.Length.Should().Be(5);
+        (await reader.ReadAtAsync(buffer, 1, CancellationToken.None)).Should().Be(3);
+        buffer.Should().Equal(11, 12, 13);
+        reader.ReadAt(buffer, 3).Should().Be(2, "only two bytes are left from there");
+        buffer[..2].Should().Equal(13, 14);
+        OpenDescriptors.On(path).Should().Be(1);
+
+        reader.Dispose();
+
+        OpenDescriptors.On(path).Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Open_AMissingBlobInAFolderThatExists_IsNotFound()
+    {
+        var key = Key();
+        Directory.CreateDirectory(Path.GetDirectoryName(_backend.PathOf(key))!);
+
+        var act = () => _backend.OpenAsync(key, CancellationToken.None);
+
+        await act.Should().ThrowAsync<BlobNotFoundException>();
+    }
+
+    [Fact]
+    public async Task Open_ABlobThatCannotBeOpened_IsUnavailable()
+    {
+        var key = Key();
+        var path = _backend.PathOf(key);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.CreateSymbolicLink(path, path); // opening it loops (ELOOP): an I/O error, not a missing blob
+
+        var act = () => _backend.OpenAsync(key, CancellationToken.None);
+
+        (await act.Should().ThrowAsync<BlobStoreUnavailableException>()).WithInnerException<IOException>();
+    }
+
+    [Fact]
+    public async Task Open_ABlobThatIsAFolder_IsUnavailable()
+    {
+        var key = Key();
+        Directory.CreateDirectory(_backend.PathOf(key));
+
+        var act = () => _backend.OpenAsync(key, CancellationToken.None);
+
+        (await act.Should().ThrowAsync<BlobStoreUnavailableException>()).WithInnerException<UnauthorizedAccessException>();
+    }
+
+    [Fact]
+    public async Task Delete_ABlobThatIsAFolder_IsUnavailable()
+    {
+        var key = Key();
+        Directory.CreateDirectory(_backend.PathOf(key));
+
+        var act = () => _backend.DeleteAsync(key, CancellationToken.None);
+
+        (await act.Should().ThrowAsync<BlobStoreUnavailableException>()).WithInnerException<UnauthorizedAccessException>();
+    }
+
+    [Fact]
+    public async Task List_Cancelled_StopsAtTheFirstBlob()
+    {
+        Put(Key(), DateTime.UtcNow);
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        var act = async () =>
+        {
+            await foreach (var _ in _backend.ListAsync(cancelled.Token))
+            {
+            }
+        };
+
+        await act.Should().ThrowAsync<OperationCanceledException>();
+    }
+
+    [Fact]
+    public async Task Dispose_AfterCommit_LeavesALaterStagingUnderTheSameNameAlone()
+    {
+        var key = Key();
+        var committed = await _backend.BeginWriteAsync(key, CancellationToken.None);
+        await committed.FinishAsync(CancellationToken.None);
+        await committed.CommitAsync(CancellationToken.None);
+        await using var later = await _backend.BeginWriteAsync(key, CancellationToken.None);
+
+        await committed.DisposeAsync();
+
+        File.Exists(Path.Combine(_backend.StagingPath, key + ".part")).Should().BeTrue("a committed write has nothing left to remove");
     }
 }

@@ -66,4 +66,14 @@ public sealed class PartBuffersTests
         act.Should().Throw<ArgumentException>().WithMessage("*1024 bytes*1023*");
         buffers.IdleCount.Should().Be(0);
     }
+
+    [Fact]
+    public void Return_Null_IsRefusedAsANullArgument()
+    {
+        var buffers = new PartBuffers(Size, keep: 2);
+
+        var act = () => buffers.Return(null!);
+
+        act.Should().Throw<ArgumentNullException>();
+    }
 }
