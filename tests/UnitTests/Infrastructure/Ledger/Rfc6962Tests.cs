@@ -18,17 +18,20 @@ public sealed class Rfc6962Tests
 
     private sealed record ConsistencyVector(ulong Size1, ulong Size2, string Root1, string Root2, string[]? Proof, string Desc, bool WantErr);
 
-    /// <summary>The vectors folder, found from the build output: ../shared relative to the repository root.</summary>
+    /// <summary>
+    /// The vectors folder: shared/testdata/merkle next to the nearest folder above the build output that has one, which is
+    /// ../shared for the repository and also for a git worktree or an artifacts folder placed elsewhere on the machine.
+    /// </summary>
     private static string VectorsFolder(string kind)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var candidate = Path.Combine(dir.FullName, "..", "shared", "testdata", "merkle", kind);
-            if (Directory.Exists(candidate) && File.Exists(Path.Combine(dir.FullName, "MediVault.sln")))
+            var candidate = Path.Combine(dir.FullName, "shared", "testdata", "merkle", kind);
+            if (Directory.Exists(candidate))
                 return candidate;
         }
 
-        throw new DirectoryNotFoundException($"../shared/testdata/merkle/{kind} is not next to the repository.");
+        throw new DirectoryNotFoundException($"shared/testdata/merkle/{kind} is not next to any folder above {AppContext.BaseDirectory}.");
     }
 
     private static IEnumerable<(string File, T Vector)> Vectors<T>(string kind) =>
