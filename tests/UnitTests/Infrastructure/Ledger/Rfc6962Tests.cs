@@ -18,17 +18,20 @@ public sealed class Rfc6962Tests
 
     private sealed record ConsistencyVector(ulong Size1, ulong Size2, string Root1, string Root2, string[]? Proof, string Desc, bool WantErr);
 
-    /// <summary>The vectors folder, found from the build output: ../shared relative to the repository root.</summary>
+    /// <summary>
+    /// The vectors folder: shared/testdata/merkle next to the nearest folder above the build output that has one, which is
+    /// ../shared for the repository and also for a git worktree or an artifacts folder placed elsewhere on the machine.
+    /// </summary>
     private static string VectorsFolder(string kind)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var candidate = Path.Combine(dir.FullName, "..", "shared", "testdata", "merkle", kind);
-            if (Directory.Exists(candidate) && File.Exists(Path.Combine(dir.FullName, "MediVault.sln")))
+            var candidate = Path.Combine(dir.FullName, "shared", "testdata", "merkle", kind);
+            if (Directory.Exists(candidate))
                 return candidate;
         }
 
-        throw new DirectoryNotFoundException($"../shared/testdata/merkle/{kind} is not next to the repository.");
+        throw new DirectoryNotFoundException($"shared/testdata/merkle/{kind} is not next to any folder above {AppContext.BaseDirectory}.");
     }
 
     private static IEnumerable<(string File, T Vector)> Vectors<T>(string kind) =>
@@ -198,5 +201,297 @@ public sealed class Rfc6962Tests
         Convert.ToBase64String(root).Should().Be("UE4mM+B9I13Gex8O1emCnthvIVb980mWpp70/JrlxVQ=");
         Convert.ToBase64String(leaf0).Should().Be("9wsb9FxFDcl2jsUHqMw80t+/iTwNiPOj4sa6UNO9tGg=");
         Rfc6962.VerifyInclusion(1, 2, leaf1, [leaf0], root).Should().BeTrue();
+    }
+
+    [Fact]
+    public void RangeHash_OfAnyRange_IsTheNaiveRootOfThatRange()
+    {
+        var leaves = Leaves(16);
+        for (var start = 0; start < 16; start++)
+        {
+            for (var end = start + 1; end <= 16; end++)
+                Rfc6962.RangeHash(start, end, Nodes(leaves)).Should().Equal(NaiveRoot(leaves.AsSpan(start, end - start)), $"leaves {start}–{end - 1}");
+        }
+    }
+
+    [Theory]
+    [InlineData(3, 3)]
+    [InlineData(3, 2)]
+    public void RangeHash_OfAnEmptyOrReversedRange_Throws(long start, long end)
+    {
+        var hashing = () => Rfc6962.RangeHash(start, end, Nodes(Leaves(4)));
+
+        hashing.Should().Throw<ArgumentOutOfRangeException>();
+    }
+
+    [Fact]
+    public void RangeHash_WithoutNodes_ThrowsArgumentNull()
+    {
+        var hashing = () => Rfc6962.RangeHash(0, 1, null!);
+
+        hashing.Should().Throw<ArgumentNullException>();
+    }
+
+    [Theory]
+    [InlineData(-1, 4)]
+    [InlineData(4, 4)]
+    [InlineData(0, 0)]
+    public void InclusionProof_OfALeafOutsideTheTree_Throws(long index, long size)
+    {
+        var proving = () => Rfc6962.InclusionProof(index, size, Nodes(Leaves(8)));
+
+        proving.Should().Throw<ArgumentOutOfRangeException>();
+    }
+
+    [Theory]
+    [InlineData(0, 4)]
+    [InlineData(-1, 4)]
+    [InlineData(5, 4)]
+    public void ConsistencyProof_OfSizesOutOfOrder_Throws(long size1, long size2)
+    {
+        var proving = () => Rfc6962.ConsistencyProof(size1, size2, Nodes(Leaves(8)));
+
+        proving.Should().Throw<ArgumentOutOfRangeException>();
+    }
+
+    [Fact]
+    public void Verifiers_WithoutAProof_ThrowArgumentNull()
+    {
+        var leaf = Leaves(1)[0];
+
+        var inclusion = () => Rfc6962.VerifyInclusion(0, 1, leaf, null!, leaf);
+        var consistency = () => Rfc6962.VerifyConsistency(1, 1, null!, leaf, leaf);
+
+        inclusion.Should().Throw<ArgumentNullException>();
+        consistency.Should().Throw<ArgumentNullException>();
+    }
+
+    /// <summary>The hash with one byte more at the end: its first 32 bytes are right, so only a length check rejects it.</summary>
+    private static byte[] OneByteLonger(byte[] hash) => [.. hash, 0x00];
+
+    [Fact]
+    public void VerifyInclusion_RejectsAValidProof_WithALeafHashOrAnyProofHashOneByteTooLong()
+    {
+        var leaves = Leaves(16);
+        var nodes = Nodes(leaves);
+        for (var size = 1; size <= 16; size++)
+        {
+            var root = NaiveRoot(leaves.AsSpan(0, size));
+            for (var index = 0; index < size; index++)
+            {
+                var proof = Rfc6962.InclusionProof(index, size, nodes);
+                Rfc6962.VerifyInclusion(index, size, OneByteLonger(leaves[index]), proof, root).Should().BeFalse($"leaf {index} of {size}, long leaf hash");
+                for (var i = 0; i < proof.Count; i++)
+                {
+                    var longer = proof.Select((p, j) => j == i ? OneByteLonger(p) : p).ToList();
+                    Rfc6962.VerifyInclusion(index, size, leaves[index], longer, root).Should().BeFalse($"leaf {index} of {size}, long proof hash {i}");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void VerifyConsistency_RejectsAValidProof_WithARootOrAnyProofHashOneByteTooLong()
+    {
+        var leaves = Leaves(16);
+        var nodes = Nodes(leaves);
+        for (var size2 = 2; size2 <= 16; size2++)
+        {
+            var root2 = NaiveRoot(leaves.AsSpan(0, size2));
+            for (var size1 = 1; size1 < size2; size1++)
+            {
+                var root1 = NaiveRoot(leaves.AsSpan(0, size1));
+                var proof = Rfc6962.ConsistencyProof(size1, size2, nodes);
+                Rfc6962.VerifyConsistency(size1, size2, proof, OneByteLonger(root1), root2).Should().BeFalse($"{size1} → {size2}, long old root");
+                Rfc6962.VerifyConsistency(size1, size2, proof, root1, OneByteLonger(root2)).Should().BeFalse($"{size1} → {size2}, long new root");
+                for (var i = 0; i < proof.Count; i++)
+                {
+                    var longer = proof.Select((p, j) => j == i ? OneByteLonger(p) : p).ToList();
+                    Rfc6962.VerifyConsistency(size1, size2, longer, root1, root2).Should().BeFalse($"{size1} → {size2}, long proof hash {i}");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void TreeFrontier_OfTheEmptyTree_HasTheRootOfRfc6962_TheSha256OfNothing() =>
+        Convert.ToHexStringLower(new TreeFrontier().Root()).Should().Be("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+
+    [Fact]
+    public void TreeFrontier_NodesOf_AreTheCompleteSubtreesOfTheSize_LargestFirst()
+    {
+        TreeFrontier.NodesOf(0).Should().BeEmpty();
+        TreeFrontier.NodesOf(13).Should().Equal((3, 0L), (2, 2L), (0, 12L));
+        TreeFrontier.NodesOf(16).Should().Equal((4, 0L));
+        TreeFrontier.NodesOf((1L << 62) + 1).Should().Equal((62, 0L), (0, 1L << 62));
+    }
+
+    [Fact]
+    public void TreeFrontier_From_RefusesAnythingButOneRootPerSetBitOfTheSize()
+    {
+        var hash = Leaves(1)[0];
+
+        var tooFew = () => TreeFrontier.From(3, [hash]);
+        var tooMany = () => TreeFrontier.From(4, [hash, hash]);
+
+        tooFew.Should().Throw<ArgumentException>();
+        tooMany.Should().Throw<ArgumentException>();
+        TreeFrontier.From(4, [hash]).Root().Should().Equal(hash);
+    }
+
+    [Fact]
+    public void TreeFrontier_Append_ReportsTheLeafAndEverySubtreeItCompletes()
+    {
+        var leaves = Leaves(4);
+        var tree = new TreeFrontier();
+        var created = new List<(int Level, long Index, byte[] Hash)>();
+        foreach (var leaf in leaves)
+            tree.Append(leaf, (level, index, hash) => created.Add((level, index, hash)));
+
+        created.Select(c => (c.Level, c.Index)).Should().Equal((0, 0L), (0, 1L), (1, 0L), (0, 2L), (0, 3L), (1, 1L), (2, 0L));
+        created[2].Hash.Should().Equal(NaiveRoot(leaves.AsSpan(0, 2)));
+        created[5].Hash.Should().Equal(NaiveRoot(leaves.AsSpan(2, 2)));
+        created[6].Hash.Should().Equal(NaiveRoot(leaves));
+    }
+
+    [Fact]
+    public void TreeFrontier_Append_WithoutACallback_ThrowsArgumentNull_AndAddsNothing()
+    {
+        var tree = new TreeFrontier();
+
+        var appending = () => tree.Append(Leaves(1)[0], null!);
+
+        appending.Should().Throw<ArgumentNullException>();
+        tree.Size.Should().Be(0);
+    }
+
+    [Fact]
+    public void TreeFrontier_AppendSubtree_WithoutAHash_ThrowsArgumentNull_AndAddsNothing()
+    {
+        var tree = new TreeFrontier();
+
+        var appending = () => tree.AppendSubtree(0, null!);
+
+        appending.Should().Throw<ArgumentNullException>();
+        tree.Size.Should().Be(0);
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(63)]
+    public void TreeFrontier_AppendSubtree_RefusesALevelOutside0To62(int level)
+    {
+        var tree = new TreeFrontier();
+
+        var appending = () => tree.AppendSubtree(level, new byte[Rfc6962.HashSize]);
+
+        appending.Should().Throw<ArgumentException>();
+        tree.Size.Should().Be(0);
+    }
+
+    [Fact]
+    public void TreeFrontier_AppendSubtree_TakesTheLargestLevel62()
+    {
+        var tree = new TreeFrontier();
+        var hash = Leaves(1)[0];
+
+        tree.AppendSubtree(62, hash);
+
+        tree.Size.Should().Be(1L << 62);
+        tree.Root().Should().Equal(hash);
+    }
+
+    [Fact]
+    public void TreeFrontier_Clone_GrowsOnItsOwn()
+    {
+        var leaves = Leaves(3);
+        var tree = new TreeFrontier();
+        tree.Append(leaves[0], static (_, _, _) => { });
+        var clone = tree.Clone();
+
+        clone.Append(leaves[1], static (_, _, _) => { });
+        clone.Append(leaves[2], static (_, _, _) => { });
+
+        tree.Size.Should().Be(1);
+        tree.Root().Should().Equal(leaves[0]);
+        clone.Root().Should().Equal(NaiveRoot(leaves));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-4)]
+    [InlineData(3)]
+    [InlineData(12)]
+    public void ChunkSubtree_RefusesACapacityThatIsNotAPowerOfTwo(int capacity)
+    {
+        var creating = () => new ChunkSubtree(capacity);
+
+        creating.Should().Throw<ArgumentOutOfRangeException>();
+    }
+
+    [Fact]
+    public void ChunkSubtree_AppendTo_WithoutATree_ThrowsArgumentNull()
+    {
+        var chunk = new ChunkSubtree(4);
+        chunk.Build(0);
+
+        var appending = () => chunk.AppendTo(null!, 0);
+
+        appending.Should().Throw<ArgumentNullException>();
+    }
+
+    [Fact]
+    public void ChunkSubtree_AppendTo_OnlyTakesTheLeavesBuilt_AndNoneLeavesTheTreeAsItWas()
+    {
+        var leaves = Leaves(6);
+        var tree = new TreeFrontier();
+        foreach (var leaf in leaves[..4])
+            tree.Append(leaf, static (_, _, _) => { });
+        var chunk = new ChunkSubtree(4);
+        leaves[4].CopyTo(chunk.Leaf(0));
+        leaves[5].CopyTo(chunk.Leaf(1));
+        chunk.Build(2);
+
+        var tooMany = () => chunk.AppendTo(tree, 3);
+        var negative = () => chunk.AppendTo(tree, -1);
+        chunk.AppendTo(tree, 0);
+
+        tooMany.Should().Throw<ArgumentOutOfRangeException>();
+        negative.Should().Throw<ArgumentOutOfRangeException>();
+        tree.Size.Should().Be(4);
+        tree.Root().Should().Equal(NaiveRoot(leaves.AsSpan(0, 4)));
+    }
+
+    [Fact]
+    public void ChunkSubtree_RootAfter_LeavesTheTreeAsItWas()
+    {
+        var leaves = Leaves(4);
+        var tree = new TreeFrontier();
+        tree.Append(leaves[0], static (_, _, _) => { });
+        tree.Append(leaves[1], static (_, _, _) => { });
+        var chunk = new ChunkSubtree(2);
+        leaves[2].CopyTo(chunk.Leaf(0));
+        leaves[3].CopyTo(chunk.Leaf(1));
+        chunk.Build(2);
+
+        chunk.RootAfter(tree, 2).Should().Equal(NaiveRoot(leaves));
+
+        tree.Size.Should().Be(2);
+        tree.Root().Should().Equal(NaiveRoot(leaves.AsSpan(0, 2)));
+    }
+
+    [Fact]
+    public void ChunkSubtree_OfALargeChunk_HashedInParallel_ReproducesTheNaiveRoot()
+    {
+        const int Capacity = 1024;
+        var leaves = Leaves(Capacity);
+        var chunk = new ChunkSubtree(Capacity);
+        for (var i = 0; i < Capacity; i++)
+            leaves[i].CopyTo(chunk.Leaf(i));
+
+        chunk.Build(Capacity);
+
+        chunk.RootAfter(new TreeFrontier(), Capacity).Should().Equal(NaiveRoot(leaves));
+        chunk.RootAfter(new TreeFrontier(), 777).Should().Equal(NaiveRoot(leaves.AsSpan(0, 777)));
     }
 }
