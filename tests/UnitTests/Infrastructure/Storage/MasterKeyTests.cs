@@ -144,6 +144,7 @@ public sealed class MasterKeyTests : IDisposable
         using var created = LoadAgain(logger);
 
         Directory.GetFiles(_temp.Data.KeysPath).Select(f => Path.GetFileName(f)).Should().Equal(MasterKey.FileName);
+        File.ReadAllText(KeyFile).Should().EndWith("\n", "the file is one line of base64");
         MasterKey.Parse(File.ReadAllText(KeyFile)).Should().Equal(created.Export());
         if (!OperatingSystem.IsWindows())
             File.GetUnixFileMode(KeyFile).Should().Be(UnixFileMode.UserRead | UnixFileMode.UserWrite);
