@@ -128,8 +128,10 @@ for t in "${targets[@]}"; do
       # Infrastructure's folder runs leave out what its whole target leaves out (see above).
       [ "$project" != infrastructure ] || excluded+=('!**/PlaintextSealingStep.cs' '!**/Storage/S3*.cs' \
         '!**/Storage/StorageOptions*.cs' '!**/Storage/BlobStoreHealth.cs')
-      run "$project-$(IFS=-; echo "${folders[*]}" | tr '/' '_' | sed 's/\.cs//g')" "$csproj" "${folder_globs[@]}" \
-        "${excluded[@]}" || status=1 ;;
+      name="$project-$(IFS=-; echo "${folders[*]}" | tr '/' '_' | sed 's/\.cs//g')"
+      # A long list of files would name a folder longer than a file name may be (255 bytes): keep its start and a hash of all of it.
+      [ ${#name} -le 200 ] || name="${name:0:150}-$(printf '%s' "$name" | sha256sum | cut -c1-12)"
+      run "$name" "$csproj" "${folder_globs[@]}" "${excluded[@]}" || status=1 ;;
     *) echo "unknown target: $t (domain, application, infrastructure, or project:Folder,...)" >&2; status=2 ;;
   esac
 done

@@ -4,6 +4,7 @@ using MediVault.Infrastructure.Configuration;
 using MediVault.Infrastructure.Persistence;
 using MediVault.Infrastructure.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -68,14 +69,20 @@ internal sealed class SqliteTestDatabase : IAsyncDisposable
     /// </summary>
     public AppDbContext NewContextWithItsOwnModel() => NewContext(ownModel: true, []);
 
-    private AppDbContext NewContext(bool ownModel, Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor[] interceptors)
+    /// <summary>A pool of contexts on the file, as the app leases them: a context handed back is handed out again.</summary>
+    public PooledDbContextFactory<AppDbContext> NewPool() => new(ContextOptions(ownModel: false, []));
+
+    private AppDbContext NewContext(bool ownModel, Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor[] interceptors) =>
+        new(ContextOptions(ownModel, interceptors));
+
+    private DbContextOptions<AppDbContext> ContextOptions(bool ownModel, Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor[] interceptors)
     {
         var options = new DbContextOptionsBuilder<AppDbContext>().UseSqlite(DependencyInjection.ConnectionString(Path));
         options.EnableServiceProviderCaching(!ownModel);
         options.UseOpenIddict<Guid>();
         options.UseApplicationServiceProvider(Services);
         options.AddInterceptors([MedicalTextSealing.Instance, .. interceptors]);
-        return new AppDbContext(options.Options);
+        return options.Options;
     }
 
     public ValueTask DisposeAsync()

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Xml.Linq;
+using MediVault.Application.Emergency;
 using MediVault.Infrastructure.Emergency;
 
 namespace MediVault.UnitTests.Infrastructure.Emergency;
@@ -30,6 +31,16 @@ public sealed class QrCoderRendererTests
         var height = BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20, 4));
         width.Should().Be((41 + 8) * QrCoderRenderer.PixelsPerModule);
         height.Should().Be(width);
+    }
+
+    [Fact]
+    public void Render_UrlAtCorrectionM_IsTheSmallerCodeOfLevelM()
+    {
+        // Version 5 (37 modules) at level M, against version 6 (41 modules) at Q; the SVG says the same in modules.
+        var images = new QrCoderRenderer().Render(Url, QrCorrection.M);
+
+        BinaryPrimitives.ReadInt32BigEndian(images.Png.AsSpan(16, 4)).Should().Be((37 + 8) * QrCoderRenderer.PixelsPerModule);
+        XElement.Parse(images.Svg).Attribute("viewBox")!.Value.Should().Be("0 0 45 45");
     }
 
     [Fact]

@@ -90,6 +90,7 @@ public sealed class BlobFormatTests
         BlobFormat.Measure(BlobFormat.HeaderLength + bodyLength, chunkSize).Should().Be((chunks, plaintext));
 
     [Theory]
+    [InlineData(-5)] // shorter than the header
     [InlineData(15)] // shorter than one tag
     [InlineData(32 + 15)] // a full chunk, then a piece of a tag
     public void Measure_EndingInsideATag_Throws(long bodyLength)

@@ -23,6 +23,7 @@ public sealed class EncryptedFileStoreTests : IDisposable
     [InlineData(Chunk)]
     [InlineData(Chunk + 1)]
     [InlineData(3 * Chunk + 17)]
+    [InlineData(9 * Chunk + 12345)] // three batches of four chunks: chunk numbers go on across batches
     public async Task RoundTrip_AtChunkBoundaries_ReturnsTheExactBytes(int length)
     {
         var content = RandomContent(length);
@@ -47,6 +48,16 @@ public sealed class EncryptedFileStoreTests : IDisposable
         await using var staged = await _temp.Store.StageAsync(new MemoryStream(content), observer, CancellationToken.None);
 
         observer.Seen.Should().Equal(content);
+    }
+
+    [Fact]
+    public async Task Stage_EmptyContent_ShowsTheObserverNothing()
+    {
+        var observer = new TempStore.RecordingObserver();
+
+        await using var staged = await _temp.Store.StageAsync(new MemoryStream(), observer, CancellationToken.None);
+
+        observer.Pieces.Should().Be(0);
     }
 
     [Theory]

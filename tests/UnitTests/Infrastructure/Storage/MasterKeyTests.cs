@@ -1,6 +1,9 @@
 using System.Security.Cryptography;
+using System.Text;
 using MediVault.Infrastructure.Configuration;
 using MediVault.Infrastructure.Storage;
+using MediVault.UnitTests.TestSupport;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -16,8 +19,19 @@ public sealed class MasterKeyTests : IDisposable
     private string KeyFile => Path.Combine(_temp.Data.KeysPath, MasterKey.FileName);
 
     /// <summary>The master key as the next start on the same data directory loads it.</summary>
-    private MasterKey LoadAgain() =>
-        new(Options.Create(new MediVaultOptions { DataDirectory = _temp.Root }), _temp.Data, NullLogger<MasterKey>.Instance);
+    private MasterKey LoadAgain() => LoadAgain(NullLogger<MasterKey>.Instance);
+
+    private MasterKey LoadAgain(ILogger<MasterKey> logger, string? configured = null) =>
+        new(Options.Create(new MediVaultOptions { DataDirectory = _temp.Root, MasterKey = configured }), _temp.Data, logger);
+
+    /// <summary>The key a wrapping was made with, and its associated data, open it: the documented layout (docs/storage.md).</summary>
+    private static byte[] OpenByHand(byte[] masterKey, byte[] wrapped, string associatedData)
+    {
+        var dataKey = new byte[32];
+        using var aes = new AesGcm(masterKey, 16);
+        aes.Decrypt(wrapped.AsSpan(1, 12), wrapped.AsSpan(13, 32), wrapped.AsSpan(45), dataKey, Encoding.ASCII.GetBytes(associatedData));
+        return dataKey;
+    }
 
     [Fact]
     public void Load_TheSameDataDirectoryAgain_OpensWhatTheFirstWrapped()
@@ -49,7 +63,7 @@ public sealed class MasterKeyTests : IDisposable
     {
         File.WriteAllText(KeyFile, Convert.ToBase64String(new byte[31]));
 
-        var act = LoadAgain;
+        var act = () => LoadAgain();
 
         act.Should().Throw<InvalidOperationException>().WithMessage("*master key file master.key*");
     }
@@ -119,5 +133,93 @@ public sealed class MasterKeyTests : IDisposable
 
         derived.Should().Equal(HKDF.DeriveKey(HashAlgorithmName.SHA256, seed, 32, info: "token-signing"u8.ToArray()));
         store.MasterKey.DeriveKey("other").Should().NotEqual(derived);
+    }
+
+    [Fact]
+    public void Load_NoKeyFileYet_WritesAnOwnerOnlyKeyAndSaysSo()
+    {
+        File.Delete(KeyFile);
+        var logger = new ListLogger<MasterKey>();
+
+        using var created = LoadAgain(logger);
+
+        Directory.GetFiles(_temp.Data.KeysPath).Select(f => Path.GetFileName(f)).Should().Equal(MasterKey.FileName);
+        File.ReadAllText(KeyFile).Should().EndWith("\n", "the file is one line of base64");
+        MasterKey.Parse(File.ReadAllText(KeyFile)).Should().Equal(created.Export());
+        if (!OperatingSystem.IsWindows())
+            File.GetUnixFileMode(KeyFile).Should().Be(UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        logger.Entries.Should().ContainSingle().Which.Should().Match<(LogLevel Level, string Message, Exception? Exception)>(
+            e => e.Level == LogLevel.Information && e.Message.Contains("Generated a new master key"));
+    }
+
+    [Fact]
+    public void Load_AnOwnerOnlyKeyFile_WritesNothingAndLogsNothing()
+    {
+        var before = File.ReadAllBytes(KeyFile);
+        var logger = new ListLogger<MasterKey>();
+
+        using var again = LoadAgain(logger);
+
+        Directory.GetFiles(_temp.Data.KeysPath).Select(f => Path.GetFileName(f)).Should().Equal(MasterKey.FileName);
+        File.ReadAllBytes(KeyFile).Should().Equal(before);
+        again.Export().Should().Equal(_temp.MasterKey.Export());
+        logger.Entries.Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData(UnixFileMode.GroupRead)]
+    [InlineData(UnixFileMode.GroupWrite)]
+    [InlineData(UnixFileMode.OtherRead)]
+    [InlineData(UnixFileMode.OtherWrite)]
+    public void Load_AKeyFileWithAnyGroupOrOtherPermission_IsMadeOwnerOnlyWithAWarning(UnixFileMode extra)
+    {
+        if (OperatingSystem.IsWindows())
+            return;
+        File.SetUnixFileMode(KeyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite | extra);
+        var logger = new ListLogger<MasterKey>();
+
+        using var again = LoadAgain(logger);
+
+        File.GetUnixFileMode(KeyFile).Should().Be(UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        logger.Entries.Should().ContainSingle().Which.Level.Should().Be(LogLevel.Warning);
+    }
+
+    [Fact]
+    public void Load_AnEmptyConfiguredKey_UsesTheKeyFile()
+    {
+        using var again = LoadAgain(NullLogger<MasterKey>.Instance, configured: "");
+
+        again.Export().Should().Equal(_temp.MasterKey.Export());
+    }
+
+    [Fact]
+    public void Load_AConfiguredKeyThatIsNotThirtyTwoBytes_StopsStartUp()
+    {
+        var act = () => LoadAgain(NullLogger<MasterKey>.Instance, configured: Convert.ToBase64String(new byte[16]));
+
+        act.Should().Throw<InvalidOperationException>().WithMessage("*MediVault:MasterKey*");
+    }
+
+    [Fact]
+    public void Wraps_AreBoundToTheDocumentedAssociatedData()
+    {
+        var seed = RandomNumberGenerator.GetBytes(32);
+        using var store = new TempStore(Convert.ToBase64String(seed));
+        var dataKey = RandomNumberGenerator.GetBytes(32);
+        var id = Guid.NewGuid();
+
+        OpenByHand(seed, store.MasterKey.Wrap(dataKey, "blob-1"), "medivault-dek-v1:blob-1").Should().Equal(dataKey);
+        OpenByHand(seed, store.MasterKey.WrapPatientKey(dataKey, id), $"medivault-pdk-v1:{id:D}").Should().Equal(dataKey);
+        OpenByHand(seed, store.MasterKey.WrapLinkKey(dataKey, id), $"medivault-shl-v1:{id:D}").Should().Equal(dataKey);
+    }
+
+    [Fact]
+    public void Dispose_ZeroesTheKey()
+    {
+        using var store = new TempStore(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+
+        store.MasterKey.Dispose();
+
+        store.MasterKey.Export().Should().OnlyContain(b => b == 0);
     }
 }

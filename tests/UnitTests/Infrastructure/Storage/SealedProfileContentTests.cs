@@ -67,4 +67,26 @@ public sealed class SealedProfileContentTests
         restored.BloodType.Should().Be(BloodType.Unknown);
         restored.DateOfBirth.Should().BeNull();
     }
+
+    [Fact]
+    public void Restore_NullLists_AreEmpty()
+    {
+        var restored = Restored(
+            """{"dateOfBirth":null,"bloodType":"APositive","allergies":null,"conditions":null,"medications":null,"emergencyContacts":null,"organDonor":true,"medicalNotes":null}""");
+
+        restored.Allergies.Should().NotBeNull().And.BeEmpty();
+        restored.Conditions.Should().NotBeNull().And.BeEmpty();
+        restored.Medications.Should().NotBeNull().And.BeEmpty();
+        restored.EmergencyContacts.Should().NotBeNull().And.BeEmpty();
+        restored.BloodType.Should().Be(BloodType.APositive);
+        restored.OrganDonor.Should().BeTrue();
+    }
+
+    [Fact]
+    public void Restore_JsonNull_IsNotAProfile()
+    {
+        var act = () => Restored("null");
+
+        act.Should().Throw<JsonException>();
+    }
 }

@@ -59,4 +59,12 @@ public sealed class SealedTextTests
 
         FluentActions.Invoking(() => SealedText.Open(Key, sealedValue, "MedicalFiles", Row)).Should().Throw<CryptographicException>();
     }
+
+    [Fact]
+    public void Open_ShorterThanVersionNonceAndTag_Fails()
+    {
+        var sealedValue = SealedText.Seal(Key, "", "MedicalFiles", Row);
+
+        FluentActions.Invoking(() => SealedText.Open(Key, sealedValue[..^1], "MedicalFiles", Row)).Should().Throw<CryptographicException>();
+    }
 }

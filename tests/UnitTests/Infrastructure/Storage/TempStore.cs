@@ -46,8 +46,13 @@ internal sealed class TempStore : IDisposable
     {
         private readonly List<byte> _seen = [];
         public byte[] Seen => [.. _seen];
+        public int Pieces { get; private set; }
 
-        public void Observe(ReadOnlySpan<byte> piece) => _seen.AddRange(piece);
+        public void Observe(ReadOnlySpan<byte> piece)
+        {
+            Pieces++;
+            _seen.AddRange(piece);
+        }
     }
 
     public void Dispose()
