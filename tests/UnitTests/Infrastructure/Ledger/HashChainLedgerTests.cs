@@ -224,6 +224,24 @@ public sealed class HashChainLedgerTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Verify_NewestEntryAndItsLeafDeletedAfterACheckpoint_ReportsThatTheCheckpointCoversMore()
+    {
+        var ledger = NewLedger(out var db);
+        using var _ = db;
+        await CommitAsync(ledger, 3);
+        await _checkpoints.SignIfGrownAsync(CancellationToken.None);
+        await db.Context.Database.ExecuteSqlRawAsync("DELETE FROM LedgerBlocks WHERE \"Index\" = 3");
+        await db.Context.Database.ExecuteSqlRawAsync("DELETE FROM LedgerTreeNodes WHERE \"Level\" = 0 AND \"Index\" = 3");
+
+        var result = await ledger.VerifyAsync(CancellationToken.None);
+
+        result.Valid.Should().BeFalse();
+        result.FirstInvalidIndex.Should().Be(3);
+        result.Length.Should().Be(3);
+        result.Problem.Should().Contain("checkpoint covers 4 entries").And.Contain("only 3");
+    }
+
+    [Fact]
     public async Task Verify_LatestCheckpointSignedByAnotherKey_IsInvalid()
     {
         var ledger = NewLedger(out var db);
@@ -270,6 +288,69 @@ public sealed class HashChainLedgerTests : IAsyncLifetime, IDisposable
         var result = await ledger.VerifyAsync(CancellationToken.None);
 
         result.Should().Be(new LedgerVerification(true, 4, last.Hash, null));
+    }
+
+    /// <summary>More entries than two chunks: on SQLite, with more than one core, the verifier reads such a log in parallel.</summary>
+    private const int LongLog = 2 * HashChainLedger.Chunk + 1;
+
+    [Fact]
+    public async Task Verify_EmptyLog_IsValidWithNoEntries()
+    {
+        var ledger = NewLedger(out var db);
+        using var _ = db;
+
+        var result = await ledger.VerifyAsync(CancellationToken.None);
+
+        result.Should().Be(new LedgerVerification(true, 0, "", null));
+    }
+
+    [Fact]
+    public async Task Verify_LongIntactLog_IsValidWithTheLastEntrysHash()
+    {
+        await StoredChain.FillAsync(_database.Path, LongLog);
+        var ledger = NewLedger(out var db);
+        using var _ = db;
+        var last = await db.Context.LedgerBlocks.AsNoTracking().SingleAsync(b => b.Index == LongLog - 1);
+
+        var result = await ledger.VerifyAsync(CancellationToken.None);
+
+        result.Should().Be(new LedgerVerification(true, LongLog, last.Hash, null));
+    }
+
+    /// <summary>
+    /// Rows whose indexes are not exactly 0..n−1 go through the general walk, which reads every stored row: a reader of
+    /// the index range 0..n−1 would not see a row moved out of it, and would count one row too few.
+    /// </summary>
+    [Theory]
+    [InlineData(0, -1, 0)]
+    [InlineData(LongLog - 1, LongLog + 1, LongLog - 1)]
+    public async Task Verify_LongLogWithAnEntryMovedOutOfItsIndexRange_ReportsItsPlace_AndCountsEveryRow(long from, long to, long reported)
+    {
+        await StoredChain.FillAsync(_database.Path, LongLog);
+        var ledger = NewLedger(out var db);
+        using var _ = db;
+        await db.Context.Database.ExecuteSqlRawAsync("UPDATE LedgerBlocks SET \"Index\" = {0} WHERE \"Index\" = {1}", to, from);
+
+        var result = await ledger.VerifyAsync(CancellationToken.None);
+
+        result.Valid.Should().BeFalse();
+        result.FirstInvalidIndex.Should().Be(reported);
+        result.Length.Should().Be(LongLog);
+    }
+
+    [Fact]
+    public async Task Verify_LongLogWithAnEntryInAnUnusualShape_ReportsThatEntry()
+    {
+        await StoredChain.FillAsync(_database.Path, LongLog);
+        var ledger = NewLedger(out var db);
+        using var _ = db;
+        await db.Context.Database.ExecuteSqlRawAsync("UPDATE LedgerBlocks SET Kind = 'a-kind-far-longer-than-any-stored-one' WHERE \"Index\" = 10000");
+
+        var result = await ledger.VerifyAsync(CancellationToken.None);
+
+        result.Valid.Should().BeFalse();
+        result.FirstInvalidIndex.Should().Be(10000);
+        result.Length.Should().Be(LongLog);
     }
 
     [Fact]

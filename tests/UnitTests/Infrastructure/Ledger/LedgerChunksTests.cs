@@ -1,4 +1,5 @@
 using MediVault.Application.Common.Abstractions;
+using MediVault.Domain.Ledger;
 using MediVault.Infrastructure.Ledger;
 using MediVault.Infrastructure.Ledger.Transparency;
 using MediVault.UnitTests.TestSupport;
@@ -82,6 +83,44 @@ public sealed class LedgerChunksTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData(1)]
+    [InlineData(HashChainLedger.Chunk)]
+    [InlineData(HashChainLedger.Chunk + 1)]
+    [InlineData(Entries)]
+    public async Task ACheckpointWithAWrongRoot_InsideOrAtTheEndOfAChunk_IsReported(int size)
+    {
+        var wrong = new StoredCheckpoint(size, StoredChain.RootOf(_leaves, size - 1), "");
+
+        var result = await BothAgreeAsync(wrong);
+
+        result.Valid.Should().BeFalse();
+        result.FirstInvalidIndex.Should().BeNull();
+        result.Length.Should().Be(Entries);
+        result.Problem.Should().Contain($"checkpoint of size {size}");
+    }
+
+    [Fact]
+    public async Task OfTwoCheckpointsWithAWrongRoot_TheFirstIsNamed()
+    {
+        var result = await BothAgreeAsync(
+            new StoredCheckpoint(5, StoredChain.RootOf(_leaves, 4), ""), new StoredCheckpoint(HashChainLedger.Chunk + 5, StoredChain.RootOf(_leaves, 4), ""));
+
+        result.Valid.Should().BeFalse();
+        result.Problem.Should().Contain("checkpoint of size 5.");
+    }
+
+    [Fact]
+    public async Task AnEditedEntryAfterACheckpointWithAWrongRoot_IsWhatTheAnswerNames()
+    {
+        await ExecuteAsync(EditFirstPayloadDigit + """ WHERE "Index" = 9000""");
+
+        var result = await BothAgreeAsync(new StoredCheckpoint(5, StoredChain.RootOf(_leaves, 4), ""));
+
+        result.FirstInvalidIndex.Should().Be(9000);
+        result.Problem.Should().Contain("Entry 9000");
+    }
+
+    [Theory]
     [InlineData(EditFirstPayloadDigit + """ WHERE "Index" = 9000""", 9000)]
     [InlineData(EditFirstPayloadDigit + """ WHERE "Index" = 20000""", 20000)]
     [InlineData("""UPDATE "LedgerBlocks" SET "Kind" = 'file-deleted' WHERE "Index" = 8191""", 8191)]
@@ -99,21 +138,31 @@ public sealed class LedgerChunksTests : IAsyncLifetime
         result.Length.Should().Be(Entries);
     }
 
+    /// <summary>A forger's edit: the entry's kind or predecessor changed and its own hash recomputed to match.</summary>
+    private async Task RehashAsync(long index, string? kind = null, string? previousHash = null)
+    {
+        await using var connection = new SqliteConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var read = connection.CreateCommand();
+        read.CommandText = """SELECT "Timestamp", "Kind", "ResourceId", "PayloadHash", "PreviousHash" FROM "LedgerBlocks" WHERE "Index" = $i""";
+        read.Parameters.AddWithValue("$i", index);
+        string newKind, newPrevious, rehashed;
+        await using (var reader = await read.ExecuteReaderAsync())
+        {
+            (await reader.ReadAsync()).Should().BeTrue();
+            newKind = kind ?? reader.GetString(1);
+            newPrevious = previousHash ?? reader.GetString(4);
+            rehashed = LedgerEncoding.ComputeHash(index, reader.GetDateTime(0), newKind, reader.GetGuid(2), reader.GetString(3), newPrevious);
+        }
+
+        await ExecuteAsync($"""UPDATE "LedgerBlocks" SET "Kind" = '{newKind}', "PreviousHash" = '{newPrevious}', "Hash" = '{rehashed}' WHERE "Index" = {index}""");
+    }
+
     [Fact]
     public async Task AnEntryRehashedOntoAnotherPredecessor_AtTheFirstRowOfAChunk_IsReportedThere()
     {
         const long index = 2 * HashChainLedger.Chunk;
-        await using (var connection = new SqliteConnection(ConnectionString))
-        {
-            await connection.OpenAsync();
-            await using var read = connection.CreateCommand();
-            read.CommandText = """SELECT "Timestamp", "Kind", "ResourceId", "PayloadHash" FROM "LedgerBlocks" WHERE "Index" = $i""";
-            read.Parameters.AddWithValue("$i", index);
-            await using var reader = await read.ExecuteReaderAsync();
-            (await reader.ReadAsync()).Should().BeTrue();
-            var rehashed = LedgerEncoding.ComputeHash(index, reader.GetDateTime(0), reader.GetString(1), reader.GetGuid(2), reader.GetString(3), LedgerEncoding.ZeroHash);
-            await ExecuteAsync($"""UPDATE "LedgerBlocks" SET "PreviousHash" = '{LedgerEncoding.ZeroHash}', "Hash" = '{rehashed}' WHERE "Index" = {index}""");
-        }
+        await RehashAsync(index, previousHash: LedgerEncoding.ZeroHash);
 
         var result = await BothAgreeAsync();
 
@@ -121,10 +170,40 @@ public sealed class LedgerChunksTests : IAsyncLifetime
         result.FirstInvalidIndex.Should().Be(index);
     }
 
+    /// <summary>Only the first entry is the genesis entry, and the first entry is no other: a rehashed kind shows where it is.</summary>
+    [Theory]
+    [InlineData(0, LedgerBlockKind.FileUploaded)]
+    [InlineData(HashChainLedger.Chunk + 3, LedgerBlockKind.Genesis)]
+    public async Task AnEntryRehashedIntoOrOutOfTheGenesisKind_IsReportedThere(long index, string kind)
+    {
+        await RehashAsync(index, kind);
+
+        var result = await BothAgreeAsync();
+
+        result.Valid.Should().BeFalse();
+        result.FirstInvalidIndex.Should().Be(index);
+    }
+
+    /// <summary>The same values in another shape than the writer's still hash to the stored hash: the entry is intact.</summary>
+    [Theory]
+    [InlineData("""UPDATE "LedgerBlocks" SET "ResourceId" = unhex(substr("ResourceId", 7, 2) || substr("ResourceId", 5, 2) || substr("ResourceId", 3, 2) || substr("ResourceId", 1, 2) || substr("ResourceId", 12, 2) || substr("ResourceId", 10, 2) || substr("ResourceId", 17, 2) || substr("ResourceId", 15, 2) || substr("ResourceId", 20, 4) || substr("ResourceId", 25, 12)) WHERE "Index" = 12001""")]
+    [InlineData("""UPDATE "LedgerBlocks" SET "Timestamp" = replace("Timestamp", ' ', 'T') WHERE "Index" = 12001""")]
+    [InlineData("""UPDATE "LedgerBlocks" SET "Timestamp" = "Timestamp" || '0000' WHERE "Index" = 12001""")]
+    public async Task AnEntryStoredInAnotherShapeOfTheSameValues_IsIntact_ByBothPaths(string reshape)
+    {
+        await ExecuteAsync(reshape);
+
+        var result = await BothAgreeAsync(CheckpointAt(Entries));
+
+        result.Valid.Should().BeTrue(result.Problem);
+    }
+
     [Theory]
     [InlineData("""UPDATE "LedgerBlocks" SET "Timestamp" = X'00' WHERE "Index" = 12000""")]
     [InlineData("""UPDATE "LedgerBlocks" SET "Kind" = 'a-kind-far-longer-than-any-stored-one' WHERE "Index" = 12000""")]
     [InlineData("""UPDATE "LedgerBlocks" SET "PayloadHash" = 'abc' WHERE "Index" = 12000""")]
+    [InlineData("""UPDATE "LedgerBlocks" SET "ResourceId" = X'0001' WHERE "Index" = 12000""")]
+    [InlineData("""UPDATE "LedgerBlocks" SET "Hash" = 'é' || substr("Hash", 2) WHERE "Index" = 12000""")]
     public async Task AnEntryInAnUnusualShape_SendsTheFastPathBack_AndTheAdoNetWalkReportsIt(string tamper)
     {
         await ExecuteAsync(tamper);
