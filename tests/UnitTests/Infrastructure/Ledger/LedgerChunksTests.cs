@@ -184,6 +184,48 @@ public sealed class LedgerChunksTests : IAsyncLifetime
         result.FirstInvalidIndex.Should().Be(index);
     }
 
+    [Fact]
+    public async Task OneReader_HandsItsTwoChunksBackAndForth_AndReadsTheWholeLog()
+    {
+        var result = await HashChainLedger.VerifyChunksAsync(
+            LedgerChunks.ReadInParallelAsync(ConnectionString, Entries, readers: 1, CancellationToken.None), [CheckpointAt(Entries)], CancellationToken.None);
+
+        result.Valid.Should().BeTrue(result.Problem);
+        result.Length.Should().Be(Entries);
+    }
+
+    /// <summary>The reader waits for a chunk to be handed back when the walk fails: stopping it must not hide why the walk failed.</summary>
+    [Fact]
+    public async Task AWalkThatFailsAfterTheFirstChunk_EndsWithItsOwnException_NotTheReadersCancellation()
+    {
+        var chunks = 0;
+        var walk = async () =>
+        {
+            await foreach (var chunk in LedgerChunks.ReadInParallelAsync(ConnectionString, Entries, readers: 1, CancellationToken.None))
+            {
+                chunks++;
+                throw new InvalidOperationException($"The walk failed after {chunk.Count} entries.");
+            }
+        };
+
+        await walk.Should().ThrowExactlyAsync<InvalidOperationException>();
+        chunks.Should().Be(1);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2 * HashChainLedger.Chunk)]
+    public void ReadersFor_ALogOfAtMostTwoChunks_IsOne(long entries)
+    {
+        LedgerChunks.ReadersFor(entries).Should().Be(1);
+    }
+
+    [Fact]
+    public void ReadersFor_ALongerLog_IsOnePerCore_AtMostFour()
+    {
+        LedgerChunks.ReadersFor(2 * HashChainLedger.Chunk + 1).Should().Be(Math.Min(Environment.ProcessorCount, 4));
+    }
+
     /// <summary>The same values in another shape than the writer's still hash to the stored hash: the entry is intact.</summary>
     [Theory]
     [InlineData("""UPDATE "LedgerBlocks" SET "ResourceId" = unhex(substr("ResourceId", 7, 2) || substr("ResourceId", 5, 2) || substr("ResourceId", 3, 2) || substr("ResourceId", 1, 2) || substr("ResourceId", 12, 2) || substr("ResourceId", 10, 2) || substr("ResourceId", 17, 2) || substr("ResourceId", 15, 2) || substr("ResourceId", 20, 4) || substr("ResourceId", 25, 12)) WHERE "Index" = 12001""")]
