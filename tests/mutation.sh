@@ -29,12 +29,16 @@ targets=("$@")
 dotnet tool restore >/dev/null
 
 # Stryker kills test hosts (timeouts, crashing mutants) before SqliteTestDatabase can delete its temp folder. On exit,
-# remove the per-test folders (medivault-unit-<32 hex digits>) created since this run began and left untouched for two
-# minutes: by then no test of this run is using them, and a unit-test run elsewhere on the machine keeps its own fresh.
+# remove the per-test folders (medivault-unit-<32 hex digits>) created since this run began and left untouched, inside
+# too, for two minutes: by then no test of this run is using them, and a unit-test run elsewhere on the machine keeps its own fresh.
 started="$(mktemp)"
 sweep_test_folders() {
   find "${TMPDIR:-/tmp}" -maxdepth 1 -type d -regextype posix-extended -regex '.*/medivault-unit-[0-9a-f]{32}' -newer "$started" -mmin +2 \
-    -exec rm -rf {} + 2>/dev/null || true
+    -print0 2>/dev/null | while IFS= read -r -d '' dir; do
+      # A test writing to its SQLite database (WAL) changes the files inside, not the folder's own time: a folder counts as
+      # untouched only when nothing in it changed either (a long LedgerChunksTests case lost its database to this sweep).
+      [ -n "$(find "$dir" -mindepth 1 -mmin -2 -print -quit 2>/dev/null)" ] || rm -rf "$dir"
+    done
   rm -f "$started"
 }
 trap sweep_test_folders EXIT
