@@ -136,4 +136,13 @@ public sealed class LedgerRowTests
 
         row.Should().Be(new HashChainLedger.Row(7, "", "", "", "", "", Hash, Readable: false));
     }
+
+    [Fact]
+    public void RowChunk_HashAt_IsTheStoredHash_OrEmptyWhereNoneIsStored()
+    {
+        var chunk = new RowChunk([Intact with { Hash = null }, Intact]) { Count = 2 };
+
+        chunk.HashAt(0).Should().BeEmpty("a row read without a hash names no hash for the next row to link to");
+        chunk.HashAt(1).Should().Be(Hash);
+    }
 }

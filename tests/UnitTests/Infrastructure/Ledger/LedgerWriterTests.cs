@@ -293,6 +293,23 @@ public sealed class LedgerWriterTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Dispose_WaitsUntilTheAppendsAlreadyQueuedAreCommitted()
+    {
+        await _writer.AppendAsync(NewContext(), null, null);
+        var (held, release) = await HoldTheWriterAsync();
+        var queued = _writer.AppendAsync(NewContext(), Upload(), null);
+
+        var disposing = _writer.DisposeAsync().AsTask();
+
+        disposing.IsCompleted.Should().BeFalse("the writer's loop is inside a group that has not been released");
+        release.SetResult(true);
+        await disposing;
+        held.IsCompletedSuccessfully.Should().BeTrue();
+        (await queued).Should().NotBeNull("an append queued before the dispose is still committed");
+        (await StoredIndexesAsync()).Should().Equal(0L, 1L);
+    }
+
+    [Fact]
     public async Task Appends_QueuedWhileAGroupCommits_ShareTheNextCommits_AtMost256ToAGroup()
     {
         await _writer.AppendAsync(NewContext(), null, null);
@@ -335,12 +352,13 @@ public sealed class LedgerWriterTests : IAsyncLifetime, IDisposable
     }
 
     [Theory]
-    [InlineData("""DELETE FROM "LedgerBlocks" WHERE "Index" = 2""")]
-    [InlineData("""DELETE FROM "LedgerBlocks" """)]
-    public async Task Append_AfterEntriesWereRemoved_RefusesToForkTheLog(string removal)
+    [InlineData(2, """DELETE FROM "LedgerBlocks" WHERE "Index" = 2""")]
+    [InlineData(2, """DELETE FROM "LedgerBlocks" """)]
+    [InlineData(1, """DELETE FROM "LedgerBlocks" """)] // an empty table under a tree of two leaves
+    public async Task Append_AfterEntriesWereRemoved_RefusesToForkTheLog(int uploads, string removal)
     {
-        await _writer.AppendAsync(NewContext(), Upload(), null);
-        await _writer.AppendAsync(NewContext(), Upload(), null);
+        for (var i = 0; i < uploads; i++)
+            await _writer.AppendAsync(NewContext(), Upload(), null);
         await ExecuteAsync(removal);
         var remaining = await StoredIndexesAsync();
 
