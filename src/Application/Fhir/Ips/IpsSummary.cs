@@ -38,7 +38,7 @@ public sealed record IpsSummary(
             c.Code?.Text ?? "", c.Note.Select(n => n.Text).FirstOrDefault(t => !string.IsNullOrEmpty(t)))).ToList();
         var contacts = patient.Contact.Select(c => new IpsLine(
             c.Name?.Text ?? "",
-            string.Join(", ", new[] { c.Relationship.Skip(1).Select(r => r.Text).FirstOrDefault(), c.Telecom.FirstOrDefault()?.Value }
+            string.Join(", ", new[] { c.Relationship.Where(IsWrittenRelationship).Select(r => r.Text).FirstOrDefault(), c.Telecom.FirstOrDefault()?.Value }
                 .Where(part => !string.IsNullOrEmpty(part))))).ToList();
         var bloodType = resources.OfType<Observation>()
             .Where(o => o.Code?.Coding.Any(c => c.Code == "882-1") == true)
@@ -50,4 +50,11 @@ public sealed record IpsSummary(
             patient.Name.FirstOrDefault()?.Text ?? "", patient.BirthDate, bloodType, allergies, medications, problems, contacts,
             hasProfile, composition.DateElement?.ToDateTimeOffset(TimeSpan.Zero));
     }
+
+    /// <summary>
+    /// The relationship the patient wrote ("brother"), as opposed to the coded v2-0131 role every emergency contact also
+    /// carries (<see cref="FhirResources"/>): found by what it is, not by its place in the list.
+    /// </summary>
+    private static bool IsWrittenRelationship(CodeableConcept relationship) =>
+        relationship.Coding.All(coding => coding.System != FhirSystems.ContactRole);
 }

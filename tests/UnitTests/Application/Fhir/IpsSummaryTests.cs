@@ -214,6 +214,18 @@ public sealed class IpsSummaryTests
         summary.EmergencyContacts.Should().Equal(new IpsLine("Ravi Verma", "+91 98765 43210"));
     }
 
+    [Fact]
+    public void Read_ContactWhoseWrittenRelationshipComesBeforeTheCodedRole_DetailIsStillTheWrittenOne()
+    {
+        var document = FullDocument();
+        Contact(document).Relationship.Reverse();
+
+        var summary = IpsSummary.Read(document);
+
+        Contact(document).Relationship[0].Text.Should().Be("brother", "the written relationship is now first");
+        summary.EmergencyContacts.Should().Equal(new IpsLine("Ravi Verma", "brother, +91 98765 43210"));
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("")]
