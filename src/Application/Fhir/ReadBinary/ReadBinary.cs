@@ -20,7 +20,7 @@ public sealed class ReadBinaryHandler(IAppDbContext db, FhirAccess access, IAcce
         var file = await db.MedicalFiles.AsNoTracking()
             .FirstOrDefaultAsync(f => f.Id == fileId && f.DeletedAt == null, cancellationToken)
             ?? throw new NotFoundException();
-        var actor = await access.EnsureAsync(file.OwnerId, RecordAction.DownloadFile, SmartPermissions.Read, ["Binary"], cancellationToken);
+        var actor = await access.EnsureAsync(file.OwnerId, FhirActions.RecordActionOf("Binary"), SmartPermissions.Read, ["Binary"], cancellationToken);
 
         var content = await store.OpenReadAsync(file.StorageKey, file.WrappedKey!, cancellationToken);
         try
