@@ -4,41 +4,40 @@ using MediVault.UnitTests.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 
+using static MediVault.UnitTests.TestSupport.OnePatientsKeys;
+
 namespace MediVault.UnitTests.Infrastructure.Storage;
 
 /// <summary>Crypto-erasure of a patient's medical text: destroying the data key (docs/storage.md, "Medical text").</summary>
 public sealed class PatientDataKeysTests : IAsyncLifetime
 {
-    private const string Table = "MedicalFiles";
-    private static readonly Guid Row = Guid.CreateVersion7();
-    private readonly Guid _patient = Guid.CreateVersion7();
-    private SqliteTestDatabase _database = null!;
+    private OnePatientsKeys _one = null!;
 
-    public async Task InitializeAsync() => _database = await SqliteTestDatabase.CreateAsync();
+    public async Task InitializeAsync() => _one = await OnePatientsKeys.CreateAsync();
 
-    public async Task DisposeAsync() => await _database.DisposeAsync();
+    public async Task DisposeAsync() => await _one.DisposeAsync();
 
     [Fact]
     public async Task Destroy_PatientWithAKey_DeletesItAndTheSameContextCanNoLongerOpen()
     {
-        await using var db = _database.NewContext();
-        var keys = db.GetService<PatientKeyRing>();
-        var sealedValue = keys.Seal(db, _patient, "Penicillin", Table, Row);
-        keys.Open(db, _patient, sealedValue, Table, Row).Should().Be("Penicillin", "the context now remembers the key");
+        await using var db = _one.Database.NewContext();
+        var keys = Keys(db);
+        var sealedValue = keys.Seal(db, _one.Patient, "Penicillin", Table, Row);
+        keys.Open(db, _one.Patient, sealedValue, Table, Row).Should().Be("Penicillin", "the context now remembers the key");
 
-        var destroyed = await new PatientDataKeys(db, keys).DestroyAsync(_patient, CancellationToken.None);
+        var destroyed = await new PatientDataKeys(db, keys).DestroyAsync(_one.Patient, CancellationToken.None);
 
         destroyed.Should().BeTrue();
-        (await db.Set<PatientDataKey>().AnyAsync(k => k.PatientId == _patient)).Should().BeFalse();
-        FluentActions.Invoking(() => keys.Open(db, _patient, sealedValue, Table, Row)).Should().Throw<CryptographicException>();
+        (await db.Set<PatientDataKey>().AnyAsync(k => k.PatientId == _one.Patient)).Should().BeFalse();
+        FluentActions.Invoking(() => keys.Open(db, _one.Patient, sealedValue, Table, Row)).Should().Throw<CryptographicException>();
     }
 
     [Fact]
     public async Task Destroy_PatientWithoutAKey_SaysNothingWasDestroyed()
     {
-        await using var db = _database.NewContext();
+        await using var db = _one.Database.NewContext();
 
-        var destroyed = await new PatientDataKeys(db, db.GetService<PatientKeyRing>()).DestroyAsync(_patient, CancellationToken.None);
+        var destroyed = await new PatientDataKeys(db, Keys(db)).DestroyAsync(_one.Patient, CancellationToken.None);
 
         destroyed.Should().BeFalse();
     }

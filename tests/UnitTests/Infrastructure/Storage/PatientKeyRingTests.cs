@@ -6,6 +6,8 @@ using MediVault.UnitTests.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 
+using static MediVault.UnitTests.TestSupport.OnePatientsKeys;
+
 namespace MediVault.UnitTests.Infrastructure.Storage;
 
 /// <summary>
@@ -15,55 +17,38 @@ namespace MediVault.UnitTests.Infrastructure.Storage;
 /// </summary>
 public sealed class PatientKeyRingTests : IAsyncLifetime
 {
-    private const string Table = "MedicalFiles";
-    private static readonly Guid Row = Guid.CreateVersion7();
-    private readonly Guid _patient = Guid.CreateVersion7();
-    private SqliteTestDatabase _database = null!;
+    private OnePatientsKeys _one = null!;
 
-    public async Task InitializeAsync() => _database = await SqliteTestDatabase.CreateAsync();
+    public async Task InitializeAsync() => _one = await OnePatientsKeys.CreateAsync();
 
-    public async Task DisposeAsync() => await _database.DisposeAsync();
-
-    private static PatientKeyRing Keys(AppDbContext db) => db.GetService<PatientKeyRing>();
-
-    private byte[] Seal(string text)
-    {
-        using var db = _database.NewContext();
-        return Keys(db).Seal(db, _patient, text, Table, Row);
-    }
-
-    private async Task<long> KeyRows()
-    {
-        await using var db = _database.NewContext();
-        return await db.Set<PatientDataKey>().LongCountAsync(k => k.PatientId == _patient);
-    }
+    public async Task DisposeAsync() => await _one.DisposeAsync();
 
     /// <summary>Deletes the key's row behind the back of every context (no <see cref="PatientKeyRing.Forget"/>).</summary>
     private async Task DeleteKeyRow()
     {
-        await using var db = _database.NewContext();
-        await db.Set<PatientDataKey>().Where(k => k.PatientId == _patient).ExecuteDeleteAsync();
+        await using var db = _one.Database.NewContext();
+        await db.Set<PatientDataKey>().Where(k => k.PatientId == _one.Patient).ExecuteDeleteAsync();
     }
 
     [Fact]
     public async Task Seal_FirstTextOfAPatient_MakesOneKeyThatAnotherContextOpens()
     {
-        var first = Seal("Penicillin");
-        var second = Seal("Asthma");
+        var first = _one.Seal("Penicillin");
+        var second = _one.Seal("Asthma");
 
-        await using var db = _database.NewContext();
-        Keys(db).Open(db, _patient, first, Table, Row).Should().Be("Penicillin");
-        Keys(db).Open(db, _patient, second, Table, Row).Should().Be("Asthma");
-        (await KeyRows()).Should().Be(1, "the second seal uses the key the first one made");
+        await using var db = _one.Database.NewContext();
+        Keys(db).Open(db, _one.Patient, first, Table, Row).Should().Be("Penicillin");
+        Keys(db).Open(db, _one.Patient, second, Table, Row).Should().Be("Asthma");
+        (await _one.KeyRowsAsync()).Should().Be(1, "the second seal uses the key the first one made");
     }
 
     [Fact]
     public void Open_PatientWithoutAKey_ThrowsCryptographicException()
     {
         var sealedValue = SealedText.Seal(RandomNumberGenerator.GetBytes(32), "Penicillin", Table, Row);
-        using var db = _database.NewContext();
+        using var db = _one.Database.NewContext();
 
-        var act = () => Keys(db).Open(db, _patient, sealedValue, Table, Row);
+        var act = () => Keys(db).Open(db, _one.Patient, sealedValue, Table, Row);
 
         act.Should().Throw<CryptographicException>();
     }
@@ -71,37 +56,37 @@ public sealed class PatientKeyRingTests : IAsyncLifetime
     [Fact]
     public void Seal_PatientWhoHasAKey_WritesNothing()
     {
-        Seal("Penicillin");
-        using var db = _database.NewContext();
+        _one.Seal("Penicillin");
+        using var db = _one.Database.NewContext();
         db.Database.OpenConnection();
         db.Database.ExecuteSqlRaw("PRAGMA query_only = ON;");
 
-        var sealedValue = Keys(db).Seal(db, _patient, "Asthma", Table, Row);
+        var sealedValue = Keys(db).Seal(db, _one.Patient, "Asthma", Table, Row);
 
-        Keys(db).Open(db, _patient, sealedValue, Table, Row).Should().Be("Asthma");
+        Keys(db).Open(db, _one.Patient, sealedValue, Table, Row).Should().Be("Asthma");
     }
 
     [Fact]
     public async Task Seal_InsideATransactionThatRollsBack_LeavesNoKey()
     {
-        await using (var db = _database.NewContext())
+        await using (var db = _one.Database.NewContext())
         {
             await using var transaction = await db.Database.BeginTransactionAsync();
-            var sealedValue = Keys(db).Seal(db, _patient, "Penicillin", Table, Row);
-            Keys(db).Open(db, _patient, sealedValue, Table, Row).Should().Be("Penicillin");
+            var sealedValue = Keys(db).Seal(db, _one.Patient, "Penicillin", Table, Row);
+            Keys(db).Open(db, _one.Patient, sealedValue, Table, Row).Should().Be("Penicillin");
             db.Database.GetDbConnection().State.Should().Be(ConnectionState.Open, "the transaction still holds the connection");
             await transaction.RollbackAsync();
         }
 
-        (await KeyRows()).Should().Be(0);
+        (await _one.KeyRowsAsync()).Should().Be(0);
     }
 
     [Fact]
     public void Seal_ContextWithAClosedConnection_ClosesItAgain()
     {
-        using var db = _database.NewContext();
+        using var db = _one.Database.NewContext();
 
-        Keys(db).Seal(db, _patient, "Penicillin", Table, Row);
+        Keys(db).Seal(db, _one.Patient, "Penicillin", Table, Row);
 
         db.Database.GetDbConnection().State.Should().Be(ConnectionState.Closed);
     }
@@ -109,37 +94,37 @@ public sealed class PatientKeyRingTests : IAsyncLifetime
     [Fact]
     public async Task Open_KeyRowDeletedAfterTheContextReadIt_StillOpensFromWhatTheContextRemembers()
     {
-        var sealedValue = Seal("Penicillin");
-        await using var db = _database.NewContext();
-        Keys(db).Open(db, _patient, sealedValue, Table, Row);
+        var sealedValue = _one.Seal("Penicillin");
+        await using var db = _one.Database.NewContext();
+        Keys(db).Open(db, _one.Patient, sealedValue, Table, Row);
 
         await DeleteKeyRow();
 
-        Keys(db).Open(db, _patient, sealedValue, Table, Row).Should().Be("Penicillin");
+        Keys(db).Open(db, _one.Patient, sealedValue, Table, Row).Should().Be("Penicillin");
     }
 
     [Fact]
     public async Task Forget_AfterTheKeyRowIsDeleted_OpeningInTheSameContextFails()
     {
-        var sealedValue = Seal("Penicillin");
-        await using var db = _database.NewContext();
-        Keys(db).Open(db, _patient, sealedValue, Table, Row);
+        var sealedValue = _one.Seal("Penicillin");
+        await using var db = _one.Database.NewContext();
+        Keys(db).Open(db, _one.Patient, sealedValue, Table, Row);
         await DeleteKeyRow();
 
-        Keys(db).Forget(db, _patient);
+        Keys(db).Forget(db, _one.Patient);
 
-        FluentActions.Invoking(() => Keys(db).Open(db, _patient, sealedValue, Table, Row)).Should().Throw<CryptographicException>();
+        FluentActions.Invoking(() => Keys(db).Open(db, _one.Patient, sealedValue, Table, Row)).Should().Throw<CryptographicException>();
     }
 
     [Fact]
     public async Task Open_PooledContextOnItsNextLease_ReadsTheKeyAgain()
     {
-        var sealedValue = Seal("Penicillin");
-        var pool = _database.NewPool();
+        var sealedValue = _one.Seal("Penicillin");
+        var pool = _one.Database.NewPool();
         AppDbContext firstLease;
         await using (var db = pool.CreateDbContext())
         {
-            Keys(db).Open(db, _patient, sealedValue, Table, Row);
+            Keys(db).Open(db, _one.Patient, sealedValue, Table, Row);
             firstLease = db;
         }
         await DeleteKeyRow();
@@ -147,6 +132,6 @@ public sealed class PatientKeyRingTests : IAsyncLifetime
         await using var next = pool.CreateDbContext();
 
         next.Should().BeSameAs(firstLease, "the pool hands the same context out again");
-        FluentActions.Invoking(() => Keys(next).Open(next, _patient, sealedValue, Table, Row)).Should().Throw<CryptographicException>();
+        FluentActions.Invoking(() => Keys(next).Open(next, _one.Patient, sealedValue, Table, Row)).Should().Throw<CryptographicException>();
     }
 }
