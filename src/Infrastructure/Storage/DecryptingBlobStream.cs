@@ -11,6 +11,7 @@ namespace MediVault.Infrastructure.Storage;
 internal sealed class DecryptingBlobStream : Stream
 {
     private readonly IBlobReader _file;
+    private readonly ArrayPool<byte> _buffers;
     private readonly AesGcm _aes;
     private readonly byte[] _header;
     private readonly int _chunkSize;
@@ -22,9 +23,10 @@ internal sealed class DecryptingBlobStream : Stream
     private int _plainLength;
     private long _position;
 
-    private DecryptingBlobStream(IBlobReader file, byte[] header, byte[] dataKey)
+    private DecryptingBlobStream(IBlobReader file, byte[] header, byte[] dataKey, ArrayPool<byte> buffers)
     {
         _file = file;
+        _buffers = buffers;
         _header = header;
         _chunkSize = BlobFormat.ReadChunkSize(_header);
         (_chunks, _length) = BlobFormat.Measure(file.Length, _chunkSize);
@@ -32,7 +34,12 @@ internal sealed class DecryptingBlobStream : Stream
     }
 
     /// <summary>Reads and checks the header; takes ownership of <paramref name="file"/> (disposed if the header is bad).</summary>
-    public static async Task<DecryptingBlobStream> OpenAsync(IBlobReader file, byte[] dataKey, CancellationToken cancellationToken)
+    /// <param name="file">The blob's bytes, from its backend.</param>
+    /// <param name="dataKey">The blob's unwrapped data key.</param>
+    /// <param name="cancellationToken">Cancels reading the header.</param>
+    /// <param name="buffers">Where the chunk buffers are rented from and returned to: the shared pool unless a test watches them.</param>
+    public static async Task<DecryptingBlobStream> OpenAsync(
+        IBlobReader file, byte[] dataKey, CancellationToken cancellationToken, ArrayPool<byte>? buffers = null)
     {
         try
         {
@@ -40,7 +47,7 @@ internal sealed class DecryptingBlobStream : Stream
             if (file.Length < BlobFormat.HeaderLength
                 || await file.ReadAtAsync(header, 0, cancellationToken) != BlobFormat.HeaderLength)
                 throw new CryptographicException("The blob is shorter than its header.");
-            return new DecryptingBlobStream(file, header, dataKey);
+            return new DecryptingBlobStream(file, header, dataKey, buffers ?? ArrayPool<byte>.Shared);
         }
         catch
         {
@@ -109,7 +116,7 @@ internal sealed class DecryptingBlobStream : Stream
     {
         _plainIndex = -1;
         var plaintextLength = sealedLength - BlobFormat.TagLength;
-        _plain ??= ArrayPool<byte>.Shared.Rent(_chunkSize);
+        _plain ??= _buffers.Rent(_chunkSize);
         Span<byte> nonce = stackalloc byte[BlobFormat.NonceLength];
         BlobFormat.ChunkNonce(_header, index, index == _chunks - 1, nonce);
         var sealedChunk = _sealed.AsSpan(0, sealedLength);
@@ -132,7 +139,7 @@ internal sealed class DecryptingBlobStream : Stream
 
     private long Offset(long index) => BlobFormat.HeaderLength + index * (_chunkSize + (long)BlobFormat.TagLength);
 
-    private byte[] SealedBuffer() => _sealed ??= ArrayPool<byte>.Shared.Rent(_chunkSize + BlobFormat.TagLength);
+    private byte[] SealedBuffer() => _sealed ??= _buffers.Rent(_chunkSize + BlobFormat.TagLength);
 
     public override void Flush() { }
     public override void SetLength(long value) => throw new NotSupportedException();
@@ -145,9 +152,9 @@ internal sealed class DecryptingBlobStream : Stream
             _aes.Dispose();
             _file.Dispose();
             if (_plain is not null)
-                ArrayPool<byte>.Shared.Return(_plain, clearArray: true);
+                _buffers.Return(_plain, clearArray: true);
             if (_sealed is not null)
-                ArrayPool<byte>.Shared.Return(_sealed);
+                _buffers.Return(_sealed);
             _plain = _sealed = null;
         }
         base.Dispose(disposing);
