@@ -143,8 +143,24 @@ public sealed record FhirDateFilter(string Text, string Prefix, DateTime Start, 
             && DateTimeOffset.TryParseExact(text, DateTimeFormats, culture, DateTimeStyles.None, out var instant))
         {
             var at = instant.UtcDateTime;
-            return (at, at.AddTicks(TimeSpan.TicksPerSecond));
+            return (at, at.AddTicks(TicksOfTheLastDigit(text)));
         }
         return null;
+    }
+
+    /// <summary>
+    /// How long the last written digit of a date-time spans: a second without a fraction, else a tenth, hundredth, …
+    /// of one, so <c>10:00:00.250Z</c> names one millisecond (FHIR: the precision of a value implies its range).
+    /// </summary>
+    private static long TicksOfTheLastDigit(string dateTime)
+    {
+        var point = dateTime.IndexOf('.', StringComparison.Ordinal);
+        if (point < 0)
+            return TimeSpan.TicksPerSecond;
+        var digits = dateTime.AsSpan(point + 1).IndexOfAnyExceptInRange('0', '9');
+        var ticks = TimeSpan.TicksPerSecond;
+        for (var i = 0; i < digits; i++)
+            ticks /= 10;
+        return ticks;
     }
 }
