@@ -14,17 +14,27 @@ internal static class BlobEncryptor
 {
     private const int ChunksPerBatch = 4;
 
+    /// <summary>Encrypts <paramref name="source"/> into <paramref name="destination"/> in the blob format.</summary>
+    /// <param name="source">The plaintext, read to its end.</param>
+    /// <param name="destination">Where the header and the sealed chunks are written.</param>
+    /// <param name="dataKey">The blob's data key.</param>
+    /// <param name="chunkSize">Plaintext bytes per chunk.</param>
+    /// <param name="observer">Sees each batch of plaintext in order (hashing, type detection), or null.</param>
+    /// <param name="cancellationToken">Cancels reading, sealing and writing.</param>
+    /// <param name="buffers">Where the batch buffers are rented from and returned to: the shared pool unless a test watches them.</param>
     public static async Task EncryptAsync(
-        Stream source, Stream destination, byte[] dataKey, int chunkSize, IContentObserver? observer, CancellationToken cancellationToken)
+        Stream source, Stream destination, byte[] dataKey, int chunkSize, IContentObserver? observer, CancellationToken cancellationToken,
+        ArrayPool<byte>? buffers = null)
     {
+        var pool = buffers ?? ArrayPool<byte>.Shared;
         var header = BlobFormat.CreateHeader(chunkSize, RandomNumberGenerator.GetBytes(BlobFormat.NoncePrefixLength));
         await destination.WriteAsync(header, cancellationToken);
 
         var batchSize = chunkSize * ChunksPerBatch;
         var sealedSize = batchSize + ChunksPerBatch * BlobFormat.TagLength;
         // Three plaintext batches (being read, being observed, being sealed) and two sealed ones (being sealed, being written).
-        var plain = new[] { Rent(batchSize), Rent(batchSize), Rent(batchSize) };
-        var sealedBatches = new[] { Rent(sealedSize), Rent(sealedSize) };
+        var plain = new[] { pool.Rent(batchSize), pool.Rent(batchSize), pool.Rent(batchSize) };
+        var sealedBatches = new[] { pool.Rent(sealedSize), pool.Rent(sealedSize) };
         var observing = Task.CompletedTask;
         var sealing = Task.CompletedTask;
         using var aes = new AesGcm(dataKey, BlobFormat.TagLength);
@@ -61,13 +71,12 @@ internal static class BlobEncryptor
             // Never hand buffers back while another thread may still use them.
             await Task.WhenAll(observing, sealing).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             foreach (var buffer in plain)
-                ArrayPool<byte>.Shared.Return(buffer, clearArray: true); // plaintext does not outlive the upload
+                pool.Return(buffer, clearArray: true); // plaintext does not outlive the upload
             foreach (var buffer in sealedBatches)
-                ArrayPool<byte>.Shared.Return(buffer);
+                pool.Return(buffer);
         }
     }
 
-    private static byte[] Rent(int size) => ArrayPool<byte>.Shared.Rent(size);
 
     private static async Task<int> ReadBatchAsync(Stream source, byte[] buffer, int batchSize, CancellationToken cancellationToken) =>
         await source.ReadAtLeastAsync(buffer.AsMemory(0, batchSize), batchSize, throwOnEndOfStream: false, cancellationToken);

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using MediVault.Infrastructure.Storage;
+using MediVault.UnitTests.TestSupport;
 
 namespace MediVault.UnitTests.Infrastructure.Storage;
 
@@ -27,6 +28,21 @@ public sealed class BlobEncryptorTests
         await BlobEncryptor.EncryptAsync(source, new MemoryStream(), _dataKey, Chunk, null, CancellationToken.None);
 
         source.ReadsAtTheEnd.Should().Be(1, "a source that has answered 0 once has ended, and a network source may block if asked again");
+    }
+
+    [Theory]
+    [InlineData(Batch)]
+    [InlineData(3 * Batch + 5)]
+    public async Task Encrypt_GivesBackEveryBufferItRents_AndNoneStillHoldsThePlaintext(int length)
+    {
+        var content = RandomNumberGenerator.GetBytes(length);
+        var pool = new WatchedArrayPool();
+
+        await BlobEncryptor.EncryptAsync(new MemoryStream(content), new MemoryStream(), _dataKey, Chunk, null, CancellationToken.None, pool);
+
+        pool.Rented.Should().Be(5, "three plaintext batches and two sealed ones, whatever the length");
+        pool.Returned.Should().HaveCount(5);
+        pool.Holding(content.AsSpan(0, Batch).ToArray()).Should().BeEmpty("a plaintext batch is cleared before it goes back");
     }
 
     [Theory]

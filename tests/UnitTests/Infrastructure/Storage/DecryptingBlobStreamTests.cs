@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using MediVault.Infrastructure.Storage;
+using MediVault.UnitTests.TestSupport;
 
 namespace MediVault.UnitTests.Infrastructure.Storage;
 
@@ -163,7 +164,7 @@ public sealed class DecryptingBlobStreamTests
     public async Task Dispose_ClearsThePlaintextOutOfTheBufferItGivesBackToThePool()
     {
         var content = RandomNumberGenerator.GetBytes(Chunk);
-        var pool = new WatchedPool();
+        var pool = new WatchedArrayPool();
         var stream = await DecryptingBlobStream.OpenAsync(new InMemoryReader(await SealAsync(content)), _dataKey, CancellationToken.None, pool);
         stream.ReadExactly(new byte[Chunk]);
         pool.Returned.Should().BeEmpty("the buffers are kept while the stream is open");
@@ -171,14 +172,14 @@ public sealed class DecryptingBlobStreamTests
         stream.Dispose();
 
         pool.Returned.Should().HaveCount(2, "both chunk buffers go back");
-        pool.Returned.Where(returned => Holds(returned, content)).Should().BeEmpty("the plaintext is cleared before its buffer goes back");
+        pool.Holding(content).Should().BeEmpty("the plaintext is cleared before its buffer goes back");
     }
 
     [Fact]
     public async Task ReadingEveryChunk_UsesOnePlaintextAndOneSealedBuffer_AndGivesBothBack()
     {
         var content = RandomNumberGenerator.GetBytes(3 * Chunk + 5);
-        var pool = new WatchedPool();
+        var pool = new WatchedArrayPool();
         var stream = await DecryptingBlobStream.OpenAsync(new InMemoryReader(await SealAsync(content)), _dataKey, CancellationToken.None, pool);
 
         var read = new byte[content.Length];
@@ -188,29 +189,6 @@ public sealed class DecryptingBlobStreamTests
         read.Should().Equal(content);
         pool.Rented.Should().Be(2, "each chunk is opened into the same two buffers");
         pool.Returned.Should().HaveCount(2);
-    }
-
-    private static bool Holds(byte[] buffer, byte[] content) => buffer.AsSpan().IndexOf(content) >= 0;
-
-    /// <summary>A pool that rents new arrays and keeps a copy of each returned one as the pool would hold it.</summary>
-    private sealed class WatchedPool : ArrayPool<byte>
-    {
-        public List<byte[]> Returned { get; } = [];
-
-        public int Rented { get; private set; }
-
-        public override byte[] Rent(int minimumLength)
-        {
-            Rented++;
-            return new byte[minimumLength];
-        }
-
-        public override void Return(byte[] array, bool clearArray = false)
-        {
-            if (clearArray)
-                Array.Clear(array);
-            Returned.Add(array.ToArray());
-        }
     }
 
     /// <summary>A blob in memory whose bytes the test can change after it was opened; reports its length as it was opened.</summary>
