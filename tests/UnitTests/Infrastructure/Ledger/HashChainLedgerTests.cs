@@ -354,6 +354,20 @@ public sealed class HashChainLedgerTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task VerifyBlock_IntactGenesis_ReturnsTrue_AndAfterItsHashIsEdited_False()
+    {
+        var ledger = NewLedger(out var db);
+        using var _ = db;
+        await ledger.EnsureGenesisAsync(CancellationToken.None);
+        await ledger.CommitAsync(Upload(), null, CancellationToken.None);
+
+        (await ledger.VerifyBlockAsync(0, CancellationToken.None)).Should().BeTrue("the genesis entry links to the zero hash, not to an entry before it");
+        await db.Context.Database.ExecuteSqlRawAsync(
+            "UPDATE LedgerBlocks SET Hash = 'dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd' WHERE \"Index\" = 0");
+        (await ledger.VerifyBlockAsync(0, CancellationToken.None)).Should().BeFalse();
+    }
+
+    [Fact]
     public async Task VerifyBlock_PredecessorRewritten_ReturnsFalse()
     {
         var ledger = NewLedger(out var db);

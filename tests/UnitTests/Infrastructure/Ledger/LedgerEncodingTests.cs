@@ -12,6 +12,48 @@ public class LedgerEncodingTests
     private const string FileBlockHash = "a5f120406612324eea73b72e5edc235b21acb6a4dd39cca4a70530dc0e525932";
     private static readonly Guid FileId = Guid.Parse("0199b8a4-5c1e-7d2a-9f3b-2c4d6e8fa0b1");
 
+    /// <summary>Each of the three limits on its own (the others valid), at its boundary: the last accepted length and the first refused.</summary>
+    public static TheoryData<int, int, int, bool> Lengths => new()
+    {
+        { 32, 64, 64, true },
+        { 33, 64, 64, false },
+        { 7, 63, 64, false },
+        { 7, 65, 64, false },
+        { 7, 64, 63, false },
+        { 7, 64, 65, false },
+    };
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public void ComputeHashes_FromText_TakesAKindOfAtMost32AndHashesOfExactly64(int kindLength, int payloadLength, int previousLength, bool accepted)
+    {
+        var act = () => LedgerEncoding.ComputeHashes(
+            new byte[32], new byte[32], 1, GenesisTime, new string('k', kindLength), FileId, new string('a', payloadLength), new string('b', previousLength));
+
+        if (accepted)
+            act.Should().NotThrow();
+        else
+            act.Should().Throw<ArgumentException>();
+    }
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public void ComputeHashes_FromStoredBytes_TakesTheSameLengths_AKindOfUpTo96Bytes(int kindLength, int payloadLength, int previousLength, bool accepted)
+    {
+        // Stored bytes are UTF-8: a 32-character kind may take up to 96 bytes, so the byte limit is 3 × 32.
+        var kind = kindLength == 33 ? new byte[97] : new byte[kindLength * 3];
+        kind.AsSpan().Fill((byte)'k');
+        var act = () => LedgerEncoding.ComputeHashes(
+            new byte[32], new byte[32], 1, GenesisTime, kind, FileId, Bytes('a', payloadLength), Bytes('b', previousLength));
+
+        if (accepted)
+            act.Should().NotThrow();
+        else
+            act.Should().Throw<ArgumentException>();
+    }
+
+    private static byte[] Bytes(char digit, int length) => Encoding.ASCII.GetBytes(new string(digit, length));
+
     [Fact]
     public void Encode_GenesisBlock_IsTheDocumentedSevenLines()
     {
