@@ -354,6 +354,19 @@ public sealed class HashChainLedgerTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task CommitIf_NoEvent_ThrowsArgumentNullException_AndAppendsNothing()
+    {
+        var ledger = NewLedger(out var db);
+        using var _ = db;
+        await ledger.EnsureGenesisAsync(CancellationToken.None);
+
+        var act = () => ledger.CommitIfAsync(null!, _ => Task.FromResult(true), CancellationToken.None);
+
+        (await act.Should().ThrowAsync<ArgumentNullException>()).WithParameterName("ledgerEvent");
+        (await db.Context.LedgerBlocks.CountAsync()).Should().Be(1, "only the genesis entry");
+    }
+
+    [Fact]
     public async Task VerifyBlock_IntactGenesis_ReturnsTrue_AndAfterItsHashIsEdited_False()
     {
         var ledger = NewLedger(out var db);
