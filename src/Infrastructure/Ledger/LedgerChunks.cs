@@ -15,6 +15,9 @@ internal static class LedgerChunks
 {
     private const string Columns = """SELECT "Index", "Timestamp", "Kind", "ResourceId", "PayloadHash", "PreviousHash", "Hash" FROM "LedgerBlocks" """;
 
+    /// <summary>What a parallel reader prepares: the rows of one index range, ?1 ≤ index &lt; ?2, in index order.</summary>
+    internal const string RangeQuery = Columns + """WHERE "Index" >= ?1 AND "Index" < ?2 ORDER BY "Index" """;
+
     /// <summary>Readers to use for a log of <paramref name="entries"/> entries: one per core, at most four; one for a short log.</summary>
     public static int ReadersFor(long entries) =>
         entries <= 2L * HashChainLedger.Chunk ? 1 : Math.Clamp(Environment.ProcessorCount, 1, 4);
@@ -116,7 +119,7 @@ internal static class LedgerChunks
                 // No transaction: each chunk's query reads one snapshot, and the rows below the bound are the same in all of them.
                 await using var connection = new SqliteConnection(connectionString);
                 await connection.OpenAsync(cancellationToken);
-                using var statement = StoredEntryChunk.Prepare(connection, Columns + """WHERE "Index" >= ?1 AND "Index" < ?2 ORDER BY "Index" """);
+                using var statement = StoredEntryChunk.Prepare(connection, RangeQuery);
                 for (long chunk = Number; chunk < chunks; chunk += readers)
                 {
                     var into = await Empty.Reader.ReadAsync(cancellationToken);

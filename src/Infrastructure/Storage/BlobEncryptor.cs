@@ -77,7 +77,6 @@ internal static class BlobEncryptor
         }
     }
 
-
     private static async Task<int> ReadBatchAsync(Stream source, byte[] buffer, int batchSize, CancellationToken cancellationToken) =>
         await source.ReadAtLeastAsync(buffer.AsMemory(0, batchSize), batchSize, throwOnEndOfStream: false, cancellationToken);
 

@@ -13,7 +13,6 @@ namespace MediVault.UnitTests.Infrastructure.Ledger;
 /// </summary>
 public sealed class UnconstrainedLedgerTableTests : IAsyncLifetime
 {
-    private const string Columns = """SELECT "Index", "Timestamp", "Kind", "ResourceId", "PayloadHash", "PreviousHash", "Hash" FROM "LedgerBlocks" """;
     private SqliteTestDatabase _source = null!;
 
     /// <summary>A second database file in the source's temp folder, removed with it.</summary>
@@ -53,7 +52,7 @@ public sealed class UnconstrainedLedgerTableTests : IAsyncLifetime
     {
         using var connection = new SqliteConnection(ConnectionString);
         connection.Open();
-        var statement = StoredEntryChunk.Prepare(connection, Columns + """WHERE "Index" >= ?1 AND "Index" < ?2 ORDER BY "Index" """);
+        var statement = StoredEntryChunk.Prepare(connection, LedgerChunks.RangeQuery);
         try
         {
             chunk.Fill(statement, 0, 3);
