@@ -143,7 +143,7 @@ internal sealed class HashChainLedger(AppDbContext db, LedgerWriter writer, Chec
         {
             var count = chunk.Count;
             var valid = 0;
-            if (firstInvalid is null && problem is null)
+            if (firstInvalid is null) // set together with problem, at the first entry that is not intact
             {
                 Parallel.For(0, count, i => intact[i] = chunk.TryHash(i, subtree.Leaf(i)));
                 while (valid < count && intact[valid] && IsNext(chunk, valid, expected + valid, previousHash))
@@ -159,7 +159,9 @@ internal sealed class HashChainLedger(AppDbContext db, LedgerWriter writer, Chec
                 while (nextCheckpoint < signed.Count && signed[nextCheckpoint].Size <= tree.Size + valid)
                 {
                     var checkpoint = signed[nextCheckpoint++];
-                    if (checkpoint.Size > tree.Size && !subtree.RootAfter(tree, checkpoint.Size - tree.Size).AsSpan().SequenceEqual(checkpoint.Root))
+                    // Sizes come in ascending order, so only a size-0 checkpoint can be at tree.Size (the empty tree, whose root is
+                    // SHA-256 of nothing); a negative size, which no signer writes, has no root to compare.
+                    if (checkpoint.Size >= tree.Size && !subtree.RootAfter(tree, checkpoint.Size - tree.Size).AsSpan().SequenceEqual(checkpoint.Root))
                         rootProblem ??= $"The entries do not reproduce the root of the signed checkpoint of size {checkpoint.Size}.";
                 }
 

@@ -139,23 +139,24 @@ public sealed class LedgerChunksTests : IAsyncLifetime
     }
 
     /// <summary>A forger's edit: the entry's kind or predecessor changed and its own hash recomputed to match.</summary>
-    private async Task RehashAsync(long index, string? kind = null, string? previousHash = null)
+    private async Task RehashAsync(long index, string? kind = null, string? previousHash = null, Func<string, string>? payloadHash = null)
     {
         await using var connection = new SqliteConnection(ConnectionString);
         await connection.OpenAsync();
         await using var read = connection.CreateCommand();
         read.CommandText = """SELECT "Timestamp", "Kind", "ResourceId", "PayloadHash", "PreviousHash" FROM "LedgerBlocks" WHERE "Index" = $i""";
         read.Parameters.AddWithValue("$i", index);
-        string newKind, newPrevious, rehashed;
+        string newKind, newPayload, newPrevious, rehashed;
         await using (var reader = await read.ExecuteReaderAsync())
         {
             (await reader.ReadAsync()).Should().BeTrue();
             newKind = kind ?? reader.GetString(1);
             newPrevious = previousHash ?? reader.GetString(4);
-            rehashed = LedgerEncoding.ComputeHash(index, reader.GetDateTime(0), newKind, reader.GetGuid(2), reader.GetString(3), newPrevious);
+            newPayload = payloadHash?.Invoke(reader.GetString(3)) ?? reader.GetString(3);
+            rehashed = LedgerEncoding.ComputeHash(index, reader.GetDateTime(0), newKind, reader.GetGuid(2), newPayload, newPrevious);
         }
 
-        await ExecuteAsync($"""UPDATE "LedgerBlocks" SET "Kind" = '{newKind}', "PreviousHash" = '{newPrevious}', "Hash" = '{rehashed}' WHERE "Index" = {index}""");
+        await ExecuteAsync($"""UPDATE "LedgerBlocks" SET "Kind" = '{newKind}', "PayloadHash" = '{newPayload}', "PreviousHash" = '{newPrevious}', "Hash" = '{rehashed}' WHERE "Index" = {index}""");
     }
 
     [Fact]
@@ -182,6 +183,54 @@ public sealed class LedgerChunksTests : IAsyncLifetime
 
         result.Valid.Should().BeFalse();
         result.FirstInvalidIndex.Should().Be(index);
+    }
+
+    /// <summary>
+    /// Values the writer never stores, with the entry's own hash recomputed over them: only the shape check can refuse
+    /// them at their own index (the broken link to the next entry would otherwise name the index after).
+    /// </summary>
+    [Theory]
+    [InlineData("an empty kind")]
+    [InlineData("a payload hash in capitals")]
+    public async Task AnEntryRehashedOverAValueTheWriterNeverStores_IsReportedThere(string value)
+    {
+        const long index = 12000;
+        if (value == "an empty kind")
+            await RehashAsync(index, kind: "");
+        else
+            await RehashAsync(index, payloadHash: hash => hash.ToUpperInvariant());
+
+        var result = await BothAgreeAsync();
+
+        result.Valid.Should().BeFalse();
+        result.FirstInvalidIndex.Should().Be(index);
+    }
+
+    /// <summary>The empty tree's root is SHA-256 of nothing (RFC 6962 §2.1): a checkpoint of size 0 is checked like any other.</summary>
+    [Fact]
+    public async Task ACheckpointOfSizeZero_MustCarryTheEmptyTreesRoot()
+    {
+        var emptyRoot = System.Security.Cryptography.SHA256.HashData(ReadOnlySpan<byte>.Empty);
+
+        var right = await BothAgreeAsync(new StoredCheckpoint(0, emptyRoot, ""), CheckpointAt(Entries));
+        var wrong = await BothAgreeAsync(new StoredCheckpoint(0, StoredChain.RootOf(_leaves, 1), ""), CheckpointAt(Entries));
+
+        right.Valid.Should().BeTrue(right.Problem);
+        wrong.Valid.Should().BeFalse();
+        wrong.Problem.Should().Contain("checkpoint of size 0.");
+    }
+
+    /// <summary>A range of whole chunks, or one short of them, comes out as exactly those chunks: none empty, none twice.</summary>
+    [Theory]
+    [InlineData(2 * HashChainLedger.Chunk)]
+    [InlineData(2 * HashChainLedger.Chunk - 1)]
+    public async Task ReadInParallel_GivesEachChunkOfTheRangeOnce_AndNoEmptyOne(long entries)
+    {
+        var sizes = new List<(long First, int Count)>();
+        await foreach (var chunk in LedgerChunks.ReadInParallelAsync(ConnectionString, entries, readers: 2, CancellationToken.None))
+            sizes.Add((chunk.IndexAt(0), chunk.Count));
+
+        sizes.Should().Equal((0, HashChainLedger.Chunk), (HashChainLedger.Chunk, (int)(entries - HashChainLedger.Chunk)));
     }
 
     [Fact]
