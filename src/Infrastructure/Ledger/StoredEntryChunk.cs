@@ -166,8 +166,8 @@ internal sealed class StoredEntryChunk : ILedgerChunk
         if (TryParseAsWritten(stored, out timestamp))
             return true;
         Span<char> text = stackalloc char[TimestampSlot];
-        var length = Ascii.ToUtf16(stored, text, out var written) == OperationStatus.Done ? written : -1;
-        return length >= 0 && DateTime.TryParse(text[..length], CultureInfo.InvariantCulture, DateTimeStyles.None, out timestamp);
+        _ = Ascii.ToUtf16(stored, text, out var written); // always Done: CopyText takes ASCII only, at most a slot long
+        return DateTime.TryParse(text[..written], CultureInfo.InvariantCulture, DateTimeStyles.None, out timestamp);
     }
 
     /// <summary>
@@ -222,8 +222,7 @@ internal sealed class StoredEntryChunk : ILedgerChunk
         }
 
         Span<char> text = stackalloc char[IdSlot];
-        var status = Ascii.ToUtf16(stored, text, out var written);
-        id = Guid.Empty;
-        return status == OperationStatus.Done && Guid.TryParse(text[..written], out id);
+        _ = Ascii.ToUtf16(stored, text, out var written); // always Done, as in TryTimestamp
+        return Guid.TryParse(text[..written], out id);
     }
 }

@@ -101,8 +101,7 @@ public static class Rfc6962
         if (size1 <= 0 || size1 > size2)
             throw new ArgumentOutOfRangeException(nameof(size1), "0 < size1 ≤ size2.");
         var proof = new List<byte[]>();
-        if (size1 < size2)
-            SubProof(size1, 0, size2, true, node, proof);
+        SubProof(size1, 0, size2, true, node, proof); // PROOF(m, D[n]) = SUBPROOF(m, D[n], true), empty when m = n
         return proof;
     }
 

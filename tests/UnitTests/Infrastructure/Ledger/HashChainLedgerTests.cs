@@ -366,6 +366,32 @@ public sealed class HashChainLedgerTests : IAsyncLifetime, IDisposable
         (await db.Context.LedgerBlocks.CountAsync()).Should().Be(1, "only the genesis entry");
     }
 
+    /// <summary>A request already cancelled (its client gone) appends nothing: no entry for a change that was never saved.</summary>
+    [Theory]
+    [InlineData("commit")]
+    [InlineData("commit-if")]
+    [InlineData("genesis")]
+    public async Task AnAppendAskedWithACancelledToken_ThrowsOperationCanceled_AndAppendsNothing(string append)
+    {
+        var ledger = NewLedger(out var db);
+        using var _ = db;
+        if (append != "genesis")
+            await ledger.EnsureGenesisAsync(CancellationToken.None);
+        var before = await db.Context.LedgerBlocks.CountAsync();
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        Func<Task> act = append switch
+        {
+            "commit" => () => ledger.CommitAsync(Upload(), null, cancelled.Token),
+            "commit-if" => () => ledger.CommitIfAsync(Upload(), _ => Task.FromResult(true), cancelled.Token),
+            _ => () => ledger.EnsureGenesisAsync(cancelled.Token),
+        };
+
+        await act.Should().ThrowAsync<OperationCanceledException>();
+        (await db.Context.LedgerBlocks.CountAsync()).Should().Be(before);
+    }
+
     [Fact]
     public async Task VerifyBlock_IntactGenesis_ReturnsTrue_AndAfterItsHashIsEdited_False()
     {

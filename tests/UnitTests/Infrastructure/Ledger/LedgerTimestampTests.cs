@@ -49,6 +49,8 @@ public sealed class LedgerTimestampTests
     [InlineData("2026-01-01 10:00:00.12345678")]
     [InlineData("2026-01-01 10:00:0x")]
     [InlineData("26-01-01 10:00:00")]
+    [InlineData("2026-01-01 10:00:00,123")]
+    [InlineData("2026-01-01 10:00:00.12x")]
     public void TryParseAsWritten_LeavesEveryOtherShapeToDateTimeParse(string stored)
     {
         StoredEntryChunk.TryParseAsWritten(Encoding.ASCII.GetBytes(stored), out _).Should().BeFalse();

@@ -450,12 +450,16 @@ public sealed class TransparencyLogTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task SigningService_OnceTheAppHasStarted_SignsTheGrownTree()
+    public async Task SigningService_SignsNothingUntilTheAppHasStarted_ThenSignsTheGrownTree()
     {
         await LedgerOfAsync(3);
         using var started = new CancellationTokenSource();
         using var service = new CheckpointSigningService(_checkpoints, StartedBy(started), new ListLogger<CheckpointSigningService>());
         await service.StartAsync(CancellationToken.None);
+
+        // Ten of its shortest periods (50 ms): a service that did not wait for the start would have signed by then.
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        (await _checkpoints.LatestAsync(CancellationToken.None)).Should().BeNull("the migrations may not have run yet");
 
         await started.CancelAsync();
         await UntilAsync(async () => await _checkpoints.LatestAsync(CancellationToken.None) is not null);

@@ -48,11 +48,11 @@ public sealed class UnconstrainedLedgerTableTests : IAsyncLifetime
     }
 
     /// <summary>The fast path's read of rows 0..2 into <paramref name="chunk"/>, through the statement its readers prepare.</summary>
-    private void Fill(StoredEntryChunk chunk)
+    private void Fill(StoredEntryChunk chunk, string query = LedgerChunks.RangeQuery)
     {
         using var connection = new SqliteConnection(ConnectionString);
         connection.Open();
-        var statement = StoredEntryChunk.Prepare(connection, LedgerChunks.RangeQuery);
+        var statement = StoredEntryChunk.Prepare(connection, query);
         try
         {
             chunk.Fill(statement, 0, 3);
@@ -79,6 +79,14 @@ public sealed class UnconstrainedLedgerTableTests : IAsyncLifetime
     }
 
     private static bool Hashes(ILedgerChunk chunk, int row) => chunk.TryHash(row, stackalloc byte[32]);
+
+    /// <summary>The table again without its primary key, so that "Index" takes any value and any number of rows.</summary>
+    private Task WithoutAPrimaryKeyAsync() => ExecuteAsync("""
+        ALTER TABLE "LedgerBlocks" RENAME TO "Keyed";
+        CREATE TABLE "LedgerBlocks" ("Index", "Timestamp", "Kind", "ResourceId", "PayloadHash", "PreviousHash", "Hash");
+        INSERT INTO "LedgerBlocks" SELECT * FROM "Keyed";
+        DROP TABLE "Keyed";
+        """);
 
     [Fact]
     public async Task AnIntactCopy_IsJudgedIntact_ByBothChunks()
@@ -150,5 +158,51 @@ public sealed class UnconstrainedLedgerTableTests : IAsyncLifetime
         var chunks = await WalkAsync(_ => { });
 
         chunks.Should().Be(0, "an empty chunk at the end of a walk would be an entry-less chunk handed to the verifier");
+    }
+
+    [Fact]
+    public async Task AnIndexStoredAsAFraction_SendsTheFastPathBack()
+    {
+        await WithoutAPrimaryKeyAsync();
+        await ExecuteAsync("""UPDATE "LedgerBlocks" SET "Index" = 1.5 WHERE "Index" = 1""");
+
+        var fill = () => Fill(new StoredEntryChunk());
+
+        fill.Should().Throw<StoredEntryChunk.UnusualRowException>();
+    }
+
+    [Fact]
+    public async Task MoreRowsInARangeThanAChunkHolds_SendTheFastPathBack_NamingTheFirstRowBeyondIt()
+    {
+        // Only a table without a primary key can hold two rows of one index: here entry 0 is stored 8,191 more times.
+        await WithoutAPrimaryKeyAsync();
+        await ExecuteAsync($"""
+            WITH RECURSIVE copies(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM copies WHERE n < {HashChainLedger.Chunk - 1})
+            INSERT INTO "LedgerBlocks" SELECT "LedgerBlocks".* FROM "LedgerBlocks", copies WHERE "Index" = 0
+            """);
+
+        var fill = () => Fill(new StoredEntryChunk());
+
+        fill.Should().Throw<StoredEntryChunk.UnusualRowException>().WithMessage($"*entry {HashChainLedger.Chunk} *");
+    }
+
+    [Fact]
+    public void Prepare_AQuerySQLiteRefuses_ThrowsItsError()
+    {
+        using var connection = new SqliteConnection(ConnectionString);
+        connection.Open();
+
+        var prepare = () => StoredEntryChunk.Prepare(connection, """SELECT "Index" FROM "NoSuchTable" """);
+
+        prepare.Should().Throw<SqliteException>().WithMessage("*no such table*");
+    }
+
+    [Fact]
+    public void Fill_AStepThatFails_ThrowsItsError()
+    {
+        // abs() of the smallest 64-bit integer fails while the row is computed, not when the statement is prepared.
+        var fill = () => Fill(new StoredEntryChunk(), "SELECT abs(-9223372036854775807 - 1 + ?1 * ?2)");
+
+        fill.Should().Throw<SqliteException>().WithMessage("*integer overflow*");
     }
 }
