@@ -24,7 +24,7 @@ public sealed class AccessGrantTests
         grant.Revoke(Now.AddMinutes(1));
 
         grant.IsActiveAt(Now.AddMinutes(1)).Should().BeFalse();
-        grant.Invoking(g => g.Revoke(Now.AddMinutes(2))).Should().Throw<DomainRuleException>();
+        grant.Invoking(g => g.Revoke(Now.AddMinutes(2))).Should().Throw<DomainRuleException>().WithMessage("The grant is already revoked.");
     }
 
     [Fact]
@@ -37,7 +37,8 @@ public sealed class AccessGrantTests
     {
         var id = Guid.NewGuid();
 
-        FluentActions.Invoking(() => AccessGrant.Create(id, id, Now, null)).Should().Throw<DomainRuleException>();
+        FluentActions.Invoking(() => AccessGrant.Create(id, id, Now, null)).Should().Throw<DomainRuleException>()
+            .WithMessage("A patient cannot grant access to themselves.");
     }
 
     [Fact]

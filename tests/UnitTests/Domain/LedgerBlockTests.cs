@@ -36,7 +36,7 @@ public sealed class LedgerBlockTests
     [Fact]
     public void Create_NegativeIndex_Throws() =>
         FluentActions.Invoking(() => LedgerBlock.Create(-1, Now, LedgerBlockKind.FileUploaded, Guid.NewGuid(), Guid.NewGuid(), A, B, C))
-            .Should().Throw<DomainRuleException>();
+            .Should().Throw<DomainRuleException>().WithMessage("A block index cannot be negative.");
 
     [Theory]
     [InlineData("payload")]

@@ -25,7 +25,7 @@ public sealed class MedicalFileTests
 
     [Fact]
     public void Create_Empty_Throws() =>
-        FluentActions.Invoking(() => Create(size: 0)).Should().Throw<DomainRuleException>();
+        FluentActions.Invoking(() => Create(size: 0)).Should().Throw<DomainRuleException>().WithMessage("A medical file cannot be empty.");
 
     [Fact]
     public void MarkDeleted_DestroysTheDataKey_AndCannotHappenTwice()
@@ -36,7 +36,7 @@ public sealed class MedicalFileTests
 
         file.IsDeleted.Should().BeTrue();
         file.WrappedKey.Should().BeNull();
-        file.Invoking(f => f.MarkDeleted(Guid.NewGuid(), Now)).Should().Throw<DomainRuleException>();
+        file.Invoking(f => f.MarkDeleted(Guid.NewGuid(), Now)).Should().Throw<DomainRuleException>().WithMessage("The file is already deleted.");
     }
     [Fact]
     public void Create_OneByte_IsAllowed() =>
@@ -73,7 +73,8 @@ public sealed class MedicalFileTests
     [Fact]
     public void Create_WithoutAWrappedKey_Throws() =>
         FluentActions.Invoking(() => MedicalFile.Create(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), "a.pdf", "application/pdf", 1,
-            FileCategory.Other, null, null, Hash, "key-1", [], Now)).Should().Throw<DomainRuleException>();
+            FileCategory.Other, null, null, Hash, "key-1", [], Now)).Should().Throw<DomainRuleException>()
+            .WithMessage("A medical file needs its wrapped data key.");
 
     [Fact]
     public void Create_KeepsEveryField()
@@ -104,7 +105,17 @@ public sealed class MedicalFileTests
     [InlineData(0)]
     [InlineData(-1)]
     public void AnchorTo_GenesisOrBefore_Throws(long index) =>
-        Create().Invoking(f => f.AnchorTo(index, Hash)).Should().Throw<DomainRuleException>();
+        Create().Invoking(f => f.AnchorTo(index, Hash)).Should().Throw<DomainRuleException>()
+            .WithMessage("A file is anchored by a block after the genesis block.");
+
+    [Fact]
+    public void Create_IsNotAnchoredYet_HasNeitherALedgerIndexNorALedgerHash()
+    {
+        var file = Create();
+
+        file.LedgerIndex.Should().Be(0, "the genesis entry's index, which anchors no file");
+        file.LedgerHash.Should().BeEmpty();
+    }
 
     [Fact]
     public void AnchorTo_BlockOne_RecordsIndexAndHash()

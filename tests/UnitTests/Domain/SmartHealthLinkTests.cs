@@ -27,7 +27,7 @@ public sealed class SmartHealthLinkTests
     {
         var create = () => Link(ShlOptions.DirectFile | ShlOptions.Passcode, "hash", 5);
 
-        create.Should().Throw<DomainRuleException>();
+        create.Should().Throw<DomainRuleException>().WithMessage("The U flag cannot be combined with a passcode.");
     }
 
     [Fact]
@@ -46,7 +46,7 @@ public sealed class SmartHealthLinkTests
 
         var second = () => link.Include(Guid.NewGuid(), "application/fhir+json", Now, "jwe");
 
-        second.Should().Throw<DomainRuleException>();
+        second.Should().Throw<DomainRuleException>().WithMessage("A U-flagged link shares exactly one file.");
     }
 
     [Fact]

@@ -120,6 +120,36 @@ public sealed class EmergencyProfileTests
     }
 
     [Fact]
+    public void Update_AnUnknownBloodType_Throws()
+    {
+        var profile = EmergencyProfile.Create(PatientId);
+
+        var act = () => profile.Update(null, (BloodType)99, [], [], [], [], organDonor: false, null, SavedAt);
+
+        act.Should().Throw<DomainRuleException>().WithMessage("bloodType is not a known blood type.");
+    }
+
+    [Fact]
+    public void Update_WithoutAList_ThrowsArgumentNull_NamingTheList()
+    {
+        var profile = EmergencyProfile.Create(PatientId);
+
+        var act = () => profile.Update(null, BloodType.APositive, [], null!, [], [], organDonor: false, null, SavedAt);
+
+        act.Should().Throw<ArgumentNullException>().WithParameterName("conditions");
+    }
+
+    [Fact]
+    public void Update_AListWithAnEmptyItem_Throws()
+    {
+        var profile = EmergencyProfile.Create(PatientId);
+
+        var act = () => UpdateWith(profile, allergies: [new Allergy("Penicillin", null, AllergySeverity.Severe), null!]);
+
+        act.Should().Throw<DomainRuleException>().WithMessage("allergies cannot hold empty items.");
+    }
+
+    [Fact]
     public void Update_LocalTime_Throws()
     {
         var profile = EmergencyProfile.Create(PatientId);

@@ -83,7 +83,7 @@ public sealed class QrAccessCodeTests
     {
         var act = () => Code(lifetimeMinutes: minutes);
 
-        act.Should().Throw<DomainRuleException>();
+        act.Should().Throw<DomainRuleException>().WithMessage("A code lives between 5 and 43200 minutes.");
     }
 
     [Theory]
@@ -100,7 +100,7 @@ public sealed class QrAccessCodeTests
     {
         var act = () => Code(maxUses: maxUses);
 
-        act.Should().Throw<DomainRuleException>();
+        act.Should().Throw<DomainRuleException>().WithMessage($"A code allows between 1 and {QrAccessCode.MaxMaxUses} uses.");
     }
 
     [Fact]
@@ -119,6 +119,6 @@ public sealed class QrAccessCodeTests
 
         var act = () => code.Revoke(Created.AddMinutes(2));
 
-        act.Should().Throw<DomainRuleException>();
+        act.Should().Throw<DomainRuleException>().WithMessage("The code is already revoked.");
     }
 }
