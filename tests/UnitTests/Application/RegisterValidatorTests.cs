@@ -44,6 +44,19 @@ public sealed class RegisterValidatorTests
     public void Validate_DoctorWithoutLicense_FailsOnLicenseNumber() =>
         validator.TestValidate(Valid() with { AccountType = AccountType.Doctor }).ShouldHaveValidationErrorFor(x => x.LicenseNumber);
 
+    [Theory]
+    [InlineData(100, true)]
+    [InlineData(101, false)]
+    public void Validate_Specialty_IsAtMost100Characters(int length, bool valid)
+    {
+        var result = validator.TestValidate(Valid() with { AccountType = AccountType.Doctor, LicenseNumber = "MCI-1", Specialty = new string('s', length) });
+
+        if (valid)
+            result.ShouldNotHaveValidationErrorFor(x => x.Specialty);
+        else
+            result.ShouldHaveValidationErrorFor(x => x.Specialty);
+    }
+
     [Fact]
     public void Validate_DoctorWithLicense_Passes() =>
         validator.TestValidate(Valid() with { AccountType = AccountType.Doctor, LicenseNumber = "MCI-1", Specialty = "Cardiology" })

@@ -96,6 +96,37 @@ public sealed class ExportPartsTests : IAsyncLifetime
         manifest.RootElement[0].GetProperty("file").GetProperty("sha256").GetString().Should().Be(older.Sha256);
     }
 
+    /// <summary>The archive's README is the parts' descriptions: each names every entry its part writes.</summary>
+    [Fact]
+    public void EachPartsDescription_NamesEveryEntryItWrites()
+    {
+        var descriptions = new (IVaultExportPart Part, string[] Entries)[]
+        {
+            (new FilesExportPart(null!, null!, null!), ["files/", "files.json"]),
+            (new EmergencyProfileExportPart(null!, null!, null!), ["emergency-profile.json", "emergency-profile.ips.json"]),
+            (new AccessLogExportPart(null!), ["access-log.csv", "access-log.json"]),
+            (new LedgerExportPart(null!, null!, null!), ["ledger.json", "receipts/", "ledger-key.txt", LedgerExportPart.VerifierScript]),
+            (new AccountExportPart(null!), ["account.json"]),
+        };
+
+        foreach (var (part, entries) in descriptions)
+            part.Description.Should().ContainAll(entries, part.GetType().Name);
+    }
+
+    /// <summary>A name that is all extension (a dot file) keeps it whole: the number goes after it, not inside the folder.</summary>
+    [Fact]
+    public async Task Files_ADotFileNamedTwice_IsNumberedAfterItsWholeName()
+    {
+        var first = await SaveFile(".profile", Now.AddDays(-2), "first");
+        var second = await SaveFile(".profile", Now.AddDays(-1), "second");
+        ListFilesAnswers([second, first], pageSize: 10);
+        await using var db = _database.NewContext();
+
+        using var zip = await ExportZip.Of(new FilesExportPart(_sender, db, _store), Patient);
+
+        zip.Entries.Select(e => e.FullName).Should().Equal("files/.profile", "files/.profile (2)", "files.json");
+    }
+
     [Fact]
     public async Task Files_DeletedWhileTheExportRan_AreLeftOut()
     {

@@ -161,6 +161,7 @@ public sealed class ExportVaultTests
     [InlineData("\tx", "'\tx")]
     [InlineData("\rx", "\"'\rx\"")]
     [InlineData("a,b", "\"a,b\"")]
+    [InlineData(",b", "\",b\"")]
     [InlineData("say \"hi\"", "\"say \"\"hi\"\"\"")]
     [InlineData("line\nbreak", "\"line\nbreak\"")]
     [InlineData("a=b", "a=b")]
