@@ -13,6 +13,7 @@ using MediVault.Domain.Records;
 using MediVault.Domain.Sharing;
 using MediVault.UnitTests.TestSupport;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NSubstitute;
 
@@ -68,12 +69,12 @@ public sealed class DeleteAccountHandlerTests : IAsyncLifetime
         await db.SaveChangesAsync();
     }
 
-    private async Task Delete(Guid user, AccountType type, string password = "secret")
+    private async Task Delete(Guid user, AccountType type, string password = "secret", ILogger<DeleteAccountHandler>? logger = null)
     {
         await using var db = _database.NewContext();
         _ledger.Context = db;
         await new DeleteAccountHandler(db, Callers.As(user, type), _accounts, _ledger.Port, _store, _erasure, _dataKeys,
-            NullLogger<DeleteAccountHandler>.Instance).Handle(new DeleteAccount(password), CancellationToken.None);
+            logger ?? NullLogger<DeleteAccountHandler>.Instance).Handle(new DeleteAccount(password), CancellationToken.None);
     }
 
     private async Task<(int Files, int Profiles, int Codes, int Links, int LinkEntries, int Grants, int Entries)> Counts(Guid owner)
@@ -150,12 +151,15 @@ public sealed class DeleteAccountHandlerTests : IAsyncLifetime
     public async Task Delete_ABlobThatCannotBeRemovedNow_DoesNotStopTheRest()
     {
         await Seed();
-        _store.When(s => s.Delete("kept")).Throw(new BlobStoreUnavailableException("busy"));
+        var busy = new BlobStoreUnavailableException("busy");
+        _store.When(s => s.Delete("kept")).Throw(busy);
+        var logger = new ListLogger<DeleteAccountHandler>();
 
-        await Delete(Patient, AccountType.Patient);
+        await Delete(Patient, AccountType.Patient, logger: logger);
 
         (await Counts(Patient)).Files.Should().Be(0);
         await _erasure.Received(1).EraseRemovedDataAsync(CancellationToken.None);
+        logger.Entries.Should().ContainSingle(e => e.Exception == busy, "the blob left behind is logged for the operator");
     }
 
     [Fact]

@@ -127,6 +127,22 @@ public sealed class ExportPartsTests : IAsyncLifetime
         zip.Entries.Select(e => e.FullName).Should().Equal("files/.profile", "files/.profile (2)", "files.json");
     }
 
+    /// <summary>Files uploaded at the same instant come in the order of their ids, so an export names them the same way each time.</summary>
+    [Fact]
+    public async Task Files_UploadedAtTheSameInstant_AreNamedInTheOrderOfTheirIds()
+    {
+        var one = await SaveFile("scan.txt", Now.AddDays(-1), "one");
+        var other = await SaveFile("scan.txt", Now.AddDays(-1), "other");
+        var (first, second) = one.Id.CompareTo(other.Id) < 0 ? (one, other) : (other, one);
+        ListFilesAnswers([one, other], pageSize: 10);
+        await using var db = _database.NewContext();
+
+        using var zip = await ExportZip.Of(new FilesExportPart(_sender, db, _store), Patient);
+
+        ExportZip.Text(zip.GetEntry("files/scan.txt")!).Should().Be(first == one ? "one" : "other");
+        ExportZip.Text(zip.GetEntry("files/scan (2).txt")!).Should().Be(second == one ? "one" : "other");
+    }
+
     [Fact]
     public async Task Files_DeletedWhileTheExportRan_AreLeftOut()
     {

@@ -221,6 +221,7 @@ public sealed class ExportVaultTests
             "timestamp,action,actorId,actorName,actorRole,resourceType,resourceId,ipAddress,userAgent,outcome\r\n"
             + $"2026-11-24T12:05:00.0000000Z,file-downloaded,{doctor},\"Dr. Lee, GP\",doctor,file,{file},10.0.0.7,\"'=HYPERLINK(\"\"x\"\")\",success\r\n"
             + "2026-11-23T12:05:00.0000000Z,qr-accessed,,,emergency,qr-code,,,,denied\r\n");
+        ExportZip.Bytes(zip.GetEntry("access-log.csv")!).Should().StartWith("timestamp,"u8.ToArray(), "UTF-8 without a byte-order mark");
         using var json = JsonDocument.Parse(ExportZip.Text(zip.GetEntry("access-log.json")!));
         json.RootElement.EnumerateArray().Select(e => e.GetProperty("action").GetString()).Should().Equal("file-downloaded", "qr-accessed");
         await sender.Received().Send(Arg.Is<ListAccessLog>(q => q.PageSize == PageExtensions.MaxPageSize), Arg.Any<CancellationToken>());

@@ -109,7 +109,7 @@ public sealed class AccountHandlersTests
         var unknown = async () => await new RevokeConnectedAppHandler(_me, _apps)
             .Handle(new RevokeConnectedApp(Guid.CreateVersion7().ToString()), CancellationToken.None);
 
-        await unknown.Should().ThrowAsync<NotFoundException>();
+        await unknown.Should().ThrowAsync<NotFoundException>().WithMessage("No connected app with this id.");
         await _apps.Received(1).RevokeAsync(UserId, app, Arg.Any<CancellationToken>());
     }
 
