@@ -34,5 +34,8 @@ public sealed class ListAccessLogValidatorTests
         var errors = new ListAccessLogValidator().Validate(new ListAccessLog(Guid.CreateVersion7(), 1, 20, filter)).Errors;
 
         errors.Select(e => e.PropertyName).Should().Equal("action", "actorRole", "outcome", "from");
+        errors[0].ErrorMessage.Should().StartWith("action is not an action the log records. Must be one of: ").And.Contain("file-downloaded");
+        errors[1].ErrorMessage.Should().StartWith("actorRole must be one of: ").And.Contain("doctor");
+        errors[2].ErrorMessage.Should().StartWith("outcome must be one of: ").And.Contain("denied");
     }
 }

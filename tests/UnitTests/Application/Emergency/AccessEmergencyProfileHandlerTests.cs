@@ -40,10 +40,12 @@ public sealed class AccessEmergencyProfileHandlerTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _database.DisposeAsync();
 
-    private async Task<(string Token, Guid Id)> SaveCode(int? maxUses, int alreadyUsed = 0)
+    private async Task<(string Token, Guid Id)> SaveCode(int? maxUses, int alreadyUsed = 0, DateTime? expiresAt = null, bool revoked = false)
     {
         var token = QrToken.Create();
-        var code = QrAccessCode.Create(Patient, QrToken.Hash(token), null, Now.AddMinutes(-10), Now.AddHours(1), maxUses);
+        var code = QrAccessCode.Create(Patient, QrToken.Hash(token), null, Now.AddMinutes(-10), expiresAt ?? Now.AddHours(1), maxUses);
+        if (revoked)
+            code.Revoke(Now.AddMinutes(-5));
         await using var db = _database.NewContext();
         db.QrAccessCodes.Add(code);
         await db.SaveChangesAsync();
@@ -162,6 +164,23 @@ public sealed class AccessEmergencyProfileHandlerTests : IAsyncLifetime
         await Access(token);
 
         (await UseCount(id)).Should().Be(10_001);
+    }
+
+    /// <summary>A first responder is told why the code no longer works, and the patient's log shows the refused attempt.</summary>
+    [Fact]
+    public async Task Handle_ExpiredOrRevokedCode_IsGoneSayingWhy_AndTheRefusalIsLogged()
+    {
+        var (expired, expiredId) = await SaveCode(maxUses: null, expiresAt: Now.AddMinutes(-1));
+        var (revoked, revokedId) = await SaveCode(maxUses: null, revoked: true);
+
+        var afterExpiry = () => Access(expired);
+        var afterRevocation = () => Access(revoked);
+
+        (await afterExpiry.Should().ThrowAsync<GoneException>()).WithMessage("This emergency code has expired.");
+        (await afterRevocation.Should().ThrowAsync<GoneException>()).WithMessage("This emergency code has been revoked by the patient.");
+        await _accessLog.Received(1).RecordRefusedEmergencyAccessAsync(Patient, expiredId, Arg.Any<CancellationToken>());
+        await _accessLog.Received(1).RecordRefusedEmergencyAccessAsync(Patient, revokedId, Arg.Any<CancellationToken>());
+        _ledger.Committed.Should().BeEmpty();
     }
 
     [Fact]

@@ -131,16 +131,16 @@ public sealed class EmergencyProfileHandlersTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("02/04/1990", null, null, "dateOfBirth")]
-    [InlineData(null, "Z+", null, "bloodType")]
-    [InlineData(null, null, "deadly", "severity")]
-    public async Task Save_WhatTheValidatorRefuses_FailsLoudlyAndSavesNothing(string? date, string? blood, string? severity, string field)
+    [InlineData("02/04/1990", null, null, "dateOfBirth", "dateOfBirth must be a date (YYYY-MM-DD).")]
+    [InlineData(null, "Z+", null, "bloodType", "bloodType is not a known blood type.")]
+    [InlineData(null, null, "deadly", "severity", "severity is not a known severity.")]
+    public async Task Save_WhatTheValidatorRefuses_FailsLoudlyAndSavesNothing(string? date, string? blood, string? severity, string field, string message)
     {
         var command = new UpsertEmergencyProfile(Patient, date, blood, [new AllergyInput("Latex", null, severity ?? "mild")], null, null, null, false, null);
 
         var act = () => Save(command);
 
-        (await act.Should().ThrowAsync<ValidationFailedException>()).Which.Errors.Should().ContainKey(field);
+        (await act.Should().ThrowAsync<ValidationFailedException>()).Which.Errors[field].Should().Equal(message);
         (await StoredProfiles()).Should().Be(0);
         _ledger.Committed.Should().BeEmpty();
     }
@@ -188,6 +188,22 @@ public sealed class EmergencyProfileHandlersTests : IAsyncLifetime
         (await Read()).FullName.Should().Be("Pat Patient");
 
         _accessLog.Received(1).Record(Patient, AccessAction.ProfileViewed, ActorRole.Doctor, ResourceTypes.EmergencyProfile, Patient);
+    }
+
+    [Fact]
+    public async Task Read_AsADoctor_SavesTheViewInThePatientsLog()
+    {
+        await Save(Full());
+        _access.EnsureAsync(Patient, RecordAction.ReadProfile, Arg.Any<CancellationToken>()).Returns(ActorRole.Doctor);
+
+        await using (var db = _database.NewContext())
+        {
+            await new GetEmergencyProfileHandler(db, _access, new AccessLog(db, Callers.As(Guid.CreateVersion7(), AccountType.Doctor), _clock), _users)
+                .Handle(new GetEmergencyProfile(Patient), CancellationToken.None);
+        }
+
+        await using var check = _database.NewContext();
+        (await check.AccessLogEntries.CountAsync(e => e.PatientId == Patient && e.Action == AccessAction.ProfileViewed)).Should().Be(1);
     }
 
     [Fact]

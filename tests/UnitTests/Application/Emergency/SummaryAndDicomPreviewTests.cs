@@ -12,6 +12,7 @@ using MediVault.Domain.Audit;
 using MediVault.Domain.Identity;
 using MediVault.Domain.Records;
 using MediVault.UnitTests.TestSupport;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 using NSubstitute;
 using NSubstitute.ExceptionExtensions;
@@ -93,6 +94,22 @@ public sealed class SummaryAndDicomPreviewTests : IAsyncLifetime
         await Pdf(Patient);
 
         _accessLog.Received(1).Record(Patient, AccessAction.ProfileViewed, ActorRole.Doctor, ResourceTypes.EmergencyProfile, Patient);
+    }
+
+    [Fact]
+    public async Task Pdf_ForAGrantedDoctor_IsSavedInThePatientsLog()
+    {
+        _access.EnsureAsync(Patient, Arg.Any<RecordAction>(), Arg.Any<CancellationToken>()).Returns(ActorRole.Doctor);
+
+        await using (var db = _database.NewContext())
+        {
+            var log = new AccessLog(db, Callers.As(Guid.CreateVersion7(), AccountType.Doctor), new FakeTimeProvider(Now));
+            await new DownloadSummaryPdfHandler(db, _access, new FhirRecords(db, _users, _store), log, _renderer, new FakeTimeProvider(Now))
+                .Handle(new DownloadSummaryPdf(Patient), CancellationToken.None);
+        }
+
+        await using var check = _database.NewContext();
+        (await check.AccessLogEntries.CountAsync(e => e.PatientId == Patient && e.Action == AccessAction.ProfileViewed)).Should().Be(1);
     }
 
     [Fact]

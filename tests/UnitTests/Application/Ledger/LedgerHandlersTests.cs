@@ -239,8 +239,8 @@ public sealed class LedgerHandlersTests : IAsyncLifetime
     {
         await Blocks((LedgerBlockKind.Genesis, Guid.Empty, Guid.Empty));
 
-        await FluentActions.Awaiting(() => Receipt(1)).Should().ThrowAsync<NotFoundException>();
-        await FluentActions.Awaiting(() => Receipt(0)).Should().ThrowAsync<NotFoundException>();
+        await FluentActions.Awaiting(() => Receipt(1)).Should().ThrowAsync<NotFoundException>().WithMessage("There is no such ledger entry.");
+        await FluentActions.Awaiting(() => Receipt(0)).Should().ThrowAsync<NotFoundException>().WithMessage("There is no such ledger entry.");
         await _access.DidNotReceiveWithAnyArgs().EnsureAsync(default, default, default);
         await _log.DidNotReceiveWithAnyArgs().ReceiptAsync(default, default);
     }
@@ -262,7 +262,7 @@ public sealed class LedgerHandlersTests : IAsyncLifetime
         _access.EnsureAsync(Patient, RecordAction.ReadLedger, Arg.Any<CancellationToken>()).Returns(ActorRole.Patient);
         _log.ReceiptAsync(0, Arg.Any<CancellationToken>()).Returns((string?)null);
 
-        await FluentActions.Awaiting(() => Receipt(0)).Should().ThrowAsync<NotFoundException>();
+        await FluentActions.Awaiting(() => Receipt(0)).Should().ThrowAsync<NotFoundException>().WithMessage("There is no such ledger entry.");
     }
 
     [Theory]

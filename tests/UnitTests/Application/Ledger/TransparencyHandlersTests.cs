@@ -108,7 +108,7 @@ public sealed class TransparencyHandlersTests
 
         var act = async () => await new GetTileHandler(_log).Handle(new GetTile("0", "000"), CancellationToken.None);
 
-        await act.Should().ThrowAsync<NotFoundException>();
+        await act.Should().ThrowAsync<NotFoundException>().WithMessage("This tile is not in the latest signed checkpoint's tree.");
     }
 
     [Theory]
@@ -150,7 +150,7 @@ public sealed class TransparencyHandlersTests
 
         var act = async () => await new GetConsistencyProofHandler(_log).Handle(new GetConsistencyProof(3, 9), CancellationToken.None);
 
-        (await act.Should().ThrowAsync<ValidationFailedException>()).Which.Errors.Should().ContainKey("to");
+        (await act.Should().ThrowAsync<ValidationFailedException>()).Which.Errors["to"].Should().Equal("to is beyond the latest signed checkpoint.");
     }
 
     [Fact]
@@ -160,6 +160,6 @@ public sealed class TransparencyHandlersTests
 
         var act = async () => await new GetConsistencyProofHandler(_log).Handle(new GetConsistencyProof(9, null), CancellationToken.None);
 
-        (await act.Should().ThrowAsync<ValidationFailedException>()).Which.Errors.Should().ContainKey("from");
+        (await act.Should().ThrowAsync<ValidationFailedException>()).Which.Errors["from"].Should().Equal("from is beyond the latest signed checkpoint.");
     }
 }
