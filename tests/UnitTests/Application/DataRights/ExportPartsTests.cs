@@ -133,14 +133,14 @@ public sealed class ExportPartsTests : IAsyncLifetime
     {
         var one = await SaveFile("scan.txt", Now.AddDays(-1), "one");
         var other = await SaveFile("scan.txt", Now.AddDays(-1), "other");
-        var (first, second) = one.Id.CompareTo(other.Id) < 0 ? (one, other) : (other, one);
+        var byId = new[] { (File: one, Content: "one"), (File: other, Content: "other") }.OrderBy(f => f.File.Id).Select(f => f.Content).ToList();
         ListFilesAnswers([one, other], pageSize: 10);
         await using var db = _database.NewContext();
 
         using var zip = await ExportZip.Of(new FilesExportPart(_sender, db, _store), Patient);
 
-        ExportZip.Text(zip.GetEntry("files/scan.txt")!).Should().Be(first == one ? "one" : "other");
-        ExportZip.Text(zip.GetEntry("files/scan (2).txt")!).Should().Be(second == one ? "one" : "other");
+        ExportZip.Text(zip.GetEntry("files/scan.txt")!).Should().Be(byId[0]);
+        ExportZip.Text(zip.GetEntry("files/scan (2).txt")!).Should().Be(byId[1]);
     }
 
     [Fact]

@@ -24,7 +24,7 @@ public sealed class EmergencyProfileHandlersTests : IAsyncLifetime
     private static readonly Guid Stranger = Guid.CreateVersion7();
 
     private readonly IRecordAccess _access = Substitute.For<IRecordAccess>();
-    private readonly IAccessLog _accessLog = Substitute.For<IAccessLog>();
+    private readonly AccessLogPort _accessLog = new(Callers.As(Guid.CreateVersion7(), AccountType.Doctor), new FakeTimeProvider(Now));
     private readonly IUserDirectory _users = Substitute.For<IUserDirectory>();
     private readonly SavingLedger _ledger = new(Now);
     private readonly FakeTimeProvider _clock = new(Now);
@@ -53,14 +53,14 @@ public sealed class EmergencyProfileHandlersTests : IAsyncLifetime
     {
         await using var db = _database.NewContext();
         _ledger.Context = db;
-        return await new UpsertEmergencyProfileHandler(db, _access, _accessLog, _ledger.Port, _users, _clock)
+        return await new UpsertEmergencyProfileHandler(db, _access, _accessLog.For(db), _ledger.Port, _users, _clock)
             .Handle(command, CancellationToken.None);
     }
 
     private async Task<EmergencyProfileDto> Read(Guid? patient = null)
     {
         await using var db = _database.NewContext();
-        return await new GetEmergencyProfileHandler(db, _access, _accessLog, _users)
+        return await new GetEmergencyProfileHandler(db, _access, _accessLog.For(db), _users)
             .Handle(new GetEmergencyProfile(patient ?? Patient), CancellationToken.None);
     }
 
@@ -86,7 +86,7 @@ public sealed class EmergencyProfileHandlersTests : IAsyncLifetime
         var stored = await db.EmergencyProfiles.AsNoTracking().SingleAsync();
         _ledger.Committed.Should().Equal(new LedgerEvent(LedgerBlockKind.ProfileUpdated, Patient, Patient, stored.ContentHash()));
         await _access.Received(1).EnsureAsync(Patient, RecordAction.WriteProfile, Arg.Any<CancellationToken>());
-        _accessLog.Received(1).Record(Patient, AccessAction.ProfileUpdated, ActorRole.Patient, ResourceTypes.EmergencyProfile, Patient);
+        _accessLog.Substitute.Received(1).Record(Patient, AccessAction.ProfileUpdated, ActorRole.Patient, ResourceTypes.EmergencyProfile, Patient);
     }
 
     [Fact]
@@ -152,7 +152,7 @@ public sealed class EmergencyProfileHandlersTests : IAsyncLifetime
 
         await act.Should().ThrowAsync<NotFoundException>();
         (await StoredProfiles()).Should().Be(0);
-        _accessLog.ReceivedCalls().Should().BeEmpty();
+        _accessLog.Substitute.ReceivedCalls().Should().BeEmpty();
     }
 
     [Fact]
@@ -170,13 +170,13 @@ public sealed class EmergencyProfileHandlersTests : IAsyncLifetime
     public async Task Read_AsThePatient_IsTheSavedProfileAndLogsNothing()
     {
         var saved = await Save(Full());
-        _accessLog.ClearReceivedCalls();
+        _accessLog.Substitute.ClearReceivedCalls();
 
         var read = await Read();
 
         read.Should().BeEquivalentTo(saved, o => o.WithStrictOrdering());
         await _access.Received(1).EnsureAsync(Patient, RecordAction.ReadProfile, Arg.Any<CancellationToken>());
-        _accessLog.ReceivedCalls().Should().BeEmpty();
+        _accessLog.Substitute.ReceivedCalls().Should().BeEmpty();
     }
 
     [Fact]
@@ -187,7 +187,7 @@ public sealed class EmergencyProfileHandlersTests : IAsyncLifetime
 
         (await Read()).FullName.Should().Be("Pat Patient");
 
-        _accessLog.Received(1).Record(Patient, AccessAction.ProfileViewed, ActorRole.Doctor, ResourceTypes.EmergencyProfile, Patient);
+        _accessLog.Substitute.Received(1).Record(Patient, AccessAction.ProfileViewed, ActorRole.Doctor, ResourceTypes.EmergencyProfile, Patient);
     }
 
     [Fact]
@@ -195,12 +195,9 @@ public sealed class EmergencyProfileHandlersTests : IAsyncLifetime
     {
         await Save(Full());
         _access.EnsureAsync(Patient, RecordAction.ReadProfile, Arg.Any<CancellationToken>()).Returns(ActorRole.Doctor);
+        _accessLog.UseReal();
 
-        await using (var db = _database.NewContext())
-        {
-            await new GetEmergencyProfileHandler(db, _access, new AccessLog(db, Callers.As(Guid.CreateVersion7(), AccountType.Doctor), _clock), _users)
-                .Handle(new GetEmergencyProfile(Patient), CancellationToken.None);
-        }
+        await Read();
 
         await using var check = _database.NewContext();
         (await check.AccessLogEntries.CountAsync(e => e.PatientId == Patient && e.Action == AccessAction.ProfileViewed)).Should().Be(1);

@@ -30,7 +30,7 @@ public sealed class SummaryAndDicomPreviewTests : IAsyncLifetime
     private static readonly Guid OtherPatient = Guid.CreateVersion7();
 
     private readonly IRecordAccess _access = Substitute.For<IRecordAccess>();
-    private readonly IAccessLog _accessLog = Substitute.For<IAccessLog>();
+    private readonly AccessLogPort _accessLog = new(Callers.As(Guid.CreateVersion7(), AccountType.Doctor), new FakeTimeProvider(Now));
     private readonly IUserDirectory _users = Substitute.For<IUserDirectory>();
     private readonly IFileStore _store = Substitute.For<IFileStore>();
     private readonly ISummaryPdfRenderer _renderer = Substitute.For<ISummaryPdfRenderer>();
@@ -51,14 +51,14 @@ public sealed class SummaryAndDicomPreviewTests : IAsyncLifetime
     private async Task<SummaryPdf> Pdf(Guid patient)
     {
         await using var db = _database.NewContext();
-        return await new DownloadSummaryPdfHandler(db, _access, new FhirRecords(db, _users, _store), _accessLog, _renderer, new FakeTimeProvider(Now))
+        return await new DownloadSummaryPdfHandler(db, _access, new FhirRecords(db, _users, _store), _accessLog.For(db), _renderer, new FakeTimeProvider(Now))
             .Handle(new DownloadSummaryPdf(patient), CancellationToken.None);
     }
 
     private async Task<MediVault.Application.Records.Common.DicomSummary> Dicom(Guid fileId)
     {
         await using var db = _database.NewContext();
-        return await new GetDicomSummaryHandler(db, _access, _accessLog, _store).Handle(new GetDicomSummary(fileId), CancellationToken.None);
+        return await new GetDicomSummaryHandler(db, _access, _accessLog.For(db), _store).Handle(new GetDicomSummary(fileId), CancellationToken.None);
     }
 
     private async Task<MedicalFile> SaveFile(string contentType, long size = 2048, bool deleted = false)
@@ -83,7 +83,7 @@ public sealed class SummaryAndDicomPreviewTests : IAsyncLifetime
         pdf.Content.Should().Equal(0x25, 0x50, 0x44, 0x46);
         _renderer.Received(1).Render(Arg.Is<IpsSummary>(s => s.PatientName == "Pat Patient" && !s.HasProfile), Now);
         await _access.Received(1).EnsureAsync(Patient, RecordAction.ReadProfile, Arg.Any<CancellationToken>());
-        _accessLog.ReceivedCalls().Should().BeEmpty();
+        _accessLog.Substitute.ReceivedCalls().Should().BeEmpty();
     }
 
     [Fact]
@@ -93,20 +93,16 @@ public sealed class SummaryAndDicomPreviewTests : IAsyncLifetime
 
         await Pdf(Patient);
 
-        _accessLog.Received(1).Record(Patient, AccessAction.ProfileViewed, ActorRole.Doctor, ResourceTypes.EmergencyProfile, Patient);
+        _accessLog.Substitute.Received(1).Record(Patient, AccessAction.ProfileViewed, ActorRole.Doctor, ResourceTypes.EmergencyProfile, Patient);
     }
 
     [Fact]
     public async Task Pdf_ForAGrantedDoctor_IsSavedInThePatientsLog()
     {
         _access.EnsureAsync(Patient, Arg.Any<RecordAction>(), Arg.Any<CancellationToken>()).Returns(ActorRole.Doctor);
+        _accessLog.UseReal();
 
-        await using (var db = _database.NewContext())
-        {
-            var log = new AccessLog(db, Callers.As(Guid.CreateVersion7(), AccountType.Doctor), new FakeTimeProvider(Now));
-            await new DownloadSummaryPdfHandler(db, _access, new FhirRecords(db, _users, _store), log, _renderer, new FakeTimeProvider(Now))
-                .Handle(new DownloadSummaryPdf(Patient), CancellationToken.None);
-        }
+        await Pdf(Patient);
 
         await using var check = _database.NewContext();
         (await check.AccessLogEntries.CountAsync(e => e.PatientId == Patient && e.Action == AccessAction.ProfileViewed)).Should().Be(1);
@@ -154,6 +150,6 @@ public sealed class SummaryAndDicomPreviewTests : IAsyncLifetime
         await FluentActions.Awaiting(() => Dicom(file.Id)).Should().ThrowAsync<StoredContentCorruptException>();
 
         await _access.Received(1).EnsureAsync(Patient, RecordAction.DownloadFile, Arg.Any<CancellationToken>());
-        _accessLog.Received(1).Record(Patient, AccessAction.RecordsViewed, ActorRole.Doctor, "file", file.Id);
+        _accessLog.Substitute.Received(1).Record(Patient, AccessAction.RecordsViewed, ActorRole.Doctor, "file", file.Id);
     }
 }
