@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using Amazon.S3.Model;
 using MediVault.Infrastructure.Storage;
 using MediVault.IntegrationTests.Infrastructure;
+using Microsoft.Data.Sqlite;
 using Npgsql;
 
 namespace MediVault.IntegrationTests;
@@ -52,6 +53,7 @@ public sealed class MigrateTests : IDisposable
             key = await patient.Client.GetStringAsync("/api/ledger/key");
             checkpoint = await patient.Client.GetStringAsync("/api/ledger/checkpoint");
         }
+        ReleaseSource();
         var sourceDatabase = SHA256.HashData(await File.ReadAllBytesAsync(Path.Combine(Source, "medivault.db")));
         var (database, bucket) = await FreshTargetAsync();
 
@@ -106,6 +108,7 @@ public sealed class MigrateTests : IDisposable
             await patient.Upload(SampleFiles.Pdf(5_000), "a.pdf");
             await patient.Upload(SampleFiles.Pdf(6_000), "b.pdf");
         }
+        ReleaseSource();
         var blobs = Directory.GetFiles(Path.Combine(Source, "blobs"), "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
         File.Delete(blobs[^1]); // the last one copied: the first is in the bucket when the copy fails
         var before = Snapshot(Source);
@@ -182,6 +185,13 @@ public sealed class MigrateTests : IDisposable
         output.Should().Contain("usage:").And.Contain(left);
     }
 
+    /// <summary>
+    /// Closes the stopped source app's pooled connections, so that SQLite folds the write-ahead log into the database
+    /// file now. Left pooled, they closed whenever another test class cleared every pool (ClearAllPools), which
+    /// rewrote the source file between the test's two readings of it (seen once in CI).
+    /// </summary>
+    private static void ReleaseSource() => SqliteConnection.ClearAllPools();
+
     private MediVaultFactory SourceApp()
     {
         var app = MediVaultFactory.OnDataDirectory(Source);
@@ -230,10 +240,16 @@ public sealed class MigrateTests : IDisposable
         ["AWS_SECRET_ACCESS_KEY"] = S3TestServer.SecretKey,
     };
 
-    /// <summary>Every file's hash, but SQLite's -shm (the WAL's shared-memory index, which any reader may touch).</summary>
+    /// <summary>
+    /// Every file's hash, but SQLite's -shm (the WAL's shared-memory index, which any reader may touch) and an empty
+    /// -wal (a read-only reader creates one when the log was folded in, and cannot delete it: it holds nothing).
+    /// </summary>
     private static Dictionary<string, string> Snapshot(string directory) =>
-        Directory.GetFiles(directory, "*", SearchOption.AllDirectories).Where(f => !f.EndsWith("-shm", StringComparison.Ordinal))
+        Directory.GetFiles(directory, "*", SearchOption.AllDirectories).Where(f => !IsReadersSqliteFile(f))
             .ToDictionary(f => Path.GetRelativePath(directory, f), f => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))));
+
+    private static bool IsReadersSqliteFile(string path) =>
+        path.EndsWith("-shm", StringComparison.Ordinal) || (path.EndsWith("-wal", StringComparison.Ordinal) && new FileInfo(path).Length == 0);
 
     private static async Task<long> RowsAsync(PostgresTestDatabase database, string table)
     {
