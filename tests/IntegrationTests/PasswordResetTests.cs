@@ -146,8 +146,8 @@ public sealed class PasswordResetTests(MediVaultFactory factory) : IClassFixture
         await Reset(token, "Logged-Nowhere-Passphrase-14");
 
         factory.Logs.Lines.Should().NotContain(entry => entry.Contains(token, StringComparison.Ordinal));
-        var database = await File.ReadAllBytesAsync(Path.Combine(factory.DataDirectory, "medivault.db"));
-        System.Text.Encoding.ASCII.GetString(database).Should().NotContain(token);
+        var database = await DatabaseBytes.AsTextAsync(factory.DataDirectory);
+        database.Should().Contain(patient.Email, "the reader sees the rows").And.NotContain(token);
     }
 
     [Fact]

@@ -115,10 +115,8 @@ public sealed class TwoFactorTests(MediVaultFactory factory) : IClassFixture<Med
         var patient = await api.RegisterPatient();
         var (_, codes) = await Authenticator.SetUpAsync(patient.Client);
 
-        var database = System.Text.Encoding.ASCII.GetString(await File.ReadAllBytesAsync(Path.Combine(factory.DataDirectory, "medivault.db")));
-        var wal = Path.Combine(factory.DataDirectory, "medivault.db-wal");
-        if (File.Exists(wal))
-            database += System.Text.Encoding.ASCII.GetString(await File.ReadAllBytesAsync(wal));
+        var database = await DatabaseBytes.AsTextAsync(factory.DataDirectory);
+        database.Should().Contain(patient.Email, "the reader sees the rows");
         foreach (var code in codes)
             database.Should().NotContain(code);
     }
