@@ -1,3 +1,4 @@
+using MediVault.Infrastructure.Persistence;
 using Microsoft.Extensions.Hosting;
 
 namespace MediVault.Infrastructure.Configuration;
@@ -5,13 +6,13 @@ namespace MediVault.Infrastructure.Configuration;
 /// <summary>Where everything the app keeps lives: the database, the encrypted blobs, the keys.</summary>
 public sealed class DataDirectory
 {
-    private DataDirectory(string root)
+    private DataDirectory(string root, bool holdsTheDatabase)
     {
         Root = root;
         Directory.CreateDirectory(Root);
         Directory.CreateDirectory(BlobsPath);
         Directory.CreateDirectory(KeysPath);
-        RestrictToOwner();
+        RestrictToOwner(holdsTheDatabase);
     }
 
     private const UnixFileMode OwnerOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
@@ -28,15 +29,16 @@ public sealed class DataDirectory
     /// <summary>
     /// On every start: the folders 0700 and the database files 0600 (-wal and -shm included), whatever an earlier version,
     /// a restore or the umask left. An absent database is created empty with 0600 first: SQLite gives a new database the
-    /// umask's mode (often 0644) and its -wal and -shm files the database's mode.
+    /// umask's mode (often 0644) and its -wal and -shm files the database's mode. On PostgreSQL nothing is created: an
+    /// empty medivault.db would tell an operator the records are here.
     /// </summary>
-    private void RestrictToOwner()
+    private void RestrictToOwner(bool holdsTheDatabase)
     {
         if (OperatingSystem.IsWindows())
             return;
         foreach (var folder in new[] { Root, BlobsPath, KeysPath })
             File.SetUnixFileMode(folder, OwnerOnlyFolder);
-        if (!File.Exists(DatabasePath))
+        if (holdsTheDatabase && !File.Exists(DatabasePath))
         {
             try
             {
@@ -57,7 +59,7 @@ public sealed class DataDirectory
     }
 
     public static DataDirectory Resolve(MediVaultOptions options, IHostEnvironment environment) =>
-        new(Path.GetFullPath(options.DataDirectory, environment.ContentRootPath));
+        new(Path.GetFullPath(options.DataDirectory, environment.ContentRootPath), DatabaseProviderNames.IsSqlite(options.Database.Provider));
 
     /// <summary>Writes a secret file readable by the owner only (0600), atomically.</summary>
     public static void WriteSecretFile(string path, ReadOnlySpan<byte> content)
