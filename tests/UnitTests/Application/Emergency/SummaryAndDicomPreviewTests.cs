@@ -152,4 +152,18 @@ public sealed class SummaryAndDicomPreviewTests : IAsyncLifetime
         await _access.Received(1).EnsureAsync(Patient, RecordAction.DownloadFile, Arg.Any<CancellationToken>());
         _accessLog.Substitute.Received(1).Record(Patient, AccessAction.RecordsViewed, ActorRole.Doctor, "file", file.Id);
     }
+
+    [Fact]
+    public async Task Dicom_ForAGrantedDoctor_IsSavedInThePatientsLog_EvenWhenTheContentThenFails()
+    {
+        var file = await SaveFile("application/dicom", size: 2048);
+        _store.OpenRead(file.StorageKey, Arg.Any<byte[]>()).Returns(new MemoryStream(new byte[2047]));
+        _access.EnsureAsync(Patient, Arg.Any<RecordAction>(), Arg.Any<CancellationToken>()).Returns(ActorRole.Doctor);
+        _accessLog.UseReal();
+
+        await FluentActions.Awaiting(() => Dicom(file.Id)).Should().ThrowAsync<StoredContentCorruptException>();
+
+        await using var check = _database.NewContext();
+        (await check.AccessLogEntries.CountAsync(e => e.PatientId == Patient && e.Action == AccessAction.RecordsViewed && e.ResourceId == file.Id)).Should().Be(1);
+    }
 }

@@ -33,7 +33,7 @@ public sealed class FileHandlersTests : IAsyncLifetime
     private static readonly Guid Doctor = Guid.CreateVersion7();
 
     private readonly IRecordAccess _access = Substitute.For<IRecordAccess>();
-    private readonly IAccessLog _accessLog = Substitute.For<IAccessLog>();
+    private readonly AccessLogPort _accessLog = new(Callers.As(Doctor, AccountType.Doctor), new FakeTimeProvider(Now));
     private readonly IFileStore _store = Substitute.For<IFileStore>();
     private readonly IUserDirectory _users = Substitute.For<IUserDirectory>();
     private readonly ITransparencyLog _log = Substitute.For<ITransparencyLog>();
@@ -109,21 +109,21 @@ public sealed class FileHandlersTests : IAsyncLifetime
 
     private Task<MediVault.Application.Common.Paging.Paged<MediVault.Application.Records.Common.FileDto>> List(
         string? category = null, string? q = null, int page = 1, int pageSize = 20, Guid? owner = null) =>
-        Run(db => new ListFilesHandler(db, _access, _accessLog, _users)
+        Run(db => new ListFilesHandler(db, _access, _accessLog.For(db), _users)
             .Handle(new ListFiles(owner ?? Patient, category, q, page, pageSize), CancellationToken.None));
 
     private Task<FileContent> Download(Guid id) =>
-        Run(db => new GetFileContentHandler(db, _access, _accessLog, _store).Handle(new GetFileContent(id), CancellationToken.None));
+        Run(db => new GetFileContentHandler(db, _access, _accessLog.For(db), _store).Handle(new GetFileContent(id), CancellationToken.None));
 
     private Task<FileVerification> Verify(Guid id) =>
-        Run(db => new VerifyFileHandler(db, _access, _store, _ledger.Port, _accessLog).Handle(new VerifyFile(id), CancellationToken.None));
+        Run(db => new VerifyFileHandler(db, _access, _store, _ledger.Port, _accessLog.For(db)).Handle(new VerifyFile(id), CancellationToken.None));
 
     private Task<Mediator.Unit> Delete(Guid id, Guid? caller = null) =>
-        Run(db => new DeleteFileHandler(db, Callers.As(caller ?? Patient, AccountType.Patient), _access, _accessLog, _ledger.Port, _store,
+        Run(db => new DeleteFileHandler(db, Callers.As(caller ?? Patient, AccountType.Patient), _access, _accessLog.For(db), _ledger.Port, _store,
             _erasure, new FakeTimeProvider(Now.AddHours(1)), NullLogger<DeleteFileHandler>.Instance).Handle(new DeleteFile(id), CancellationToken.None));
 
     private Task<string> Receipt(Guid id) =>
-        Run(db => new GetFileReceiptHandler(db, _access, _accessLog, _log).Handle(new GetFileReceipt(id), CancellationToken.None));
+        Run(db => new GetFileReceiptHandler(db, _access, _accessLog.For(db), _log).Handle(new GetFileReceipt(id), CancellationToken.None));
 
     // ---- list
 
@@ -224,7 +224,7 @@ public sealed class FileHandlersTests : IAsyncLifetime
 
         await List();
 
-        _accessLog.ReceivedCalls().Should().BeEmpty();
+        _accessLog.Substitute.ReceivedCalls().Should().BeEmpty();
     }
 
     [Fact]
@@ -235,7 +235,7 @@ public sealed class FileHandlersTests : IAsyncLifetime
 
         await List();
 
-        _accessLog.Received(1).Record(Patient, AccessAction.RecordsViewed, ActorRole.Doctor, "file", null);
+        _accessLog.Substitute.Received(1).Record(Patient, AccessAction.RecordsViewed, ActorRole.Doctor, "file", null);
     }
 
     [Fact]
@@ -287,7 +287,7 @@ public sealed class FileHandlersTests : IAsyncLifetime
             content.Should().BeEquivalentTo(new { FileName = "report.pdf", ContentType = "application/pdf", SizeBytes = 14L, file.Sha256, UploadedAt = Now });
         }
         await _access.Received(1).EnsureAsync(Patient, RecordAction.DownloadFile, Arg.Any<CancellationToken>());
-        _accessLog.Received(1).Record(Patient, AccessAction.FileDownloaded, ActorRole.Patient, "file", file.Id);
+        _accessLog.Substitute.Received(1).Record(Patient, AccessAction.FileDownloaded, ActorRole.Patient, "file", file.Id);
     }
 
     [Fact]
@@ -309,7 +309,7 @@ public sealed class FileHandlersTests : IAsyncLifetime
         var act = () => Download(file.Id);
 
         await act.Should().ThrowAsync<StoredContentCorruptException>().WithMessage("*length differs*");
-        _accessLog.ReceivedCalls().Should().BeEmpty();
+        _accessLog.Substitute.ReceivedCalls().Should().BeEmpty();
         _opened.Should().ContainSingle().Which.CanRead.Should().BeFalse("the refused content is closed, not left to the collector");
     }
 
@@ -372,7 +372,7 @@ public sealed class FileHandlersTests : IAsyncLifetime
 
         result.Should().Be(new FileVerification(file.Id, file.Sha256, true, file.LedgerIndex, true));
         await _access.Received(1).EnsureAsync(Patient, RecordAction.VerifyFile, Arg.Any<CancellationToken>());
-        _accessLog.ReceivedCalls().Should().BeEmpty("the owner checking their own file is not logged");
+        _accessLog.Substitute.ReceivedCalls().Should().BeEmpty("the owner checking their own file is not logged");
     }
 
     [Fact]
@@ -449,7 +449,7 @@ public sealed class FileHandlersTests : IAsyncLifetime
 
         await Verify(file.Id);
 
-        _accessLog.Received(1).Record(Patient, AccessAction.RecordsViewed, ActorRole.Doctor, "file", file.Id);
+        _accessLog.Substitute.Received(1).Record(Patient, AccessAction.RecordsViewed, ActorRole.Doctor, "file", file.Id);
     }
 
     [Fact]
@@ -475,7 +475,7 @@ public sealed class FileHandlersTests : IAsyncLifetime
         stored.Should().BeEquivalentTo(new { DeletedAt = (DateTime?)Now.AddHours(1), DeletedById = (Guid?)Patient, WrappedKey = (byte[]?)null });
         _ledger.Committed.Should().Equal(new LedgerEvent(LedgerBlockKind.FileDeleted, file.Id, Patient, file.Sha256));
         await _access.Received(1).EnsureAsync(Patient, RecordAction.DeleteFile, Arg.Any<CancellationToken>());
-        _accessLog.Received(1).Record(Patient, AccessAction.FileDeleted, ActorRole.Patient, "file", file.Id);
+        _accessLog.Substitute.Received(1).Record(Patient, AccessAction.FileDeleted, ActorRole.Patient, "file", file.Id);
         _store.Received(1).Delete(file.StorageKey);
         await _erasure.Received(1).EraseRemovedDataAsync(CancellationToken.None);
     }
@@ -527,7 +527,7 @@ public sealed class FileHandlersTests : IAsyncLifetime
 
         (await Receipt(file.Id)).Should().Be("receipt-text");
         await _access.Received(1).EnsureAsync(Patient, RecordAction.VerifyFile, Arg.Any<CancellationToken>());
-        _accessLog.ReceivedCalls().Should().BeEmpty();
+        _accessLog.Substitute.ReceivedCalls().Should().BeEmpty();
     }
 
     [Fact]
@@ -539,7 +539,32 @@ public sealed class FileHandlersTests : IAsyncLifetime
 
         await Receipt(file.Id);
 
-        _accessLog.Received(1).Record(Patient, AccessAction.RecordsViewed, ActorRole.Doctor, "file", file.Id);
+        _accessLog.Substitute.Received(1).Record(Patient, AccessAction.RecordsViewed, ActorRole.Doctor, "file", file.Id);
+    }
+
+    /// <summary>A doctor's read is not only handed to the log: the handler saves it in the patient's access log.</summary>
+    [Theory]
+    [InlineData("list", AccessAction.RecordsViewed)]
+    [InlineData("download", AccessAction.FileDownloaded)]
+    [InlineData("verify", AccessAction.RecordsViewed)]
+    [InlineData("receipt", AccessAction.RecordsViewed)]
+    public async Task DoctorsRead_IsSavedInThePatientsLog(string read, AccessAction action)
+    {
+        ActAsDoctor();
+        var file = await SaveFile();
+        _log.ReceiptAsync(file.LedgerIndex, Arg.Any<CancellationToken>()).Returns("receipt-text");
+        _accessLog.UseReal();
+
+        switch (read)
+        {
+            case "list": await List(); break;
+            case "download": await (await Download(file.Id)).Content.DisposeAsync(); break;
+            case "verify": await Verify(file.Id); break;
+            default: await Receipt(file.Id); break;
+        }
+
+        await using var check = _database.NewContext();
+        (await check.AccessLogEntries.CountAsync(e => e.PatientId == Patient && e.Action == action && e.ActorId == Doctor && e.ActorRole == ActorRole.Doctor)).Should().Be(1);
     }
 
     [Fact]

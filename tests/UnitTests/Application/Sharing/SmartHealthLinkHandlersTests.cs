@@ -39,7 +39,7 @@ public sealed class SmartHealthLinkHandlersTests : IAsyncLifetime
     private static readonly Guid OtherPatient = Guid.CreateVersion7();
 
     private readonly IRecordAccess _access = Substitute.For<IRecordAccess>();
-    private readonly IAccessLog _accessLog = Substitute.For<IAccessLog>();
+    private readonly AccessLogPort _accessLog = new(Callers.Anonymous(), new FakeTimeProvider(Now));
     private readonly IUserDirectory _users = Substitute.For<IUserDirectory>();
     private readonly IFileStore _store = Substitute.For<IFileStore>();
     private readonly ISmartHealthLinkAddresses _addresses = Substitute.For<ISmartHealthLinkAddresses>();
@@ -95,7 +95,7 @@ public sealed class SmartHealthLinkHandlersTests : IAsyncLifetime
     }
 
     private ShlServing Serving(MediVault.Infrastructure.Persistence.AppDbContext db) =>
-        new(db, _accessLog, _ledger.Port, Content(db), _secrets, _clock);
+        new(db, _accessLog.For(db), _ledger.Port, Content(db), _secrets, _clock);
 
     private ShlContent Content(MediVault.Infrastructure.Persistence.AppDbContext db) => new(db, new FhirRecords(db, _users, _store), _store, _clock);
 
@@ -107,7 +107,7 @@ public sealed class SmartHealthLinkHandlersTests : IAsyncLifetime
     }
 
     private Task<SmartHealthLinkCreated> Create(CreateSmartHealthLink command, Guid? caller = null) =>
-        Run(db => new CreateSmartHealthLinkHandler(db, Callers.As(caller ?? Patient, AccountType.Patient), _access, _accessLog, _ledger.Port,
+        Run(db => new CreateSmartHealthLinkHandler(db, Callers.As(caller ?? Patient, AccountType.Patient), _access, _accessLog.For(db), _ledger.Port,
             Content(db), _secrets, _addresses, _renderer, _clock).Handle(command, CancellationToken.None));
 
     private Task<ShlManifest> Open(SmartHealthLinkCreated link, string? passcode = null, int? embeddedLengthMax = null, string recipient = " Dr. Lee ") =>
@@ -128,7 +128,7 @@ public sealed class SmartHealthLinkHandlersTests : IAsyncLifetime
             .Handle(new ListSmartHealthLinks(), CancellationToken.None));
 
     private Task<Mediator.Unit> Revoke(Guid id, Guid? caller = null) =>
-        Run(db => new RevokeSmartHealthLinkHandler(db, Callers.As(caller ?? Patient, AccountType.Patient), _access, _accessLog, _ledger.Port, _clock)
+        Run(db => new RevokeSmartHealthLinkHandler(db, Callers.As(caller ?? Patient, AccountType.Patient), _access, _accessLog.For(db), _ledger.Port, _clock)
             .Handle(new RevokeSmartHealthLink(id), CancellationToken.None));
 
     private static string ManifestId(SmartHealthLinkCreated link) => ShlPayload.Parse(link.Shlink).Url.Split('/')[^1];
@@ -194,7 +194,7 @@ public sealed class SmartHealthLinkHandlersTests : IAsyncLifetime
         var entry = stored.Entries.Should().ContainSingle().Subject;
         entry.EntryId.Should().Be(SmartHealthLinkEntry.SummaryId);
         Decrypt(created, entry.Jwe!).Should().Contain("\"resourceType\":\"Bundle\"");
-        _accessLog.Received(1).Record(Patient, AccessAction.ShlCreated, ActorRole.Patient, "smart-health-link", created.Id);
+        _accessLog.Substitute.Received(1).Record(Patient, AccessAction.ShlCreated, ActorRole.Patient, "smart-health-link", created.Id);
         _ledger.Committed.Should().Equal(new LedgerEvent(LedgerBlockKind.ShlCreated, created.Id, Patient, stored.ManifestIdHash));
     }
 
@@ -298,7 +298,7 @@ public sealed class SmartHealthLinkHandlersTests : IAsyncLifetime
         link.OpenCount.Should().Be(1);
         link.LastOpenedAt.Should().Be(Now.AddMinutes(1));
         link.LastOpenedBy.Should().Be("Dr. Lee");
-        _accessLog.Received(1).RecordLinkRequest(Patient, created.Id, "Dr. Lee", AccessOutcome.Success);
+        _accessLog.Substitute.Received(1).RecordLinkRequest(Patient, created.Id, "Dr. Lee", AccessOutcome.Success);
         _ledger.Committed[^1].Should().Be(new LedgerEvent(LedgerBlockKind.ShlOpened, created.Id, Patient, link.ManifestIdHash));
     }
 
@@ -351,8 +351,23 @@ public sealed class SmartHealthLinkHandlersTests : IAsyncLifetime
 
         refusal.Which.RemainingAttempts.Should().Be(2);
         (await Stored(created.Id)).FailedPasscodeAttempts.Should().Be(1);
-        _accessLog.Received(1).RecordLinkRequest(Patient, created.Id, "Dr. Lee", AccessOutcome.WrongPasscode);
+        _accessLog.Substitute.Received(1).RecordLinkRequest(Patient, created.Id, "Dr. Lee", AccessOutcome.WrongPasscode);
         (await Open(created, "1234")).Files.Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task Open_WrongPasscodeAndThenAfterExpiry_EachRefusalIsSavedInThePatientsLog()
+    {
+        var created = await Create(SummaryLink("1234", attempts: 3));
+        _accessLog.UseReal();
+
+        await FluentActions.Awaiting(() => Open(created, "9999")).Should().ThrowAsync<PasscodeRejectedException>();
+        _clock.Advance(TimeSpan.FromDays(1));
+        await FluentActions.Awaiting(() => Open(created, "1234")).Should().ThrowAsync<NotFoundException>();
+
+        await using var check = _database.NewContext();
+        (await check.AccessLogEntries.Where(e => e.PatientId == Patient && e.ResourceId == created.Id).Select(e => e.Outcome).ToListAsync())
+            .Should().BeEquivalentTo([AccessOutcome.WrongPasscode, AccessOutcome.Inactive]);
     }
 
     [Fact]
@@ -377,7 +392,7 @@ public sealed class SmartHealthLinkHandlersTests : IAsyncLifetime
 
         await FluentActions.Awaiting(() => Open(created, "1234")).Should().ThrowAsync<NotFoundException>().WithMessage(ShlServing.NotAvailable);
         (await Stored(created.Id)).FailedPasscodeAttempts.Should().Be(2);
-        _accessLog.Received(1).RecordLinkRequest(Patient, created.Id, "Dr. Lee", AccessOutcome.Inactive);
+        _accessLog.Substitute.Received(1).RecordLinkRequest(Patient, created.Id, "Dr. Lee", AccessOutcome.Inactive);
         (await List()).Single().Status.Should().Be(ShlStatus.Locked);
     }
 
@@ -391,7 +406,7 @@ public sealed class SmartHealthLinkHandlersTests : IAsyncLifetime
 
         _clock.Advance(TimeSpan.FromTicks(1));
         await FluentActions.Awaiting(() => Open(created)).Should().ThrowAsync<NotFoundException>().WithMessage(ShlServing.NotAvailable);
-        _accessLog.Received(1).RecordLinkRequest(Patient, created.Id, "Dr. Lee", AccessOutcome.Inactive);
+        _accessLog.Substitute.Received(1).RecordLinkRequest(Patient, created.Id, "Dr. Lee", AccessOutcome.Inactive);
         (await Stored(created.Id)).OpenCount.Should().Be(1);
     }
 
@@ -403,7 +418,7 @@ public sealed class SmartHealthLinkHandlersTests : IAsyncLifetime
     {
         await FluentActions.Awaiting(() => Open(manifestId)).Should().ThrowAsync<NotFoundException>().WithMessage(ShlServing.NotAvailable);
 
-        _accessLog.ReceivedCalls().Should().BeEmpty();
+        _accessLog.Substitute.ReceivedCalls().Should().BeEmpty();
     }
 
     [Fact]
@@ -450,7 +465,7 @@ public sealed class SmartHealthLinkHandlersTests : IAsyncLifetime
         var file = await OpenDirect(direct);
 
         Decrypt(direct, file.Jwe).Should().Contain("\"resourceType\":\"Bundle\"");
-        _accessLog.Received(1).RecordLinkRequest(Patient, direct.Id, "Dr. Lee", AccessOutcome.Success);
+        _accessLog.Substitute.Received(1).RecordLinkRequest(Patient, direct.Id, "Dr. Lee", AccessOutcome.Success);
         await FluentActions.Awaiting(() => OpenDirect(manifestOnly)).Should().ThrowAsync<NotFoundException>().WithMessage(ShlServing.NotAvailable);
     }
 
@@ -481,7 +496,7 @@ public sealed class SmartHealthLinkHandlersTests : IAsyncLifetime
         await Revoke(created.Id);
 
         (await Stored(created.Id)).RevokedAt.Should().Be(Now.AddMinutes(2));
-        _accessLog.Received(1).Record(Patient, AccessAction.ShlRevoked, ActorRole.Patient, "smart-health-link", created.Id);
+        _accessLog.Substitute.Received(1).Record(Patient, AccessAction.ShlRevoked, ActorRole.Patient, "smart-health-link", created.Id);
         _ledger.Committed.Where(e => e.Kind == LedgerBlockKind.ShlRevoked).Should().ContainSingle();
     }
 
@@ -567,7 +582,7 @@ public sealed class SmartHealthLinkHandlersTests : IAsyncLifetime
         await FluentActions.Awaiting(() => Open(created)).Should().ThrowAsync<NotFoundException>().WithMessage(ShlServing.NotAvailable);
 
         _store.ReceivedCalls().Should().BeEmpty();
-        _accessLog.Received(1).RecordLinkRequest(Patient, created.Id, "Dr. Lee", AccessOutcome.Inactive);
+        _accessLog.Substitute.Received(1).RecordLinkRequest(Patient, created.Id, "Dr. Lee", AccessOutcome.Inactive);
     }
 
     [Fact]
