@@ -265,6 +265,155 @@ public class DicomHeaderTests
         messages.Should().NotBeEmpty().And.OnlyContain(m => m.StartsWith("The ", StringComparison.Ordinal) || m.StartsWith("This ", StringComparison.Ordinal));
     }
 
+    private const string CtImage = "1.2.840.10008.5.1.4.1.1.2";
+    private const string MrImage = "1.2.840.10008.5.1.4.1.1.4";
+
+    [Fact]
+    public void Read_SopClass_IsTheFileMetasWhenBothSayOne()
+    {
+        var file = Dcmtk.Write(Dcmtk.ChestCt, "+te");
+        var meta = IndexOf(file, System.Text.Encoding.ASCII.GetBytes(CtImage));
+        System.Text.Encoding.ASCII.GetBytes(MrImage).CopyTo(file, meta); // the same length
+
+        var summary = Read(file);
+
+        summary.SopClassUid.Should().Be(MrImage);
+        summary.SopClass.Should().Be("MR Image");
+    }
+
+    [Theory]
+    [InlineData(0x02, 0x02, "only the data set's")]
+    [InlineData(0x08, 0x16, "only the file meta's")]
+    public void Read_SopClass_SaidOnlyOnce_IsRead(byte group, byte element, string because)
+    {
+        var file = Dcmtk.Write(Dcmtk.ChestCt, "+te");
+        file[IndexOf(file, [group, 0x00, element, 0x00, (byte)'U', (byte)'I']) + 2] = 0x09; // renamed to (gggg,0009), which is not read
+
+        var summary = Read(file);
+
+        summary.SopClassUid.Should().Be(CtImage, because);
+        summary.SopClass.Should().Be("CT Image");
+    }
+
+    [Fact]
+    public void Read_ElementsAfterColumns_AreNeverRead_EvenDamaged()
+    {
+        var file = Dcmtk.Write(Dcmtk.ChestCt, "+te");
+        var bitsAllocated = IndexOf(file, [0x28, 0x00, 0x00, 0x01, (byte)'U', (byte)'S']); // (0028,0100), right after (0028,0011)
+        file[bitsAllocated + 4] = (byte)'?';
+
+        Read(file).Columns.Should().Be(6);
+    }
+
+    [Fact]
+    public void Read_WholeFileEndingRightAfterATag_NamesThatElement()
+    {
+        var file = Dcmtk.Write(Dcmtk.ChestCt, "+te");
+        var rows = IndexOf(file, [0x28, 0x00, 0x10, 0x00, (byte)'U', (byte)'S']);
+
+        FailureOf(file[..(rows + 4)]).Should().Be(
+            $"The DICOM data is damaged: the element (0028,0010) at byte {rows} needs 2 more bytes, but the file ends 0 bytes later.");
+    }
+
+    [Fact]
+    public void Read_UnknownElementOfUndefinedLength_IsSkippedAsImplicitVrItems()
+    {
+        var file = Dcmtk.Write(Dcmtk.ChestCt, "+te");
+        var bodyPart = IndexOf(file, [0x18, 0x00, 0x15, 0x00, (byte)'C', (byte)'S']);
+        byte[] implicitElement = [0x08, 0x00, 0x04, 0x01, 4, 0, 0, 0, (byte)'A', (byte)'B', (byte)'C', (byte)'D']; // (0008,0104), implicit VR
+        byte[] unknown =
+        [
+            0x11, 0x00, 0x10, 0x10, (byte)'U', (byte)'N', 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, // (0011,1010) UN, undefined length
+            0xFE, 0xFF, 0x00, 0xE0, 12, 0, 0, 0, .. implicitElement, // an item of defined length
+            0xFE, 0xFF, 0x00, 0xE0, 0xFF, 0xFF, 0xFF, 0xFF, .. implicitElement, 0xFE, 0xFF, 0x0D, 0xE0, 0, 0, 0, 0, // and one of undefined length
+            0xFE, 0xFF, 0xDD, 0xE0, 0, 0, 0, 0, // the sequence delimitation
+        ];
+
+        var summary = Read([.. file[..bodyPart], .. unknown, .. file[bodyPart..]]);
+
+        summary.BodyPartExamined.Should().Be("CHEST");
+        summary.Rows.Should().Be(4);
+    }
+
+    [Fact]
+    public void Read_WantedTagsInsideASequence_AreNotTheStudys()
+    {
+        const string dump = """
+            (0008,0016) UI [1.2.840.10008.5.1.4.1.1.7]
+            (0008,0060) CS [OT]
+            (0008,1110) SQ (Sequence with undefined length)
+              (fffe,e000) na (Item with undefined length)
+                (0008,0060) CS [XX]
+                (0008,1030) LO [Referenced study]
+              (fffe,e00d) na (ItemDelimitationItem)
+            (fffe,e0dd) na (SequenceDelimitationItem)
+            """;
+
+        var summary = Read(Dcmtk.Write(dump, "+te", "-e"));
+
+        summary.Modality.Should().Be("OT");
+        summary.StudyDescription.Should().BeNull();
+    }
+
+    [Theory]
+    [InlineData(16, true)]
+    [InlineData(17, false)]
+    public void Read_SequencesNestedSixteenDeep_AreRead_SeventeenAreNot(int depth, bool read)
+    {
+        var dump = "(0008,0060) CS [OT]\n" + string.Concat(Enumerable.Range(0, depth).Select(_ =>
+            "(0008,1115) SQ (Sequence with undefined length)\n(fffe,e000) na (Item with undefined length)\n"))
+            + string.Concat(Enumerable.Range(0, depth).Select(_ =>
+            "(fffe,e00d) na (ItemDelimitationItem)\n(fffe,e0dd) na (SequenceDelimitationItem)\n"))
+            + "(0008,103e) LO [After]\n";
+        var file = Dcmtk.Write(dump, "+te", "-e");
+
+        if (read)
+            Read(file).SeriesDescription.Should().Be("After");
+        else
+            FailureOf(file).Should().Contain("nested more than 16 deep");
+    }
+
+    [Fact]
+    public void Read_SequencesCutAnywhere_GiveASummaryOrAClearMessage_NeverAnotherExceptionOrAHang()
+    {
+        const string dump = """
+            (0008,0060) CS [OT]
+            (0008,1110) SQ (Sequence with undefined length)
+              (fffe,e000) na (Item with undefined length)
+                (0008,1150) UI [1.2.840.10008.3.1.2.3.1]
+                (0040,a730) SQ (Sequence with undefined length)
+                  (fffe,e000) na (Item with undefined length)
+                    (0040,a010) CS [CONTAINS]
+                  (fffe,e00d) na (ItemDelimitationItem)
+                (fffe,e0dd) na (SequenceDelimitationItem)
+              (fffe,e00d) na (ItemDelimitationItem)
+            (fffe,e0dd) na (SequenceDelimitationItem)
+            (0018,0015) CS [CHEST]
+            """;
+        var valid = Dcmtk.Write(dump, "+te", "-e");
+        var start = IndexOf(valid, [0x10, 0x11, (byte)'S', (byte)'Q']) - 2; // the sequence's tag
+        var messages = new List<string>();
+
+        for (var end = start; end < valid.Length; end++)
+        {
+            foreach (var isWholeFile in new[] { true, false })
+            {
+                try
+                {
+                    DicomHeader.Read(valid.AsSpan(0, end), isWholeFile).BodyPartExamined.Should().BeNull("the cut is before it");
+                }
+                catch (UnprocessableContentException e)
+                {
+                    isWholeFile.Should().BeTrue("only a whole file that ends early is damaged");
+                    messages.Add(e.Message);
+                }
+            }
+        }
+
+        messages.Should().Contain(m => m.Contains("a data element at byte", StringComparison.Ordinal), "a cut inside an item's tag names no element");
+        messages.Should().OnlyContain(m => m.StartsWith("The DICOM data is damaged: ", StringComparison.Ordinal));
+    }
+
     private static byte[] ReplaceTransferSyntax(byte[] file, byte[] uid)
     {
         var explicitLe = "1.2.840.10008.1.2.1\0"u8.ToArray();
