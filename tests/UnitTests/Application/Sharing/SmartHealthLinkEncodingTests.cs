@@ -54,15 +54,52 @@ public sealed class SmartHealthLinkEncodingTests
     }
 
     [Theory]
-    [InlineData("https://example.org/not-a-link")]
-    [InlineData("shlink:/!!!")]
-    [InlineData("shlink:/eyJmbGFnIjoiTFAifQ")]
-    [InlineData("xshlink:/eyJ1cmwiOiJ4Iiwia2V5IjoieSJ9")]
-    public void Parse_NotAShlink_Throws(string link)
+    [InlineData("https://example.org/not-a-link", "Not a shlink:/ URI.")]
+    [InlineData("shlink:/!!!", "The payload is not base64url.")]
+    [InlineData("shlink:/eyJmbGFnIjoiTFAifQ", "The payload has no \"url\".")] // {"flag":"LP"}
+    [InlineData("shlink:/bm90IGpzb24", "The payload is not a SMART Health Link JSON object.")] // "not json"
+    [InlineData("xshlink:/eyJ1cmwiOiJ4Iiwia2V5IjoieSJ9", "Not a shlink:/ URI.")]
+    public void Parse_NotAShlink_ThrowsSayingWhy(string link, string message)
     {
         var parse = () => ShlPayload.Parse(link);
 
-        parse.Should().Throw<FormatException>();
+        parse.Should().Throw<FormatException>().WithMessage(message);
+    }
+
+    [Fact]
+    public void Payload_WithAnEmptyFlag_WritesNoFlagMember()
+    {
+        var shlink = new ShlPayload("https://vault.example/api/shl/m/x", "key", null, "", null, null).ToShlink();
+
+        var json = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(shlink.AsSpan("shlink:/".Length)));
+
+        json.Should().Be("""{"url":"https://vault.example/api/shl/m/x","key":"key"}""");
+    }
+
+    [Fact]
+    public void Parse_Null_IsAnArgumentError()
+    {
+        var parse = () => ShlPayload.Parse(null!);
+
+        parse.Should().Throw<ArgumentNullException>().WithParameterName("link");
+    }
+
+    [Fact]
+    public void Encrypt_AKeyOfAnotherLength_IsAnArgumentError()
+    {
+        var encrypt = () => Jwe.Encrypt(new byte[16], "a medical fact"u8, "text/plain");
+
+        encrypt.Should().Throw<ArgumentException>().WithMessage("The key must be 32 bytes.*").WithParameterName("key");
+    }
+
+    [Theory]
+    [InlineData("""{"alg":"dir","enc":"A128GCM"}""", "Only \"alg\":\"dir\" with \"enc\":\"A256GCM\" is supported.")]
+    [InlineData("""{"alg":"dir","enc":"A256GCM","zip":"GZ"}""", "Only \"zip\":\"DEF\" is supported.")]
+    public void Decrypt_AHeaderOfAnotherProfile_ThrowsSayingWhich(string header, string message)
+    {
+        var jwe = string.Join('.', Compact(header, "{}"u8.ToArray()));
+
+        FluentActions.Invoking(() => Jwe.Decrypt(Key, jwe)).Should().Throw<FormatException>().WithMessage(message);
     }
 
     [Fact]
@@ -184,7 +221,8 @@ public sealed class SmartHealthLinkEncodingTests
 
         Jwe.Decrypt(Key, string.Join('.', parts)).Plaintext.Should().Equal("a medical fact"u8.ToArray());
         foreach (var jwe in bent)
-            FluentActions.Invoking(() => Jwe.Decrypt(Key, string.Join('.', jwe))).Should().Throw<FormatException>(string.Join('.', jwe));
+            FluentActions.Invoking(() => Jwe.Decrypt(Key, string.Join('.', jwe))).Should().Throw<FormatException>(string.Join('.', jwe))
+                .WithMessage("Not a compact JWE with direct encryption (five parts, an empty encrypted key).");
     }
 
     [Theory]

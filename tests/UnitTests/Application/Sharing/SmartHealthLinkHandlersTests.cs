@@ -14,6 +14,7 @@ using MediVault.Application.Sharing.SmartHealthLinks.OpenSmartHealthLink;
 using MediVault.Application.Sharing.SmartHealthLinks.ReadShlFile;
 using MediVault.Application.Sharing.SmartHealthLinks.RevokeSmartHealthLink;
 using MediVault.Domain.Audit;
+using MediVault.Domain.Emergency;
 using MediVault.Domain.Identity;
 using MediVault.Domain.Ledger;
 using MediVault.Domain.Records;
@@ -610,6 +611,46 @@ public sealed class SmartHealthLinkHandlersTests : IAsyncLifetime
         Decrypt(created, jwe).Should().Be("a medical fact");
         plain.Content.Should().OnlyContain(b => b == 0);
         _secrets.Unwrapped.Should().NotBeEmpty().And.OnlyContain(key => key.All(b => b == 0));
+    }
+
+    [Fact]
+    public async Task List_LinksCreatedAtTheSameInstant_TheLaterFirst()
+    {
+        var first = await Create(SummaryLink());
+        var second = await Create(SummaryLink());
+
+        (await List()).Select(l => l.Id).Should().Equal(second.Id, first.Id);
+    }
+
+    [Fact]
+    public async Task Open_LongTermSummaryExactlyAsLongAsTheClientTakes_IsEmbedded_OneShorterLimitGivesALocation()
+    {
+        var created = await Create(SummaryLink(longTerm: true));
+        var length = (await Open(created)).Files[0].Embedded!.Length;
+
+        var embedded = await Open(created, embeddedLengthMax: length);
+        var located = await Open(created, embeddedLengthMax: length - 1);
+
+        embedded.Files[0].Embedded.Should().HaveLength(length);
+        located.Files[0].Embedded.Should().BeNull();
+        located.Files[0].Location.Should().NotBeNull();
+    }
+
+    [Fact]
+    public async Task Open_Summary_IsDatedByTheProfilesLastSave()
+    {
+        var savedAt = Now.AddDays(-3);
+        await using (var db = _database.NewContext())
+        {
+            var profile = EmergencyProfile.Create(Patient);
+            profile.Update(null, BloodType.APositive, [], [], [], [], organDonor: false, null, savedAt);
+            db.EmergencyProfiles.Add(profile);
+            await db.SaveChangesAsync();
+        }
+        var created = await Create(SummaryLink(longTerm: true));
+        _clock.Advance(TimeSpan.FromHours(1));
+
+        (await Open(created)).Files[0].LastUpdated.Should().Be(savedAt);
     }
 
     [Fact]
