@@ -7,10 +7,12 @@ using MediVault.Application.Emergency;
 using MediVault.Application.Emergency.DownloadSummaryPdf;
 using MediVault.Application.Fhir;
 using MediVault.Application.Fhir.Ips;
+using MediVault.Application.Records.Common;
 using MediVault.Application.Records.GetDicomSummary;
 using MediVault.Domain.Audit;
 using MediVault.Domain.Identity;
 using MediVault.Domain.Records;
+using MediVault.TestSupport;
 using MediVault.UnitTests.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
@@ -147,7 +149,8 @@ public sealed class SummaryAndDicomPreviewTests : IAsyncLifetime
         _store.OpenRead(file.StorageKey, Arg.Any<byte[]>()).Returns(new MemoryStream(new byte[2047]));
         _access.EnsureAsync(Patient, Arg.Any<RecordAction>(), Arg.Any<CancellationToken>()).Returns(ActorRole.Doctor);
 
-        await FluentActions.Awaiting(() => Dicom(file.Id)).Should().ThrowAsync<StoredContentCorruptException>();
+        await FluentActions.Awaiting(() => Dicom(file.Id)).Should().ThrowAsync<StoredContentCorruptException>()
+            .WithMessage("The stored content's length differs from the uploaded file's.");
 
         await _access.Received(1).EnsureAsync(Patient, RecordAction.DownloadFile, Arg.Any<CancellationToken>());
         _accessLog.Substitute.Received(1).Record(Patient, AccessAction.RecordsViewed, ActorRole.Doctor, "file", file.Id);
@@ -165,5 +168,33 @@ public sealed class SummaryAndDicomPreviewTests : IAsyncLifetime
 
         await using var check = _database.NewContext();
         (await check.AccessLogEntries.CountAsync(e => e.PatientId == Patient && e.Action == AccessAction.RecordsViewed && e.ResourceId == file.Id)).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Dicom_WholeFile_GivesItsStudy()
+    {
+        var bytes = Dcmtk.Write(Dcmtk.ChestCt, "+te");
+        var file = await SaveFile("application/dicom", size: bytes.Length);
+        _store.OpenRead(file.StorageKey, Arg.Any<byte[]>()).Returns(new MemoryStream(bytes));
+
+        var summary = await Dicom(file.Id);
+
+        summary.Should().BeEquivalentTo(new { Modality = "CT", BodyPartExamined = "CHEST", Rows = 4, Columns = 6 });
+    }
+
+    [Fact]
+    public async Task Dicom_LargerThanTheReadLimit_GivesWhatItsFirstBytesHold()
+    {
+        var header = Dcmtk.Write(Dcmtk.ChestCt, "+te");
+        var bodyPart = header.AsSpan().IndexOf(new byte[] { 0x18, 0x00, 0x15, 0x00, (byte)'C', (byte)'S' });
+        const int Large = 2 * DicomHeader.ReadLimitBytes;
+        byte[] bytes = [.. header[..bodyPart], 0x11, 0x00, 0x10, 0x10, (byte)'O', (byte)'B', 0, 0, .. BitConverter.GetBytes(Large), .. new byte[Large], .. header[bodyPart..]];
+        var file = await SaveFile("application/dicom", size: bytes.Length);
+        _store.OpenRead(file.StorageKey, Arg.Any<byte[]>()).Returns(new MemoryStream(bytes));
+
+        var summary = await Dicom(file.Id);
+
+        summary.Modality.Should().Be("CT");
+        summary.BodyPartExamined.Should().BeNull("it lies past the first mebibyte, where reading stops");
     }
 }

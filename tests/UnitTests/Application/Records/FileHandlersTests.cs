@@ -118,9 +118,11 @@ public sealed class FileHandlersTests : IAsyncLifetime
     private Task<FileVerification> Verify(Guid id) =>
         Run(db => new VerifyFileHandler(db, _access, _store, _ledger.Port, _accessLog.For(db)).Handle(new VerifyFile(id), CancellationToken.None));
 
+    private readonly ListLogger<DeleteFileHandler> _deleteLog = new();
+
     private Task<Mediator.Unit> Delete(Guid id, Guid? caller = null) =>
         Run(db => new DeleteFileHandler(db, Callers.As(caller ?? Patient, AccountType.Patient), _access, _accessLog.For(db), _ledger.Port, _store,
-            _erasure, new FakeTimeProvider(Now.AddHours(1)), NullLogger<DeleteFileHandler>.Instance).Handle(new DeleteFile(id), CancellationToken.None));
+            _erasure, new FakeTimeProvider(Now.AddHours(1)), _deleteLog).Handle(new DeleteFile(id), CancellationToken.None));
 
     private Task<string> Receipt(Guid id) =>
         Run(db => new GetFileReceiptHandler(db, _access, _accessLog.For(db), _log).Handle(new GetFileReceipt(id), CancellationToken.None));
@@ -484,12 +486,14 @@ public sealed class FileHandlersTests : IAsyncLifetime
     public async Task Delete_BlobCannotBeRemovedNow_TheDeletionStandsAndErasureStillRuns()
     {
         var file = await SaveFile();
-        _store.When(s => s.Delete(file.StorageKey)).Throw(new BlobStoreUnavailableException("busy"));
+        var busy = new BlobStoreUnavailableException("busy");
+        _store.When(s => s.Delete(file.StorageKey)).Throw(busy);
 
         await Delete(file.Id);
 
         (await Stored(file.Id)).IsDeleted.Should().BeTrue();
         await _erasure.Received(1).EraseRemovedDataAsync(CancellationToken.None);
+        _deleteLog.Entries.Should().ContainSingle(e => e.Exception == busy, "the blob left behind is logged for the operator");
     }
 
     [Fact]

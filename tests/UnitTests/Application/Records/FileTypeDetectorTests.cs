@@ -38,6 +38,13 @@ public class FileTypeDetectorTests
     }
 
     [Theory]
+    [MemberData(nameof(BinaryTypes))]
+    public void Complete_MagicBytesArrivingInPiecesLargerThanWhatTheHeadStillLacks_GiveTheSameType(byte[] content, string contentType)
+    {
+        Detect(content, pieceSize: 100)!.ContentType.Should().Be(contentType); // the second piece fills the 132-byte head and runs past it
+    }
+
+    [Theory]
     [InlineData("Plain ASCII notes\r\n\twith a tab and a form feed\f")]
     [InlineData("Unicode: Schmerzmittel, 痛み止め, 🩺")]
     [InlineData("x")]

@@ -70,7 +70,8 @@ public class ReceiveUploadHandlerTests
     {
         var act = () => Receive(Executable, fileName);
 
-        await act.Should().ThrowAsync<UnsupportedMediaTypeException>();
+        await act.Should().ThrowAsync<UnsupportedMediaTypeException>()
+            .WithMessage("Accepted are PDF, PNG, JPEG, DICOM and plain UTF-8 text; this content is none of them.");
         await _blob.Received(1).DisposeAsync();
     }
 
@@ -88,7 +89,8 @@ public class ReceiveUploadHandlerTests
     {
         var act = () => Receive([], "scan.pdf");
 
-        (await act.Should().ThrowAsync<ValidationFailedException>()).Which.Errors.Should().ContainKey("file");
+        (await act.Should().ThrowAsync<ValidationFailedException>()).Which.Errors.Should().ContainKey("file")
+            .WhoseValue.Should().Equal("The file is empty.");
         await _blob.Received(1).DisposeAsync();
     }
 

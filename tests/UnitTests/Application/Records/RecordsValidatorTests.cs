@@ -72,6 +72,22 @@ public sealed class RecordsValidatorTests
         new UploadFileValidator().Validate(new UploadFile(null, null, null, null, null)).Errors.Select(e => e.ErrorMessage)
             .Should().Equal("A file is required.");
 
+    private const string CategoryMessage = "Must be one of: other, lab-report, prescription, imaging, discharge-summary, vaccination, insurance.";
+
+    [Fact]
+    public void UnknownCategory_IsRefusedNamingEveryCategory()
+    {
+        new ListFilesValidator().Validate(new ListFiles(Guid.CreateVersion7(), "xray", null, 1, 20)).Errors.Select(e => e.ErrorMessage)
+            .Should().Equal(CategoryMessage);
+        new BeginUploadValidator().Validate(new BeginUpload(null, "xray", null, null)).Errors.Select(e => e.ErrorMessage)
+            .Should().Equal(CategoryMessage);
+    }
+
+    [Fact]
+    public void UploadFile_ChecksTheFieldsToo() =>
+        new UploadFileValidator().Validate(new UploadFile(null, "xray", null, null, null)).Errors.Select(e => e.ErrorMessage)
+            .Should().Equal("A file is required.", CategoryMessage);
+
     [Fact]
     public void Receipt_EmptyId_IsRefused()
     {

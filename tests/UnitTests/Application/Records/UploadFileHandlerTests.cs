@@ -103,15 +103,18 @@ public class UploadFileHandlerTests
         string? sha1 = null) =>
         new(patientId, category, description, recordDate, new ReceivedUpload(_blob, "a.pdf", "application/pdf", 10, new string('a', 64), sha1));
 
-    [Fact]
-    public async Task Handle_ADoctorWithoutAPatientId_IsRefusedNamingTheField()
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    public async Task Handle_ADoctorWithoutAPatientId_IsRefusedNamingTheField(string? patientId)
     {
         _user.AccountType.Returns(AccountType.Doctor);
 
-        var act = async () => await Handler().Handle(CommandWith(patientId: null), CancellationToken.None);
+        var act = async () => await Handler().Handle(CommandWith(patientId: patientId), CancellationToken.None);
 
         (await act.Should().ThrowAsync<MediVault.Application.Common.Exceptions.ValidationFailedException>())
-            .Which.Errors.Keys.Should().Equal("patientId");
+            .Which.Errors.Should().ContainSingle().Which.Should().BeEquivalentTo(
+                new KeyValuePair<string, string[]>("patientId", ["A doctor uploads into a patient's vault: give the patient's id."]));
         await _access.DidNotReceiveWithAnyArgs().EnsureAsync(default, default, default);
         await _blob.DidNotReceive().PublishAsync(Arg.Any<CancellationToken>());
     }
