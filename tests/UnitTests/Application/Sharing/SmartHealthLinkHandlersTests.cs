@@ -372,6 +372,23 @@ public sealed class SmartHealthLinkHandlersTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Open_RevokedWhileItsContentIsBeingPrepared_IsRefusedAndNotCounted()
+    {
+        var created = await Create(SummaryLink());
+
+        var act = () => Run(db => new ValueTask<int>(Serving(db).OpenAsync(ManifestId(created), "Dr. Lee", passcode: null, async (_, _, ct) =>
+        {
+            await using var other = _database.NewContext();
+            await other.SmartHealthLinks.Where(l => l.Id == created.Id).ExecuteUpdateAsync(set => set.SetProperty(l => l.RevokedAt, Now), ct);
+            return 0;
+        }, CancellationToken.None)));
+
+        await act.Should().ThrowAsync<NotFoundException>().WithMessage(ShlServing.NotAvailable);
+        (await Stored(created.Id)).OpenCount.Should().Be(0);
+        _accessLog.Substitute.Received(1).RecordLinkRequest(Patient, created.Id, "Dr. Lee", AccessOutcome.Inactive);
+    }
+
+    [Fact]
     public async Task Open_MissingPasscode_IsRefusedWithoutSpendingAnAttempt()
     {
         var created = await Create(SummaryLink("1234", attempts: 3));
