@@ -363,7 +363,7 @@ public sealed class SmartHealthLinkHandlersTests : IAsyncLifetime
         _accessLog.UseReal();
 
         await FluentActions.Awaiting(() => Open(created, "9999")).Should().ThrowAsync<PasscodeRejectedException>();
-        _clock.Advance(TimeSpan.FromDays(1));
+        _clock.Advance(TimeSpan.FromMinutes(SmartHealthLink.DefaultLifetimeMinutes)); // the expiry instant
         await FluentActions.Awaiting(() => Open(created, "1234")).Should().ThrowAsync<NotFoundException>();
 
         await using var check = _database.NewContext();
