@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace MediVault.Infrastructure.Ledger;
 
@@ -119,12 +120,23 @@ internal static class LedgerChunks
                 // No transaction: each chunk's query reads one snapshot, and the rows below the bound are the same in all of them.
                 await using var connection = new SqliteConnection(connectionString);
                 await connection.OpenAsync(cancellationToken);
-                using var statement = StoredEntryChunk.Prepare(connection, RangeQuery);
-                for (long chunk = Number; chunk < chunks; chunk += readers)
+                // The statement is prepared and stepped through SQLite's own API, below Microsoft.Data.Sqlite's retry on a
+                // busy database (another connection recovering the write-ahead log as it opens, say): SQLite itself waits
+                // instead, as long as the connection's commands would, until the connection goes back to the pool.
+                raw.sqlite3_busy_timeout(connection.Handle, connection.DefaultTimeout * 1000);
+                try
                 {
-                    var into = await Empty.Reader.ReadAsync(cancellationToken);
-                    into.Fill(statement, chunk * HashChainLedger.Chunk, Math.Min(entries, (chunk + 1) * HashChainLedger.Chunk));
-                    await Filled.Writer.WriteAsync(into, cancellationToken);
+                    using var statement = StoredEntryChunk.Prepare(connection, RangeQuery);
+                    for (long chunk = Number; chunk < chunks; chunk += readers)
+                    {
+                        var into = await Empty.Reader.ReadAsync(cancellationToken);
+                        into.Fill(statement, chunk * HashChainLedger.Chunk, Math.Min(entries, (chunk + 1) * HashChainLedger.Chunk));
+                        await Filled.Writer.WriteAsync(into, cancellationToken);
+                    }
+                }
+                finally
+                {
+                    raw.sqlite3_busy_timeout(connection.Handle, 0);
                 }
 
                 Filled.Writer.TryComplete();

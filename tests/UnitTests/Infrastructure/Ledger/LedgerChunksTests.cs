@@ -233,6 +233,42 @@ public sealed class LedgerChunksTests : IAsyncLifetime
         sizes.Should().Equal((0, HashChainLedger.Chunk), (HashChainLedger.Chunk, (int)(entries - HashChainLedger.Chunk)));
     }
 
+    /// <summary>
+    /// The fast path prepares and steps its statements through SQLite's own API, below Microsoft.Data.Sqlite's retry on a
+    /// busy database. A reader opening while another connection briefly holds the database (as when the first connection
+    /// after the last one closed recovers the write-ahead log) must wait for it like every other query, not fail
+    /// ("database is locked" made a verification fail now and then when the readers opened together).
+    /// </summary>
+    [Fact]
+    public async Task ReadInParallel_WhileAnotherConnectionBrieflyHoldsTheDatabase_WaitsAndReadsEverything()
+    {
+        await using var holder = new SqliteConnection(ConnectionString);
+        await holder.OpenAsync();
+        await using (var hold = holder.CreateCommand())
+        {
+            hold.CommandText = """PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; SELECT count(*) FROM "LedgerBlocks";""";
+            await hold.ExecuteScalarAsync();
+        }
+
+        var reading = Task.Run(async () =>
+        {
+            var read = 0L;
+            await foreach (var chunk in LedgerChunks.ReadInParallelAsync(ConnectionString, Entries, readers: 2, CancellationToken.None))
+                read += chunk.Count;
+            return read;
+        });
+        await Task.Delay(300);
+        reading.Exception.Should().BeNull();
+        reading.IsCompleted.Should().BeFalse("the readers cannot read while the database is held");
+        await using (var release = holder.CreateCommand())
+        {
+            release.CommandText = """COMMIT; PRAGMA locking_mode = NORMAL; SELECT count(*) FROM "LedgerBlocks";""";
+            await release.ExecuteScalarAsync();
+        }
+
+        (await reading).Should().Be(Entries);
+    }
+
     [Fact]
     public async Task OneReader_HandsItsTwoChunksBackAndForth_AndReadsTheWholeLog()
     {
