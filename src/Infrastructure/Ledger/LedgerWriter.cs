@@ -6,7 +6,6 @@ using MediVault.Domain.Ledger;
 using MediVault.Infrastructure.Ledger.Transparency;
 using MediVault.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.ChangeTracking;
 
 namespace MediVault.Infrastructure.Ledger;
 
@@ -104,6 +103,7 @@ internal sealed class LedgerWriter : IAsyncDisposable
 
         foreach (var append in batch)
         {
+            var rows = AppendOnlyRows.For(append.Db);
             var original = append.Db.Database.GetConnectionString();
             append.Db.Database.SetDbConnection(connection, contextOwnsConnection: false);
             await append.Db.Database.UseTransactionAsync(transaction).ConfigureAwait(false);
@@ -115,27 +115,33 @@ internal sealed class LedgerWriter : IAsyncDisposable
             try
             {
                 if (tree.Size == 0)
-                    last = Add(append, Build(0, LedgerBlockKind.Genesis, Guid.Empty, Guid.Empty, LedgerEncoding.ZeroHash, last, leaves));
+                {
+                    var genesis = Build(0, LedgerBlockKind.Genesis, Guid.Empty, Guid.Empty, LedgerEncoding.ZeroHash, last, leaves);
+                    await rows.InsertAsync(connection, transaction, genesis, CancellationToken.None).ConfigureAwait(false);
+                    last = genesis.Hash;
+                }
+
                 if (append.Condition is { } condition && !await condition(CancellationToken.None).ConfigureAwait(false))
                 {
                     // The condition did not hold: nothing of this request is saved (its pending changes are dropped).
-                    append.Forget();
+                    await transaction.RollbackAsync("request").ConfigureAwait(false);
+                    await transaction.ReleaseAsync("request").ConfigureAwait(false);
                     append.Db.ChangeTracker.Clear();
                     append.Skipped = true;
-                    await transaction.ReleaseAsync("request").ConfigureAwait(false);
                     continue;
                 }
 
                 if (append.Event is { } e)
                 {
                     var block = Build(tree.Size + leaves.Count, e.Kind, e.ResourceId, e.SubjectId, e.PayloadHash, last, leaves);
-                    last = Add(append, block);
+                    await rows.InsertAsync(connection, transaction, block, CancellationToken.None).ConfigureAwait(false);
+                    last = block.Hash;
                     append.Block = block;
                     append.BeforeSave?.Invoke(block);
                 }
 
                 // Not accepted yet: should the group's commit fail, the request's changes are still pending for a retry.
-                await append.Db.SaveChangesAsync(acceptAllChangesOnSuccess: false).ConfigureAwait(false);
+                await rows.SaveAsync(append.Db, connection, transaction, CancellationToken.None).ConfigureAwait(false);
                 await transaction.ReleaseAsync("request").ConfigureAwait(false);
                 foreach (var leaf in leaves)
                     tree.Append(leaf, (level, index, hash) => created.Add((level, index, hash)));
@@ -148,7 +154,7 @@ internal sealed class LedgerWriter : IAsyncDisposable
             {
                 await transaction.RollbackAsync("request").ConfigureAwait(false);
                 await transaction.ReleaseAsync("request").ConfigureAwait(false);
-                append.Forget();
+                append.Saved = false;
                 append.Error = exception;
             }
             finally
@@ -168,7 +174,7 @@ internal sealed class LedgerWriter : IAsyncDisposable
         catch
         {
             foreach (var append in batch)
-                append.Forget();
+                append.Saved = false;
             throw;
         }
 
@@ -177,14 +183,6 @@ internal sealed class LedgerWriter : IAsyncDisposable
         Commits++;
         foreach (var append in batch)
             append.Complete();
-    }
-
-    private static LedgerBlock LastAdded(Append append) => append.Added[^1].Entity;
-
-    private static string Add(Append append, LedgerBlock block)
-    {
-        append.Added.Add(append.Db.LedgerBlocks.Add(block));
-        return LastAdded(append).Hash;
     }
 
     private LedgerBlock Build(long index, string kind, Guid resourceId, Guid subjectId, string payloadHash, string previousHash, List<byte[]> leaves)
@@ -257,20 +255,10 @@ internal sealed class LedgerWriter : IAsyncDisposable
         public AppDbContext Db { get; } = db;
         public LedgerEvent? Event { get; } = ledgerEvent;
         public Action<LedgerBlock>? BeforeSave { get; } = beforeSave;
-        public List<EntityEntry<LedgerBlock>> Added { get; } = new(2);
         public LedgerBlock? Block { get; set; }
         public bool Saved { get; set; }
         public Exception? Error { get; set; }
         public TaskCompletionSource<LedgerBlock?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        /// <summary>Detaches the entries this attempt added; the request's own changes stay pending.</summary>
-        public void Forget()
-        {
-            foreach (var entry in Added)
-                entry.State = EntityState.Detached;
-            Added.Clear();
-            Saved = false;
-        }
 
         public void Complete()
         {

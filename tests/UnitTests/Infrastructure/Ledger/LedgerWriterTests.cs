@@ -137,7 +137,7 @@ public sealed class LedgerWriterTests : IAsyncLifetime, IDisposable
         entry.Should().NotBeNull();
         entry!.Should().BeEquivalentTo(new { Index = 1L, ledgerEvent.Kind, ledgerEvent.ResourceId, ledgerEvent.SubjectId, ledgerEvent.PayloadHash });
         db.Entry(access).State.Should().Be(EntityState.Unchanged, "the committed changes are accepted in the request's context");
-        db.Entry(entry).State.Should().Be(EntityState.Unchanged);
+        db.Entry(entry).State.Should().Be(EntityState.Detached, "the writer inserts the entry itself; the request's context never tracks it");
         (await AccessRowsAsync()).Should().Be(1);
         (await StoredIndexesAsync()).Should().Equal(0L, 1L);
     }
