@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # GET /api/qr/access/{token} under wrk (issue 11's target: >= 2,000 rps with -t2 -c64 and the rate limit off).
-# Publishes a Release build, starts it on a random port in 20000-40000 with a fresh data directory and
+# Publishes a Release build, starts it on a free port the kernel picks with a fresh data directory and
 # MediVault__RateLimits__QrAccessPerMinute=0, registers a patient, fills a profile, makes a QR code, then runs
 # wrk against /api/health (the machine's ceiling in the same run) and the QR access URL. Prints both figures and
 # the ledger's length afterwards (every access appends one entry).
 # Usage: bash benchmarks/qr-access-wrk.sh [DURATION=10s]
 set -euo pipefail
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; } # a port nothing listens on now
 cd "$(dirname "$0")/.."
 DUR=${1:-10s}
 work=$(mktemp -d /tmp/mv-qrbench.XXXXXX)
 dotnet publish src/WebApi -c Release -o "$work/publish" -v q -nologo >/dev/null
-port=$((20000 + RANDOM % 20000))
+port=$(free_port)
 base="http://127.0.0.1:$port"
 MediVault__DataDirectory="$work/data" MediVault__RateLimits__QrAccessPerMinute=0 MediVault__RateLimits__AuthPerMinute=0 \
   MediVault__SeedSampleData=false ASPNETCORE_URLS="$base" ASPNETCORE_ENVIRONMENT=Production \

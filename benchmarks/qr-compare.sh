@@ -2,17 +2,18 @@
 # qr-compare.sh PUBLISH_DIR [RUNS=1] -- emergency QR access as ../shared/bench/compare.sh drives it, plus the server's
 # CPU time per access, for A/B runs of two builds (alternate them: this machine's speed drifts between runs).
 # Starts `dotnet MediVault.WebApi.dll` from PUBLISH_DIR as side-by-side.sh does (Production, sample data on, rate
-# limits off, fresh data directory, a free port in 20000-40000), signs in as the sample patient, saves compare.sh's
+# limits off, fresh data directory, a free port the kernel picks), signs in as the sample patient, saves compare.sh's
 # emergency profile and a 30-day QR code, warms /api/health for 2 s and measures it for 10 s (as compare.sh), then warms
 # the QR access URL for 2 s and measures it for 10 s. Prints "qr_access rps R cpu_us_per_req C" per run.
 # Env: EXTRA_ENV (more NAME=VALUE settings for the server).  Needs: dotnet, curl, wrk, python3.
 set -euo pipefail
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; } # a port nothing listens on now
 BUILD=$(cd "${1:?publish dir holding MediVault.WebApi.dll}" && pwd); RUNS=${2:-1}
 hz=$(getconf CLK_TCK)
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 for _ in $(seq 1 "$RUNS"); do
   work=$(mktemp -d /tmp/mv-qrcmp.XXXXXX)
-  port=$((20000 + RANDOM % 20000)); base="http://127.0.0.1:$port"
+  port=$(free_port); base="http://127.0.0.1:$port"
   # shellcheck disable=SC2086
   (cd "$BUILD" && exec env ASPNETCORE_ENVIRONMENT=Production MediVault__DataDirectory="$work/data" MediVault__SeedSampleData=true \
     MediVault__RateLimits__QrAccessPerMinute=0 MediVault__RateLimits__AuthPerMinute=0 ${EXTRA_ENV:-} \

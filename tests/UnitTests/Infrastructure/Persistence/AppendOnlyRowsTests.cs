@@ -38,6 +38,15 @@ public sealed class AppendOnlyRowsTests : IAsyncLifetime
         return saveChangesRan;
     }
 
+    /// <summary>Saves <paramref name="row"/> on its own, before the test's context exists.</summary>
+    private async Task<AccessLogEntry> StoreAsync(AccessLogEntry row)
+    {
+        await using var seed = _database.NewContext();
+        seed.AccessLogEntries.Add(row);
+        await seed.SaveChangesAsync();
+        return row;
+    }
+
     private async Task<List<string>> StoredActorNamesAsync()
     {
         await using var db = _database.NewContext();
@@ -73,12 +82,7 @@ public sealed class AppendOnlyRowsTests : IAsyncLifetime
     [Fact]
     public async Task Save_ATrackedRowEditedBehindTheTrackersBack_GoesThroughSaveChanges_WhichFindsTheEdit()
     {
-        var stored = AccessRow("before");
-        await using (var seed = _database.NewContext())
-        {
-            seed.AccessLogEntries.Add(stored);
-            await seed.SaveChangesAsync();
-        }
+        await StoreAsync(AccessRow("before"));
 
         await using var db = _database.NewContext();
         var tracked = await db.AccessLogEntries.SingleAsync();
@@ -110,12 +114,7 @@ public sealed class AppendOnlyRowsTests : IAsyncLifetime
     [Fact]
     public async Task Save_ARowWhoseKeyIsTaken_FailsAsSaveChangesWould_AndInsertsNothing()
     {
-        var taken = AccessRow("taken");
-        await using (var seed = _database.NewContext())
-        {
-            seed.AccessLogEntries.Add(taken);
-            await seed.SaveChangesAsync();
-        }
+        var taken = await StoreAsync(AccessRow("taken"));
 
         await using var db = _database.NewContext();
         db.AccessLogEntries.Add(AccessRow("fresh"));
