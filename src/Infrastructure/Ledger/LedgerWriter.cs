@@ -154,7 +154,6 @@ internal sealed class LedgerWriter : IAsyncDisposable
             {
                 await transaction.RollbackAsync("request").ConfigureAwait(false);
                 await transaction.ReleaseAsync("request").ConfigureAwait(false);
-                append.Saved = false;
                 append.Error = exception;
             }
             finally
@@ -166,17 +165,9 @@ internal sealed class LedgerWriter : IAsyncDisposable
             }
         }
 
-        try
-        {
-            await LedgerTreeStore.InsertAsync(connection, transaction, created, CancellationToken.None).ConfigureAwait(false);
-            await transaction.CommitAsync().ConfigureAwait(false);
-        }
-        catch
-        {
-            foreach (var append in batch)
-                append.Saved = false;
-            throw;
-        }
+        // Should this fail, the loop hands the exception to every request of the group, whose changes are still pending.
+        await LedgerTreeStore.InsertAsync(connection, transaction, created, CancellationToken.None).ConfigureAwait(false);
+        await transaction.CommitAsync().ConfigureAwait(false);
 
         _tree = tree;
         _headHash = previous;

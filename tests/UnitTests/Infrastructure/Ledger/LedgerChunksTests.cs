@@ -246,7 +246,8 @@ public sealed class LedgerChunksTests : IAsyncLifetime
         await holder.OpenAsync();
         await using (var hold = holder.CreateCommand())
         {
-            hold.CommandText = """PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; SELECT count(*) FROM "LedgerBlocks";""";
+            // A read first: a connection that enters EXCLUSIVE mode before its first access to a WAL database never leaves it.
+            hold.CommandText = """SELECT count(*) FROM "LedgerBlocks"; PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; SELECT count(*) FROM "LedgerBlocks";""";
             await hold.ExecuteScalarAsync();
         }
 
@@ -267,6 +268,27 @@ public sealed class LedgerChunksTests : IAsyncLifetime
         }
 
         (await reading).Should().Be(Entries);
+    }
+
+    /// <summary>The readers' connections go back to the pool as it gave them out: without SQLite's own busy timeout, which only the readers need.</summary>
+    [Fact]
+    public async Task ReadInParallel_GivesItsConnectionsBackWithoutTheBusyTimeoutItSet()
+    {
+        await foreach (var _ in LedgerChunks.ReadInParallelAsync(ConnectionString, Entries, readers: 2, CancellationToken.None))
+        {
+        }
+
+        // Both readers' connections at once, so the pool must hand out each of them (it keeps at most those two here).
+        await using var first = new SqliteConnection(ConnectionString);
+        await using var second = new SqliteConnection(ConnectionString);
+        await first.OpenAsync();
+        await second.OpenAsync();
+        foreach (var connection in new[] { first, second })
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA busy_timeout";
+            (await command.ExecuteScalarAsync()).Should().Be(0L);
+        }
     }
 
     [Fact]
