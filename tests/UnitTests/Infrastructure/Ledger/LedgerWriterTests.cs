@@ -325,6 +325,30 @@ public sealed class LedgerWriterTests : IAsyncLifetime, IDisposable
         _writer.Commits.Should().Be(commits + 3, "the held group, then 256 appends in one group and the 257th in another");
     }
 
+    /// <summary>
+    /// The same for a request whose changes go through SaveChanges (an edit of a tracked row, which only change
+    /// detection finds): SaveChanges ran, but without accepting, so the edit and the new row are still pending.
+    /// </summary>
+    [Fact]
+    public async Task AGroupWhoseCommitFails_ChangesSavedThroughSaveChanges_StayPendingToo()
+    {
+        await _writer.AppendAsync(NewContext(), Upload(), null);
+        var stored = await StoredAccessEntryAsync();
+        await ExecuteAsync("""INSERT INTO "LedgerTreeNodes" ("Level", "Index", "Hash") VALUES (0, 2, zeroblob(32))""");
+        var db = NewContext();
+        var tracked = await db.AccessLogEntries.SingleAsync(e => e.Id == stored.Id);
+        typeof(AccessLogEntry).GetProperty(nameof(AccessLogEntry.ActorName))!.SetValue(tracked, "edited");
+        var access = AccessEntry();
+        db.AccessLogEntries.Add(access);
+
+        var append = () => _writer.AppendAsync(db, Upload(), null);
+
+        await append.Should().ThrowAsync<DbException>();
+        db.Entry(tracked).State.Should().Be(EntityState.Modified);
+        db.Entry(access).State.Should().Be(EntityState.Added);
+        (await AccessRowsAsync()).Should().Be(1);
+    }
+
     [Fact]
     public async Task AGroupWhoseCommitFails_FailsItsRequests_TheirChangesStayPending_AndTheTreeIsReadAgain()
     {
