@@ -5,7 +5,6 @@ using MediVault.Infrastructure.Persistence;
 using MediVault.IntegrationTests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace MediVault.IntegrationTests;
 
@@ -25,11 +24,11 @@ public sealed class AppendOnlyRowsTests(MediVaultFactory factory) : IClassFixtur
         var viaSaveChanges = Block(1_000_001);
         var direct = Block(1_000_002);
 
-        await SaveBothAsync(viaSaveChanges, (rows, connection, transaction) => rows.InsertAsync(connection, transaction, direct, CancellationToken.None));
+        await SaveBothAsync(viaSaveChanges, (db, connection, transaction) =>
+            AppendOnlyRows.For(db).InsertAsync(connection, transaction, direct, CancellationToken.None));
 
         var stored = await ReadAsync("LedgerBlocks", "Index", viaSaveChanges.Index, direct.Index);
-        stored[direct.Index.ToString(System.Globalization.CultureInfo.InvariantCulture)].Should().BeEquivalentTo(
-            stored[viaSaveChanges.Index.ToString(System.Globalization.CultureInfo.InvariantCulture)], options => options.WithStrictOrdering());
+        stored[Key(direct.Index)].Should().BeEquivalentTo(stored[Key(viaSaveChanges.Index)], options => options.WithStrictOrdering());
     }
 
     [Theory]
@@ -40,11 +39,10 @@ public sealed class AppendOnlyRowsTests(MediVaultFactory factory) : IClassFixtur
         var viaSaveChanges = AccessRow(everyColumnFilled);
         var direct = AccessRow(everyColumnFilled);
 
-        await SaveBothAsync(viaSaveChanges, async (rows, connection, transaction) =>
+        await SaveBothAsync(viaSaveChanges, (db, connection, transaction) =>
         {
-            await using var db = NewContext();
             db.AccessLogEntries.Add(direct);
-            await rows.SaveAsync(db, connection, transaction, CancellationToken.None);
+            return AppendOnlyRows.For(db).SaveAsync(db, connection, transaction, CancellationToken.None);
         });
 
         var stored = await ReadAsync("AccessLogEntries", "Id", viaSaveChanges.Id, direct.Id);
@@ -52,8 +50,6 @@ public sealed class AppendOnlyRowsTests(MediVaultFactory factory) : IClassFixtur
         stored[Key(direct.Id)].Should().Contain(c => c.Column == "Action" && Equals(c.Value, "QrAccessed"), "enums are stored by name")
             .And.Contain(c => c.Column == "Outcome" && Equals(c.Value, "Denied"));
     }
-
-    private AppDbContext NewContext() => factory.Services.CreateScope().ServiceProvider.GetRequiredService<AppDbContext>();
 
     private static LedgerBlock Block(long index) =>
         LedgerBlock.Create(index, At, "file-uploaded", Guid.Parse("0190d3a0-0000-7000-8000-0000000000ef"),
@@ -67,35 +63,39 @@ public sealed class AppendOnlyRowsTests(MediVaultFactory factory) : IClassFixtur
             everyColumnFilled ? "203.0.113.9" : null, everyColumnFilled ? "Mozilla/5.0 (test)" : null, AccessOutcome.Denied);
 
     /// <summary>Saves <paramref name="viaSaveChanges"/> with SaveChanges, then runs <paramref name="direct"/> in a transaction of its own.</summary>
-    private async Task SaveBothAsync(object viaSaveChanges, Func<AppendOnlyRows, DbConnection, DbTransaction, Task> direct)
+    private async Task SaveBothAsync(object viaSaveChanges, Func<AppDbContext, DbConnection, DbTransaction, Task> direct)
     {
-        await using (var db = NewContext())
+        await factory.InDatabase(async db =>
         {
             db.Add(viaSaveChanges);
-            await db.SaveChangesAsync();
-        }
-
-        await using (var db = NewContext())
+            return await db.SaveChangesAsync();
+        });
+        await factory.InDatabase(async db =>
         {
             await db.Database.OpenConnectionAsync();
             await using var transaction = await db.Database.BeginTransactionAsync();
-            await direct(AppendOnlyRows.For(db), db.Database.GetDbConnection(), transaction.GetDbTransaction());
+            await direct(db, db.Database.GetDbConnection(), transaction.GetDbTransaction());
             await transaction.CommitAsync();
-        }
+            return 0;
+        });
     }
 
     private static string Key(Guid id) => id.ToString("D").ToUpperInvariant();
 
+    private static string Key(long index) => index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>Every column of the two rows, untyped as the driver reads them (value and CLR type), keyed by the key's text.</summary>
-    private async Task<Dictionary<string, List<(string Column, object Value)>>> ReadAsync(string table, string keyColumn, params object[] keys)
+    private Task<Dictionary<string, List<(string Column, object Value)>>> ReadAsync(string table, string keyColumn, params object[] keys) =>
+        factory.InDatabase(db => ReadAsync(db, table, keyColumn, keys));
+
+    private static async Task<Dictionary<string, List<(string Column, object Value)>>> ReadAsync(
+        AppDbContext db, string table, string keyColumn, object[] keys)
     {
-        await using var db = NewContext();
-        var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync();
-        await using var command = connection.CreateCommand();
+        await using var command = db.Database.GetDbConnection().CreateCommand();
         command.CommandText = $"""SELECT * FROM "{table}" """;
         await using var reader = await command.ExecuteReaderAsync();
-        var wanted = keys.Select(k => k is Guid g ? Key(g) : Convert.ToString(k, System.Globalization.CultureInfo.InvariantCulture)!).ToHashSet();
+        var wanted = keys.Select(k => k is Guid g ? Key(g) : Key(Convert.ToInt64(k, System.Globalization.CultureInfo.InvariantCulture))).ToHashSet();
         var rows = new Dictionary<string, List<(string, object)>>();
         while (await reader.ReadAsync())
         {

@@ -59,6 +59,16 @@ internal sealed class SqliteTestDatabase : IAsyncDisposable
         return database;
     }
 
+    /// <summary>Saves <paramref name="entity"/> on its own, in a context of its own, as a row the test starts from.</summary>
+    public async Task<T> StoreAsync<T>(T entity)
+        where T : class
+    {
+        await using var db = NewContext();
+        db.Add(entity);
+        await db.SaveChangesAsync();
+        return entity;
+    }
+
     /// <summary>A context on the file; <paramref name="interceptors"/> can step in between the app's commands.</summary>
     public AppDbContext NewContext(params Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor[] interceptors) =>
         NewContext(ownModel: false, interceptors);

@@ -61,14 +61,7 @@ public sealed class LedgerWriterTests : IAsyncLifetime, IDisposable
             "file", null, null, null, AccessOutcome.Success);
 
     /// <summary>An access log row saved on its own, outside the ledger.</summary>
-    private async Task<AccessLogEntry> StoredAccessEntryAsync()
-    {
-        var entry = AccessEntry();
-        await using var db = _database.NewContext();
-        db.AccessLogEntries.Add(entry);
-        await db.SaveChangesAsync();
-        return entry;
-    }
+    private Task<AccessLogEntry> StoredAccessEntryAsync() => _database.StoreAsync(AccessEntry());
 
     private async Task<List<long>> StoredIndexesAsync()
     {

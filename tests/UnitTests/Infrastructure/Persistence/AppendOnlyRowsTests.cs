@@ -38,15 +38,6 @@ public sealed class AppendOnlyRowsTests : IAsyncLifetime
         return saveChangesRan;
     }
 
-    /// <summary>Saves <paramref name="row"/> on its own, before the test's context exists.</summary>
-    private async Task<AccessLogEntry> StoreAsync(AccessLogEntry row)
-    {
-        await using var seed = _database.NewContext();
-        seed.AccessLogEntries.Add(row);
-        await seed.SaveChangesAsync();
-        return row;
-    }
-
     private async Task<List<string>> StoredActorNamesAsync()
     {
         await using var db = _database.NewContext();
@@ -82,7 +73,7 @@ public sealed class AppendOnlyRowsTests : IAsyncLifetime
     [Fact]
     public async Task Save_ATrackedRowEditedBehindTheTrackersBack_GoesThroughSaveChanges_WhichFindsTheEdit()
     {
-        await StoreAsync(AccessRow("before"));
+        await _database.StoreAsync(AccessRow("before"));
 
         await using var db = _database.NewContext();
         var tracked = await db.AccessLogEntries.SingleAsync();
@@ -114,7 +105,7 @@ public sealed class AppendOnlyRowsTests : IAsyncLifetime
     [Fact]
     public async Task Save_ARowWhoseKeyIsTaken_FailsAsSaveChangesWould_AndInsertsNothing()
     {
-        var taken = await StoreAsync(AccessRow("taken"));
+        var taken = await _database.StoreAsync(AccessRow("taken"));
 
         await using var db = _database.NewContext();
         db.AccessLogEntries.Add(AccessRow("fresh"));
