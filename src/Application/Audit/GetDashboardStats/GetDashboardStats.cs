@@ -4,7 +4,6 @@ using MediVault.Application.Common.Abstractions;
 using MediVault.Application.Common.Access;
 using MediVault.Domain.Audit;
 using MediVault.Domain.Records;
-using Microsoft.EntityFrameworkCore;
 
 namespace MediVault.Application.Audit.GetDashboardStats;
 
@@ -28,7 +27,7 @@ public sealed record DashboardStats(
     DateTime? LastUploadAt,
     IReadOnlyList<AccessLogEntryDto> RecentActivity);
 
-public sealed class GetDashboardStatsHandler(IAppDbContext db, IRecordAccess access, IAccessLog accessLog, TimeProvider clock)
+public sealed class GetDashboardStatsHandler(IAppDbContext db, IDashboardFigures dashboard, IRecordAccess access, IAccessLog accessLog, TimeProvider clock)
     : IQueryHandler<GetDashboardStats, DashboardStats>
 {
     public const int RecentActivityCount = 10;
@@ -37,27 +36,9 @@ public sealed class GetDashboardStatsHandler(IAppDbContext db, IRecordAccess acc
     {
         var role = await access.EnsureAsync(query.PatientId, RecordAction.ReadDashboard, cancellationToken);
         var patientId = query.PatientId;
-        var now = clock.GetUtcNow().UtcDateTime;
 
-        // One row per category, aggregated by SQLite: at most seven rows come back, however large the vault.
-        var categories = await db.MedicalFiles.AsNoTracking()
-            .Where(f => f.OwnerId == patientId && f.DeletedAt == null)
-            .GroupBy(f => f.Category)
-            .Select(g => new CategoryTotals(g.Key, g.Count(), g.Sum(f => f.SizeBytes), g.Max(f => f.UploadedAt)))
-            .ToListAsync(cancellationToken);
-
-        var activeQrCodes = await db.QrAccessCodes.AsNoTracking().CountAsync(
-            c => c.PatientId == patientId && c.RevokedAt == null && c.ExpiresAt > now && (c.MaxUses == null || c.UseCount < c.MaxUses),
-            cancellationToken);
-
-        var profile = await db.EmergencyProfiles.AsNoTracking().SingleOrDefaultAsync(p => p.PatientId == patientId, cancellationToken);
-
-        var recent = await db.AccessLogEntries.AsNoTracking()
-            .Where(e => e.PatientId == patientId)
-            .NewestFirst()
-            .Take(RecentActivityCount)
-            .Select(AccessLogEntryDto.Projection)
-            .ToListAsync(cancellationToken);
+        var figures = await dashboard.ReadAsync(patientId, clock.GetUtcNow().UtcDateTime, RecentActivityCount, cancellationToken);
+        var categories = figures.Categories;
 
         if (role == ActorRole.Doctor)
         {
@@ -69,14 +50,12 @@ public sealed class GetDashboardStatsHandler(IAppDbContext db, IRecordAccess acc
             categories.Sum(c => c.Count),
             categories.Sum(c => c.SizeBytes),
             Enum.GetValues<FileCategory>().ToDictionary(CategoryName, category => categories.FirstOrDefault(c => c.Category == category)?.Count ?? 0),
-            activeQrCodes,
-            profile?.IsComplete ?? false,
+            figures.ActiveQrCodes,
+            figures.EmergencyProfileComplete,
             categories.Count == 0 ? null : categories.Max(c => c.LastUploadAt),
-            recent);
+            figures.RecentActivity);
     }
 
     /// <summary>The contract's kebab-case name, as the JSON enum converter writes it: <c>LabReport</c> → <c>lab-report</c>.</summary>
     internal static string CategoryName(FileCategory category) => JsonNamingPolicy.KebabCaseLower.ConvertName(category.ToString());
-
-    private sealed record CategoryTotals(FileCategory Category, int Count, long SizeBytes, DateTime LastUploadAt);
 }

@@ -6,6 +6,7 @@ using MediVault.Domain.Audit;
 using MediVault.Domain.Emergency;
 using MediVault.Domain.Identity;
 using MediVault.Domain.Records;
+using MediVault.Infrastructure.Audit;
 using MediVault.UnitTests.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
@@ -34,7 +35,7 @@ public sealed class GetDashboardStatsTests : IAsyncLifetime
     private async Task<DashboardStats> Stats()
     {
         await using var db = _database.NewContext();
-        return await new GetDashboardStatsHandler(db, _access, _accessLog, new FakeTimeProvider(Now))
+        return await new GetDashboardStatsHandler(db, new CompiledDashboardFigures(db), _access, _accessLog, new FakeTimeProvider(Now))
             .Handle(new GetDashboardStats(Patient), CancellationToken.None);
     }
 
@@ -170,7 +171,7 @@ public sealed class GetDashboardStatsTests : IAsyncLifetime
         var doctor = Callers.As(Other, AccountType.Doctor, "Dr. Dana");
 
         await using (var db = _database.NewContext())
-            await new GetDashboardStatsHandler(db, _access, new AccessLog(db, doctor, new FakeTimeProvider(Now)), new FakeTimeProvider(Now))
+            await new GetDashboardStatsHandler(db, new CompiledDashboardFigures(db), _access, new AccessLog(db, doctor, new FakeTimeProvider(Now)), new FakeTimeProvider(Now))
                 .Handle(new GetDashboardStats(Patient), CancellationToken.None);
 
         await using var check = _database.NewContext();
@@ -232,7 +233,7 @@ public sealed class GetDashboardStatsTests : IAsyncLifetime
         _access.EnsureAsync(Other, RecordAction.ReadDashboard, Arg.Any<CancellationToken>()).ThrowsAsync(new NotFoundException());
         await using var db = _database.NewContext();
 
-        var act = async () => await new GetDashboardStatsHandler(db, _access, _accessLog, new FakeTimeProvider(Now))
+        var act = async () => await new GetDashboardStatsHandler(db, new CompiledDashboardFigures(db), _access, _accessLog, new FakeTimeProvider(Now))
             .Handle(new GetDashboardStats(Other), CancellationToken.None);
 
         await act.Should().ThrowAsync<NotFoundException>();
