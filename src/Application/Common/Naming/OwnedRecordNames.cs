@@ -12,6 +12,11 @@ public sealed record RecordIds(
 /// grant, a SMART Health Link's label (issue 17). Every lookup is limited to records the patient owns, so an id of someone else's record is never named;
 /// callers ask only when the reader is the owner (issue 15: the access log and the ledger name records for their owner).
 /// </summary>
+/// <remarks>
+/// Each id list goes to the database as one parameter (<c>EF.Parameter</c>: a JSON array on SQLite, an array on
+/// PostgreSQL). EF Core 10 would otherwise send one parameter per id, and SQL whose shape depends on the list's length
+/// is generated again on every call instead of being cached (docs/performance.md, "Fifteenth session").
+/// </remarks>
 internal static class OwnedRecordNames
 {
     public static async Task<IReadOnlyDictionary<Guid, string>> FindAsync(
@@ -21,28 +26,28 @@ internal static class OwnedRecordNames
         if (ids.Files.Count > 0)
         {
             foreach (var file in await db.MedicalFiles.AsNoTracking()
-                .Where(f => f.OwnerId == ownerId && ids.Files.Contains(f.Id))
+                .Where(f => f.OwnerId == ownerId && EF.Parameter(ids.Files).Contains(f.Id))
                 .Select(f => new { f.Id, f.FileName }).ToListAsync(ct))
                 names[file.Id] = file.FileName;
         }
         if (ids.QrCodes.Count > 0)
         {
             foreach (var code in await db.QrAccessCodes.AsNoTracking()
-                .Where(q => q.PatientId == ownerId && q.Label != null && ids.QrCodes.Contains(q.Id))
+                .Where(q => q.PatientId == ownerId && q.Label != null && EF.Parameter(ids.QrCodes).Contains(q.Id))
                 .Select(q => new { q.Id, q.Label }).ToListAsync(ct))
                 names[code.Id] = code.Label!;
         }
         if (ids.Links is { Count: > 0 } links)
         {
             foreach (var link in await db.SmartHealthLinks.AsNoTracking()
-                .Where(l => l.PatientId == ownerId && l.Label != null && links.Contains(l.Id))
+                .Where(l => l.PatientId == ownerId && l.Label != null && EF.Parameter(links).Contains(l.Id))
                 .Select(l => new { l.Id, l.Label }).ToListAsync(ct))
                 names[link.Id] = link.Label!;
         }
         if (ids.Grants.Count > 0)
         {
             var grants = await db.AccessGrants.AsNoTracking()
-                .Where(g => g.PatientId == ownerId && ids.Grants.Contains(g.Id))
+                .Where(g => g.PatientId == ownerId && EF.Parameter(ids.Grants).Contains(g.Id))
                 .Select(g => new { g.Id, g.DoctorId }).ToListAsync(ct);
             var doctors = await users.FindManyAsync(grants.Select(g => g.DoctorId).Distinct(), ct);
             foreach (var grant in grants)

@@ -3,6 +3,7 @@ using MediVault.Application.Common.Abstractions;
 using MediVault.Application.Common.Naming;
 using MediVault.Application.Ledger.Common;
 using MediVault.Domain.Identity;
+using MediVault.Domain.Ledger;
 using Microsoft.EntityFrameworkCore;
 
 namespace MediVault.Application.Ledger.ListLedgerBlocks;
@@ -19,24 +20,31 @@ public sealed class ListLedgerBlocksHandler(IAppDbContext db, ICurrentUser curre
     public async ValueTask<IReadOnlyList<BlockDto>> Handle(ListLedgerBlocks query, CancellationToken cancellationToken)
     {
         var callerId = currentUser.RequireUserId();
-        var subjects = new List<Guid> { callerId };
-        if (currentUser.AccountType == AccountType.Doctor)
-        {
-            var now = clock.GetUtcNow().UtcDateTime;
-            subjects.AddRange(await db.AccessGrants.AsNoTracking()
-                .Where(g => g.DoctorId == callerId && g.RevokedAt == null && (g.ExpiresAt == null || g.ExpiresAt > now))
-                .Select(g => g.PatientId)
-                .Distinct()
-                .ToListAsync(cancellationToken));
-        }
-
-        var blocks = await db.LedgerBlocks.AsNoTracking()
-            .Where(b => b.Index >= query.From && subjects.Contains(b.SubjectId))
+        // A patient's blocks are compared with one id, not with a list of one: EF Core 10 sends a list as one parameter
+        // per item and builds such SQL again on every call, while this SQL is built once and cached.
+        var concerned = currentUser.AccountType == AccountType.Doctor
+            ? await ConcerningDoctorAsync(callerId, cancellationToken)
+            : db.LedgerBlocks.Where(b => b.SubjectId == callerId);
+        var blocks = await concerned.AsNoTracking()
+            .Where(b => b.Index >= query.From)
             .OrderBy(b => b.Index)
             .Take(query.Limit)
             .Select(BlockDto.Projection)
             .ToListAsync(cancellationToken);
         return await NameOwnRecordsAsync(callerId, blocks, cancellationToken);
+    }
+
+    /// <summary>A doctor's own blocks and those of every patient with an active grant to the doctor.</summary>
+    private async Task<IQueryable<LedgerBlock>> ConcerningDoctorAsync(Guid doctorId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var subjects = new List<Guid> { doctorId };
+        subjects.AddRange(await db.AccessGrants.AsNoTracking()
+            .Where(g => g.DoctorId == doctorId && g.RevokedAt == null && (g.ExpiresAt == null || g.ExpiresAt > now))
+            .Select(g => g.PatientId)
+            .Distinct()
+            .ToListAsync(cancellationToken));
+        return db.LedgerBlocks.Where(b => subjects.Contains(b.SubjectId));
     }
 
     /// <summary>Names the caller's own records (issue 15); a doctor's blocks about patients stay unnamed.</summary>
