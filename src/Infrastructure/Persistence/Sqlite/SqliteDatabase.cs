@@ -22,6 +22,9 @@ internal sealed class SqliteDatabase(string connectionString) : DatabaseProvider
     {
         ArgumentNullException.ThrowIfNull(options);
         options.UseSqlite(ConnectionString);
+#pragma warning disable EF1001
+        options.ReplaceService<Microsoft.EntityFrameworkCore.Sqlite.Storage.Internal.ISqliteRelationalConnection, PlainSqliteConnection>();
+#pragma warning restore EF1001
         options.AddInterceptors(SecureDelete);
     }
 

@@ -1,10 +1,7 @@
-using MediVault.Infrastructure;
 using MediVault.Infrastructure.Persistence;
+using MediVault.UnitTests.TestSupport;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using NSubstitute;
 
 namespace MediVault.UnitTests.Infrastructure.Persistence;
 
@@ -20,7 +17,7 @@ public sealed class MigrationSetTests
     [InlineData(DatabaseProviderNames.Postgres)]
     public void TheModel_HasNoChangesWithoutAMigration(string provider)
     {
-        using var services = AppServices(provider);
+        using var services = AppInfrastructure.Services(provider);
         using var scope = services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
 
@@ -33,28 +30,9 @@ public sealed class MigrationSetTests
     [InlineData(DatabaseProviderNames.Postgres, typeof(PostgresAppDbContext))]
     public void EachProvider_RunsItsOwnContextType(string provider, Type contextType)
     {
-        using var services = AppServices(provider);
+        using var services = AppInfrastructure.Services(provider);
         using var scope = services.CreateScope();
 
         scope.ServiceProvider.GetRequiredService<AppDbContext>().GetType().Should().Be(contextType);
-    }
-
-    /// <summary>The app's infrastructure services; nothing here connects to a database.</summary>
-    private static ServiceProvider AppServices(string provider)
-    {
-        var folder = Path.Combine(Path.GetTempPath(), "medivault-unit-migrations");
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["MediVault:Database:Provider"] = provider,
-            ["MediVault:DataDirectory"] = folder,
-            [$"ConnectionStrings:{DependencyInjection.ConnectionStringName}"] = "Host=localhost;Database=medivault_unit_no_connection",
-        }).Build();
-        var environment = Substitute.For<IHostEnvironment>();
-        environment.ContentRootPath.Returns(folder);
-        environment.EnvironmentName.Returns(Environments.Production);
-        var services = new ServiceCollection().AddLogging();
-        services.AddSingleton(environment);
-        services.AddInfrastructure(configuration, environment);
-        return services.BuildServiceProvider();
     }
 }
