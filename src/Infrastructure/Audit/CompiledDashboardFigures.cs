@@ -1,27 +1,24 @@
-using System.Runtime.CompilerServices;
 using MediVault.Application.Audit;
 using MediVault.Application.Common.Abstractions;
 using MediVault.Domain.Audit;
 using MediVault.Domain.Emergency;
 using MediVault.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace MediVault.Infrastructure.Audit;
 
 /// <summary>
 /// The dashboard's four reads as compiled queries on one open connection. A LINQ query pays on every call for building
 /// its expression tree, extracting its parameters and finding it in EF Core's cache, and each query opens and closes
-/// the connection (docs/performance.md, "Fifteenth session"). As with <c>CompiledQrCodeLookup</c>, a compiled query
-/// belongs to the model it was first run with, so there is one set per model.
+/// the connection (docs/performance.md, "Fifteenth session"). One set per model (<see cref="CompiledPerModel{TQuery}"/>).
 /// </summary>
 internal sealed class CompiledDashboardFigures(AppDbContext db) : IDashboardFigures
 {
-    private static readonly ConditionalWeakTable<IModel, Queries> ByModel = new();
+    private static readonly CompiledPerModel<Queries> ByModel = new(() => new Queries());
 
     public async Task<DashboardFigures> ReadAsync(Guid patientId, DateTime now, int recentCount, CancellationToken cancellationToken)
     {
-        var queries = ByModel.GetValue(db.Model, static _ => new Queries());
+        var queries = ByModel.For(db);
         await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         try
         {

@@ -11,6 +11,7 @@ public static class EmergencyServices
         services.AddSingleton<IQrCodeRenderer, QrCoderRenderer>();
         services.AddScoped<Application.Common.Abstractions.IQrCodeUses, SqlQrCodeUses>();
         services.AddScoped<Application.Common.Abstractions.IQrCodeLookup, CompiledQrCodeLookup>();
+        services.AddScoped<Application.Common.Abstractions.IEmergencyProfileLookup, CompiledEmergencyProfileLookup>();
         services.AddScoped<Application.Common.Abstractions.IDashboardFigures, Audit.CompiledDashboardFigures>();
         services.AddSingleton<ISummaryPdfRenderer, Summaries.PdfSharpSummaryRenderer>();
         services.AddSingleton<Application.Common.Abstractions.ISmartHealthLinkSecrets, Sharing.SmartHealthLinkSecrets>();

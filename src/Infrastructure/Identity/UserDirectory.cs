@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using MediVault.Application.Common.Abstractions;
 using MediVault.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -14,8 +15,11 @@ internal sealed class UserDirectory(AppDbContext db, IMemoryCache cache) : IUser
     /// </summary>
     public static readonly TimeSpan NameLifetime = AccountService.ProfileLifetime;
 
-    public Task<UserInfo?> FindByIdAsync(Guid id, CancellationToken cancellationToken) =>
-        Project(db.Users.Where(u => u.Id == id)).SingleOrDefaultAsync(cancellationToken);
+    /// <summary>
+    /// A compiled query, one per model (<see cref="CompiledPerModel{TQuery}"/>): the emergency profile and the access
+    /// checks read a user by id on every request, and a LINQ query pays each time for its expression tree and cache lookup.
+    /// </summary>
+    public Task<UserInfo?> FindByIdAsync(Guid id, CancellationToken cancellationToken) => ById.For(db)(db, id, cancellationToken);
 
     public Task<UserInfo?> FindByEmailAsync(string email, CancellationToken cancellationToken)
     {
@@ -37,7 +41,7 @@ internal sealed class UserDirectory(AppDbContext db, IMemoryCache cache) : IUser
         if (missing.Count == 0)
             return found;
 
-        var users = await Project(db.Users.Where(u => missing.Contains(u.Id))).ToListAsync(cancellationToken);
+        var users = await Project(db.Users.Where(u => EF.Parameter(missing).Contains(u.Id))).ToListAsync(cancellationToken);
         foreach (var user in users)
         {
             found[user!.Id] = user;
@@ -51,7 +55,12 @@ internal sealed class UserDirectory(AppDbContext db, IMemoryCache cache) : IUser
 
     private readonly record struct NameKey(Guid UserId);
 
-    private static IQueryable<UserInfo?> Project(IQueryable<ApplicationUser> users) =>
-        users.AsNoTracking().Select(u => new UserInfo(
-            u.Id, u.Email ?? "", u.FullName, u.AccountType, u.LicenseNumber, u.Specialty, u.CreatedAt));
+    private static readonly Expression<Func<ApplicationUser, UserInfo?>> AsUserInfo = u => new UserInfo(
+        u.Id, u.Email ?? "", u.FullName, u.AccountType, u.LicenseNumber, u.Specialty, u.CreatedAt);
+
+    private static readonly CompiledPerModel<Func<AppDbContext, Guid, CancellationToken, Task<UserInfo?>>> ById = new(() =>
+        EF.CompileAsyncQuery((AppDbContext context, Guid id, CancellationToken _) =>
+            context.Users.AsNoTracking().Where(u => u.Id == id).Select(AsUserInfo).SingleOrDefault()));
+
+    private static IQueryable<UserInfo?> Project(IQueryable<ApplicationUser> users) => users.AsNoTracking().Select(AsUserInfo);
 }

@@ -3,22 +3,20 @@ using MediVault.Application.Common.Abstractions;
 using MediVault.Application.Common.Access;
 using MediVault.Application.Common.Exceptions;
 using MediVault.Domain.Audit;
-using Microsoft.EntityFrameworkCore;
 
 namespace MediVault.Application.Emergency.GetEmergencyProfile;
 
 /// <summary>The patient's emergency profile, for the patient or a doctor they granted access to.</summary>
 public sealed record GetEmergencyProfile(Guid PatientId) : IQuery<EmergencyProfileDto>;
 
-public sealed class GetEmergencyProfileHandler(IAppDbContext db, IRecordAccess access, IAccessLog accessLog, IUserDirectory users)
+public sealed class GetEmergencyProfileHandler(IAppDbContext db, IEmergencyProfileLookup profiles, IRecordAccess access, IAccessLog accessLog, IUserDirectory users)
     : IQueryHandler<GetEmergencyProfile, EmergencyProfileDto>
 {
     public async ValueTask<EmergencyProfileDto> Handle(GetEmergencyProfile query, CancellationToken cancellationToken)
     {
         var role = await access.EnsureAsync(query.PatientId, RecordAction.ReadProfile, cancellationToken);
 
-        var profile = await db.EmergencyProfiles.AsNoTracking()
-            .SingleOrDefaultAsync(p => p.PatientId == query.PatientId, cancellationToken)
+        var profile = await profiles.FindAsync(query.PatientId, cancellationToken)
             ?? throw new NotFoundException("No emergency profile has been saved yet.");
         var patient = await users.FindByIdAsync(query.PatientId, cancellationToken) ?? throw new NotFoundException();
 

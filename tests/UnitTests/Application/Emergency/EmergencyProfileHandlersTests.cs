@@ -8,6 +8,7 @@ using MediVault.Domain.Audit;
 using MediVault.Domain.Emergency;
 using MediVault.Domain.Identity;
 using MediVault.Domain.Ledger;
+using MediVault.Infrastructure.Emergency;
 using MediVault.UnitTests.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
@@ -60,7 +61,7 @@ public sealed class EmergencyProfileHandlersTests : IAsyncLifetime
     private async Task<EmergencyProfileDto> Read(Guid? patient = null)
     {
         await using var db = _database.NewContext();
-        return await new GetEmergencyProfileHandler(db, _access, _accessLog.For(db), _users)
+        return await new GetEmergencyProfileHandler(db, new CompiledEmergencyProfileLookup(db), _access, _accessLog.For(db), _users)
             .Handle(new GetEmergencyProfile(patient ?? Patient), CancellationToken.None);
     }
 
