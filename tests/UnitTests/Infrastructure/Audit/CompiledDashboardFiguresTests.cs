@@ -78,4 +78,22 @@ public sealed class CompiledDashboardFiguresTests : IAsyncLifetime
 
         figures.RecentActivity.Should().ContainSingle().Which.Timestamp.Should().Be(Now.AddMinutes(1));
     }
+
+    [Fact]
+    public async Task ReadAsync_EntriesAtTheSameInstant_AreInDescendingIdOrder()
+    {
+        // Ids are version 7 (time-ordered); two made in the same millisecond are ordered by their random part, so the
+        // expected order is computed from the ids themselves, as both engines order them (by their hexadecimal digits).
+        var sameInstant = Now.AddMinutes(5);
+        var first = await _database.StoreAsync(AccessLogEntry.Create(Patient, sameInstant, AccessAction.FileDownloaded, Patient, "Pat",
+            ActorRole.Patient, "file", null, null, null, AccessOutcome.Success));
+        var second = await _database.StoreAsync(AccessLogEntry.Create(Patient, sameInstant, AccessAction.FileDeleted, Patient, "Pat",
+            ActorRole.Patient, "file", null, null, null, AccessOutcome.Success));
+        await using var db = _database.NewContext();
+
+        var figures = await new CompiledDashboardFigures(db).ReadAsync(Patient, Now, 2, CancellationToken.None);
+
+        figures.RecentActivity.Select(e => e.Id).Should().Equal(
+            new[] { first.Id, second.Id }.OrderByDescending(id => id.ToString("N"), StringComparer.Ordinal));
+    }
 }

@@ -2,17 +2,19 @@ using MediVault.Application.Common.Abstractions;
 using MediVault.Domain.Identity;
 using MediVault.Infrastructure.Identity;
 using MediVault.UnitTests.TestSupport;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 
 namespace MediVault.UnitTests.Infrastructure.Identity;
 
-/// <summary>The directory's lookup by id, a compiled query with one per model.</summary>
+/// <summary>The directory's lookups: by id (a compiled query, one per model), by email, and names for many ids (remembered).</summary>
 public sealed class UserDirectoryTests : IAsyncLifetime
 {
     private static readonly DateTime Created = new(2026, 12, 1, 9, 0, 0, DateTimeKind.Utc);
     private readonly ApplicationUser _doctor = new()
     {
-        Id = Guid.CreateVersion7(), UserName = "dana@example.com", Email = "dana@example.com", FullName = "Dr. Dana",
+        Id = Guid.CreateVersion7(), UserName = "dana@example.com", Email = "dana@example.com", NormalizedEmail = "DANA@EXAMPLE.COM",
+        FullName = "Dr. Dana",
         AccountType = AccountType.Doctor, LicenseNumber = "GMC-1", Specialty = "Cardiology", CreatedAt = Created,
     };
     private SqliteTestDatabase _database = null!;
@@ -49,5 +51,46 @@ public sealed class UserDirectoryTests : IAsyncLifetime
         using var cache = new MemoryCache(new MemoryCacheOptions());
 
         (await new UserDirectory(db, cache).FindByIdAsync(Guid.CreateVersion7(), CancellationToken.None)).Should().BeNull();
+    }
+
+    [Fact]
+    public async Task FindByEmailAsync_IgnoresCaseAndSurroundingSpaces()
+    {
+        await using var db = _database.NewContext();
+        using var cache = new MemoryCache(new MemoryCacheOptions());
+        var directory = new UserDirectory(db, cache);
+
+        (await directory.FindByEmailAsync("  Dana@Example.COM ", CancellationToken.None))!.Id.Should().Be(_doctor.Id);
+        (await directory.FindByEmailAsync("sam@example.com", CancellationToken.None)).Should().BeNull();
+    }
+
+    [Fact]
+    public async Task FindManyAsync_ReadsEachUserOnceUntilForgotten()
+    {
+        using var cache = new MemoryCache(new MemoryCacheOptions());
+        var unknown = Guid.CreateVersion7();
+        await using (var db = _database.NewContext())
+        {
+            var found = await new UserDirectory(db, cache).FindManyAsync([_doctor.Id, unknown, _doctor.Id], CancellationToken.None);
+            found.Should().ContainSingle().Which.Value.FullName.Should().Be("Dr. Dana");
+        }
+        await Rename("Dr. Dana Reyes");
+
+        await using (var db = _database.NewContext())
+            (await new UserDirectory(db, cache).FindManyAsync([_doctor.Id], CancellationToken.None))[_doctor.Id].FullName
+                .Should().Be("Dr. Dana", "a name is served from memory for its lifetime");
+
+        UserDirectory.Forget(cache, _doctor.Id);
+        await using (var db = _database.NewContext())
+            (await new UserDirectory(db, cache).FindManyAsync([_doctor.Id], CancellationToken.None))[_doctor.Id].FullName
+                .Should().Be("Dr. Dana Reyes");
+    }
+
+    private async Task Rename(string fullName)
+    {
+        await using var db = _database.NewContext();
+        var user = await db.Users.SingleAsync(u => u.Id == _doctor.Id);
+        user.FullName = fullName;
+        await db.SaveChangesAsync();
     }
 }
