@@ -52,6 +52,7 @@ public static class DependencyInjection
 
         services.AddScoped<IAppDbContext>(sp => sp.GetRequiredService<AppDbContext>());
         services.AddScoped<IUserDirectory, UserDirectory>();
+        services.AddScoped<IFileListing, Records.CompiledFileListing>();
         services.AddScoped<HealthProbe>();
         services.AddSingleton<HealthMonitor>();
         services.AddLedgerInfrastructure();

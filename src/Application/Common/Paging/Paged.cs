@@ -15,15 +15,22 @@ public static class PageExtensions
     /// page is the last one and the total follows from it, so the count query runs only when more rows follow (or when
     /// a page past the end comes back empty).
     /// </summary>
-    public static async Task<Paged<T>> ToPageAsync<T>(this IQueryable<T> query, int page, int pageSize, CancellationToken ct)
+    public static Task<Paged<T>> ToPageAsync<T>(this IQueryable<T> query, int page, int pageSize, CancellationToken ct) =>
+        PageAsync((skip, take) => query.Skip(skip).Take(take).ToListAsync(ct), () => query.CountAsync(ct), page, pageSize);
+
+    /// <summary>
+    /// The same paging over a source that is not a LINQ query (a compiled one): <paramref name="rows"/> reads the rows
+    /// from an offset, at most a number of them; <paramref name="count"/> counts them all.
+    /// </summary>
+    public static async Task<Paged<T>> PageAsync<T>(Func<int, int, Task<List<T>>> rows, Func<Task<int>> count, int page, int pageSize)
     {
         var skipped = (page - 1) * pageSize;
-        var items = await query.Skip(skipped).Take(pageSize + 1).ToListAsync(ct);
+        var items = await rows(skipped, pageSize + 1);
         if (IsLastPage(items.Count, page, pageSize))
             return new Paged<T>(items, page, pageSize, skipped + items.Count);
         if (items.Count > pageSize)
             items.RemoveAt(pageSize);
-        return new Paged<T>(items, page, pageSize, await query.CountAsync(ct));
+        return new Paged<T>(items, page, pageSize, await count());
     }
 
     /// <summary>The rows read end within the page, and the page is not an empty one past the end.</summary>

@@ -5,14 +5,13 @@ using MediVault.Application.Common.Paging;
 using MediVault.Application.Records.Common;
 using MediVault.Domain.Audit;
 using MediVault.Domain.Records;
-using Microsoft.EntityFrameworkCore;
 
 namespace MediVault.Application.Records.ListFiles;
 
 /// <summary>A patient's files, newest first; <paramref name="Q"/> searches the file name and the description.</summary>
 public sealed record ListFiles(Guid UserId, string? Category, string? Q, int Page, int PageSize) : IQuery<Paged<FileDto>>;
 
-public sealed class ListFilesHandler(IAppDbContext db, IRecordAccess access, IAccessLog accessLog, IUserDirectory users)
+public sealed class ListFilesHandler(IAppDbContext db, IFileListing listing, IRecordAccess access, IAccessLog accessLog, IUserDirectory users)
     : IQueryHandler<ListFiles, Paged<FileDto>>
 {
     public async ValueTask<Paged<FileDto>> Handle(ListFiles query, CancellationToken cancellationToken)
@@ -25,21 +24,21 @@ public sealed class ListFilesHandler(IAppDbContext db, IRecordAccess access, IAc
             await db.SaveChangesAsync(cancellationToken);
         }
 
-        var files = db.MedicalFiles.AsNoTracking().Where(f => f.OwnerId == query.UserId && f.DeletedAt == null);
-        if (FileCategories.TryParse(query.Category, out var category))
-            files = files.Where(f => f.Category == category);
-        files = files.OrderByDescending(f => f.UploadedAt).ThenByDescending(f => f.Id);
-
+        FileCategory? category = FileCategories.TryParse(query.Category, out var named) ? named : null;
         if (string.IsNullOrWhiteSpace(query.Q))
         {
-            var page = await files.ToPageAsync(query.Page, query.PageSize, cancellationToken);
+            var page = await PageExtensions.PageAsync(
+                (skip, take) => listing.ReadAsync(query.UserId, category, skip, take, cancellationToken),
+                () => listing.CountAsync(query.UserId, category, cancellationToken),
+                query.Page, query.PageSize);
             return await NameUploadersAsync(
                 new Paged<FileDto>(page.Items.Select(FileDto.From).ToList(), page.Page, page.PageSize, page.TotalCount), cancellationToken);
         }
 
         // Descriptions are stored sealed (docs/storage.md), so the search runs over the patient's opened rows, not in SQL.
         var text = query.Q.Trim();
-        var matches = (await files.ToListAsync(cancellationToken)).Where(f => Mentions(f, text)).ToList();
+        var files = await listing.ReadAsync(query.UserId, category, 0, int.MaxValue, cancellationToken);
+        var matches = files.Where(f => Mentions(f, text)).ToList();
         return await NameUploadersAsync(new Paged<FileDto>(
             matches.Skip((query.Page - 1) * query.PageSize).Take(query.PageSize).Select(FileDto.From).ToList(),
             query.Page, query.PageSize, matches.Count), cancellationToken);

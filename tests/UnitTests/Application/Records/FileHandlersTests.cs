@@ -12,6 +12,7 @@ using MediVault.Domain.Audit;
 using MediVault.Domain.Identity;
 using MediVault.Domain.Ledger;
 using MediVault.Domain.Records;
+using MediVault.Infrastructure.Records;
 using MediVault.UnitTests.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -109,7 +110,7 @@ public sealed class FileHandlersTests : IAsyncLifetime
 
     private Task<MediVault.Application.Common.Paging.Paged<MediVault.Application.Records.Common.FileDto>> List(
         string? category = null, string? q = null, int page = 1, int pageSize = 20, Guid? owner = null) =>
-        Run(db => new ListFilesHandler(db, _access, _accessLog.For(db), _users)
+        Run(db => new ListFilesHandler(db, new CompiledFileListing(db), _access, _accessLog.For(db), _users)
             .Handle(new ListFiles(owner ?? Patient, category, q, page, pageSize), CancellationToken.None));
 
     private Task<FileContent> Download(Guid id) =>
@@ -188,6 +189,22 @@ public sealed class FileHandlersTests : IAsyncLifetime
 
         second.Items.Select(f => f.FileName).Should().Equal("f2.pdf", "f1.pdf");
         second.Should().BeEquivalentTo(new { Page = 2, PageSize = 2, TotalCount = 5 });
+    }
+
+    [Fact]
+    public async Task List_AFullPageOfOneCategory_CountsOnlyThatCategorysUndeletedFilesOfTheOwner()
+    {
+        // A full page makes the list count the rows, with the same filter as the page.
+        for (var i = 0; i < 3; i++)
+            await SaveFile($"lab{i}.pdf", category: FileCategory.LabReport, uploadedAt: Now.AddMinutes(i));
+        await SaveFile("scan.png", category: FileCategory.Imaging);
+        await Delete((await SaveFile("gone.pdf", category: FileCategory.LabReport)).Id);
+        await SaveFile("theirs.pdf", category: FileCategory.LabReport, owner: OtherPatient);
+
+        var first = await List(category: "lab-report", pageSize: 2);
+
+        first.Items.Select(f => f.FileName).Should().Equal("lab2.pdf", "lab1.pdf");
+        first.TotalCount.Should().Be(3);
     }
 
     [Fact]
