@@ -13,9 +13,15 @@ public sealed class UserDirectoryTests : IAsyncLifetime
     private static readonly DateTime Created = new(2026, 12, 1, 9, 0, 0, DateTimeKind.Utc);
     private readonly ApplicationUser _doctor = new()
     {
-        Id = Guid.CreateVersion7(), UserName = "dana@example.com", Email = "dana@example.com", NormalizedEmail = "DANA@EXAMPLE.COM",
+        Id = Guid.CreateVersion7(),
+        UserName = "dana@example.com",
+        Email = "dana@example.com",
+        NormalizedEmail = "DANA@EXAMPLE.COM",
         FullName = "Dr. Dana",
-        AccountType = AccountType.Doctor, LicenseNumber = "GMC-1", Specialty = "Cardiology", CreatedAt = Created,
+        AccountType = AccountType.Doctor,
+        LicenseNumber = "GMC-1",
+        Specialty = "Cardiology",
+        CreatedAt = Created,
     };
     private SqliteTestDatabase _database = null!;
 
