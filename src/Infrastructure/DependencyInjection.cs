@@ -53,6 +53,7 @@ public static class DependencyInjection
         services.AddScoped<IAppDbContext>(sp => sp.GetRequiredService<AppDbContext>());
         services.AddScoped<IUserDirectory, UserDirectory>();
         services.AddScoped<IFileListing, Records.CompiledFileListing>();
+        services.AddScoped<IOwnedRecordNames, Naming.CompiledOwnedRecordNames>();
         services.AddScoped<HealthProbe>();
         services.AddSingleton<HealthMonitor>();
         services.AddLedgerInfrastructure();

@@ -12,12 +12,12 @@ internal static class AccessLogNames
 
     /// <summary>Names the entries' records; call only when the reader is the patient who owns the log.</summary>
     public static async Task<IReadOnlyList<AccessLogEntryDto>> NameForOwnerAsync(
-        IAppDbContext db, IUserDirectory users, Guid patientId, IReadOnlyList<AccessLogEntryDto> entries, CancellationToken ct)
+        IOwnedRecordNames recordNames, Guid patientId, IReadOnlyList<AccessLogEntryDto> entries, CancellationToken ct)
     {
         var ids = new RecordIds(
             IdsOf(entries, FileResource), IdsOf(entries, ResourceTypes.QrCode), IdsOf(entries, GrantResource),
             IdsOf(entries, Sharing.SmartHealthLinks.ShlLogNames.ResourceType));
-        var names = await OwnedRecordNames.FindAsync(db, users, patientId, ids, ct);
+        var names = await recordNames.FindAsync(patientId, ids, ct);
         return [.. entries.Select(e => e with { ResourceName = e.ResourceId is { } id ? names.GetValueOrDefault(id) : null })];
     }
 

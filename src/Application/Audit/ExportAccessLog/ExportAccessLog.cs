@@ -20,7 +20,7 @@ public sealed record ExportAccessLog(Guid PatientId, AccessLogFilter Filter) : I
 /// <summary>The entries to write, and whether more matched than <see cref="ExportAccessLog.MaxEntries"/>.</summary>
 public sealed record AccessLogExport(IReadOnlyList<AccessLogEntryDto> Entries, bool Truncated);
 
-public sealed class ExportAccessLogHandler(IAppDbContext db, IRecordAccess access, IAccessLog accessLog, IUserDirectory users)
+public sealed class ExportAccessLogHandler(IAppDbContext db, IRecordAccess access, IAccessLog accessLog, IOwnedRecordNames recordNames)
     : IQueryHandler<ExportAccessLog, AccessLogExport>
 {
     public async ValueTask<AccessLogExport> Handle(ExportAccessLog query, CancellationToken cancellationToken)
@@ -36,7 +36,7 @@ public sealed class ExportAccessLogHandler(IAppDbContext db, IRecordAccess acces
         var truncated = rows.Count > ExportAccessLog.MaxEntries;
         var entries = AccessLogNames.WithDevices(rows.Take(ExportAccessLog.MaxEntries));
         if (role == ActorRole.Patient)
-            entries = await AccessLogNames.NameForOwnerAsync(db, users, query.PatientId, entries, cancellationToken);
+            entries = await AccessLogNames.NameForOwnerAsync(recordNames, query.PatientId, entries, cancellationToken);
 
         if (role == ActorRole.Doctor)
         {

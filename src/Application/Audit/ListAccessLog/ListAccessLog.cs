@@ -11,7 +11,7 @@ namespace MediVault.Application.Audit.ListAccessLog;
 /// <summary>A page of the patient's access log, newest first, optionally filtered (issue 15).</summary>
 public sealed record ListAccessLog(Guid PatientId, int Page, int PageSize, AccessLogFilter? Filter = null) : IQuery<Paged<AccessLogEntryDto>>;
 
-public sealed class ListAccessLogHandler(IAppDbContext db, IRecordAccess access, IAccessLog accessLog, IUserDirectory users)
+public sealed class ListAccessLogHandler(IAppDbContext db, IRecordAccess access, IAccessLog accessLog, IOwnedRecordNames recordNames)
     : IQueryHandler<ListAccessLog, Paged<AccessLogEntryDto>>
 {
     public async ValueTask<Paged<AccessLogEntryDto>> Handle(ListAccessLog query, CancellationToken cancellationToken)
@@ -25,7 +25,7 @@ public sealed class ListAccessLogHandler(IAppDbContext db, IRecordAccess access,
             .ToPageAsync(query.Page, query.PageSize, cancellationToken);
         var items = AccessLogNames.WithDevices(page.Items);
         if (role == ActorRole.Patient)
-            items = await AccessLogNames.NameForOwnerAsync(db, users, query.PatientId, items, cancellationToken);
+            items = await AccessLogNames.NameForOwnerAsync(recordNames, query.PatientId, items, cancellationToken);
 
         // A doctor reading the log is itself worth a line in it (after the page, so it is not in the page it reads).
         if (role == ActorRole.Doctor)

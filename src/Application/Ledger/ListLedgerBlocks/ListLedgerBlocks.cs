@@ -14,7 +14,7 @@ namespace MediVault.Application.Ledger.ListLedgerBlocks;
 /// </summary>
 public sealed record ListLedgerBlocks(long From, int Limit) : IQuery<IReadOnlyList<BlockDto>>;
 
-public sealed class ListLedgerBlocksHandler(IAppDbContext db, ICurrentUser currentUser, IUserDirectory users, TimeProvider clock)
+public sealed class ListLedgerBlocksHandler(IAppDbContext db, ICurrentUser currentUser, IOwnedRecordNames recordNames, TimeProvider clock)
     : IQueryHandler<ListLedgerBlocks, IReadOnlyList<BlockDto>>
 {
     public async ValueTask<IReadOnlyList<BlockDto>> Handle(ListLedgerBlocks query, CancellationToken cancellationToken)
@@ -55,7 +55,7 @@ public sealed class ListLedgerBlocksHandler(IAppDbContext db, ICurrentUser curre
         var ids = new RecordIds(
             IdsOf(blocks, b => b.IsAboutAFile()), IdsOf(blocks, b => b.IsAboutAQrCode()), IdsOf(blocks, b => b.IsAboutAGrant()),
             IdsOf(blocks, b => b.IsAboutALink()));
-        var names = await OwnedRecordNames.FindAsync(db, users, callerId, ids, cancellationToken);
+        var names = await recordNames.FindAsync(callerId, ids, cancellationToken);
         return [.. blocks.Select(b => names.TryGetValue(b.ResourceId, out var name) ? b with { ResourceName = name } : b)];
     }
 

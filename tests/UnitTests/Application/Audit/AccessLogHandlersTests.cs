@@ -10,6 +10,7 @@ using MediVault.Domain.Emergency;
 using MediVault.Domain.Identity;
 using MediVault.Domain.Records;
 using MediVault.Domain.Sharing;
+using MediVault.Infrastructure.Naming;
 using MediVault.UnitTests.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
@@ -78,14 +79,14 @@ public sealed class AccessLogHandlersTests : IAsyncLifetime
         AccessLogFilter? filter = null, int page = 1, int pageSize = 50, Guid? patient = null)
     {
         await using var db = _database.NewContext();
-        return await new ListAccessLogHandler(db, _access, _log.For(db), _users)
+        return await new ListAccessLogHandler(db, _access, _log.For(db), new CompiledOwnedRecordNames(db, _users))
             .Handle(new ListAccessLog(patient ?? Patient, page, pageSize, filter), CancellationToken.None);
     }
 
     private async Task<AccessLogExport> Export(AccessLogFilter? filter = null, Guid? patient = null)
     {
         await using var db = _database.NewContext();
-        return await new ExportAccessLogHandler(db, _access, _log.For(db), _users)
+        return await new ExportAccessLogHandler(db, _access, _log.For(db), new CompiledOwnedRecordNames(db, _users))
             .Handle(new ExportAccessLog(patient ?? Patient, filter ?? AccessLogFilter.None), CancellationToken.None);
     }
 

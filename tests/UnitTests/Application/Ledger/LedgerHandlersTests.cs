@@ -11,6 +11,7 @@ using MediVault.Domain.Identity;
 using MediVault.Domain.Ledger;
 using MediVault.Domain.Records;
 using MediVault.Domain.Sharing;
+using MediVault.Infrastructure.Naming;
 using MediVault.UnitTests.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
@@ -66,7 +67,7 @@ public sealed class LedgerHandlersTests : IAsyncLifetime
     private async Task<IReadOnlyList<BlockDto>> List(Guid caller, AccountType type, long from = 0, int limit = 100, DateTime? at = null)
     {
         await using var db = _database.NewContext();
-        return await new ListLedgerBlocksHandler(db, Callers.As(caller, type), _users, new FakeTimeProvider(at ?? Now))
+        return await new ListLedgerBlocksHandler(db, Callers.As(caller, type), new CompiledOwnedRecordNames(db, _users), new FakeTimeProvider(at ?? Now))
             .Handle(new ListLedgerBlocks(from, limit), CancellationToken.None);
     }
 
@@ -189,7 +190,7 @@ public sealed class LedgerHandlersTests : IAsyncLifetime
     public async Task List_Anonymous_IsUnauthorized()
     {
         await using var db = _database.NewContext();
-        var handler = new ListLedgerBlocksHandler(db, Callers.Anonymous(), _users, new FakeTimeProvider(Now));
+        var handler = new ListLedgerBlocksHandler(db, Callers.Anonymous(), new CompiledOwnedRecordNames(db, _users), new FakeTimeProvider(Now));
 
         var act = async () => await handler.Handle(new ListLedgerBlocks(0, 10), CancellationToken.None);
 
