@@ -76,9 +76,16 @@ public static class DependencyInjection
     private static void ConfigureContext(IServiceProvider services, DbContextOptionsBuilder options) =>
         ConfigureContext(services.GetRequiredService<DatabaseProvider>(), options);
 
-    private static void ConfigureContext(DatabaseProvider database, DbContextOptionsBuilder options)
+    /// <summary>
+    /// The context's options as the app sets them. <paramref name="compiledModel"/> false builds the model from
+    /// <c>OnModelCreating</c> instead of using the generated one: the design-time tools always do (they generate
+    /// migrations and the compiled model from it), and so does the test that compares the two (CompiledModelTests).
+    /// </summary>
+    internal static void ConfigureContext(DatabaseProvider database, DbContextOptionsBuilder options, bool compiledModel = true)
     {
         database.UseEngine(options);
+        if (compiledModel && !EF.IsDesignTime)
+            options.UseModel(database.CompiledModel);
         options.AddInterceptors(MedicalTextSealing.Instance);
         options.UseOpenIddict<Guid>();
         // Migrate() would otherwise build the model twice more at every start (the snapshot's and a design-time one)

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace MediVault.Infrastructure.Persistence;
 
@@ -36,6 +37,12 @@ internal abstract class DatabaseProvider : IDisposable
 
     /// <summary>Points EF Core at the engine (with its per-connection settings and its execution strategy).</summary>
     public abstract void UseEngine(DbContextOptionsBuilder options);
+
+    /// <summary>
+    /// The engine's context model as generated code (Persistence/CompiledModels, <c>scripts/add-migration.sh</c>), so
+    /// that a start does not build it from <c>OnModelCreating</c> (docs/decisions.md §151).
+    /// </summary>
+    public abstract IModel CompiledModel { get; }
 
     /// <summary>A new open connection of the ledger's own, with the same per-connection settings as EF Core's.</summary>
     public abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);

@@ -1,6 +1,7 @@
 using System.Data;
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 using Npgsql.EntityFrameworkCore.PostgreSQL;
@@ -49,6 +50,8 @@ internal sealed class PostgresDatabase(string connectionString) : DatabaseProvid
     public override string Name => DatabaseProviderNames.Postgres;
 
     public override string ConnectionString { get; } = WithDefaults(connectionString);
+
+    public override IModel CompiledModel => CompiledModels.Postgres.PostgresAppDbContextModel.Instance;
 
     public override void UseEngine(DbContextOptionsBuilder options)
     {

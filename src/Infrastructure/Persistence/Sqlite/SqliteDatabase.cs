@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace MediVault.Infrastructure.Persistence;
 
@@ -17,6 +18,8 @@ internal sealed class SqliteDatabase(string connectionString) : DatabaseProvider
     public override string ConnectionString { get; } = connectionString;
 
     public override bool IsEmbedded => true;
+
+    public override IModel CompiledModel => CompiledModels.Sqlite.AppDbContextModel.Instance;
 
     public override void UseEngine(DbContextOptionsBuilder options)
     {
