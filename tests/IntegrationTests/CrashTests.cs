@@ -23,7 +23,9 @@ public sealed class CrashTests : IDisposable
             await patient.Upload(SampleFiles.Pdf(10_000), "before.pdf");
             var slow = Enumerable.Range(0, 3).Select(_ => Swallow(patient.Client.PostAsync("/api/files/upload", SlowUpload(8 << 20)))).ToList();
             var quick = Enumerable.Range(0, 10).Select(i => Swallow(patient.PostUpload(SampleFiles.Pdf(20_000), $"quick-{i}.pdf"))).ToList();
-            await WaitUntil(() => Directory.Exists(Staging) && Directory.EnumerateFiles(Staging).Any(f => new FileInfo(f).Length > 0));
+            // A quick upload's staged file can be committed away between listing it and reading its length: FileInfo reads
+            // both from one stat, so a file gone by then is not "staged with bytes" rather than an exception.
+            await WaitUntil(() => Directory.Exists(Staging) && Directory.EnumerateFiles(Staging).Select(f => new FileInfo(f)).Any(f => f.Exists && f.Length > 0));
 
             await server.KillAsync();
             await Task.WhenAll(slow.Concat(quick));
