@@ -6,8 +6,9 @@ namespace MediVault.Infrastructure.Persistence;
 
 /// <summary>
 /// A compiled query (or a set of them), compiled once for each EF Core model it is used with. A compiled query belongs
-/// to the model it first ran with and throws for any other; the SQLite and PostgreSQL contexts have different models,
-/// and so do two hosts in one process (the integration tests, <c>migrate</c>). Models that are no longer used are
+/// to the model it first ran with and throws for any other. The SQLite and PostgreSQL contexts have different models
+/// (each engine's compiled model, decisions.md §151, shared by every host of the process), and a context configured
+/// without the compiled model builds one of its own (<c>CompiledModelTests</c>). Models that are no longer used are
 /// collected with their queries.
 /// </summary>
 internal sealed class CompiledPerModel<TQuery>(Func<TQuery> compile)

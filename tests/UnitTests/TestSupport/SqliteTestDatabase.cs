@@ -74,8 +74,8 @@ internal sealed class SqliteTestDatabase : IAsyncDisposable
         NewContext(ownModel: false, interceptors);
 
     /// <summary>
-    /// A context whose EF Core services, and so its model, are built for it alone, as in a second host in the same
-    /// process: for code that keeps something per model (compiled queries).
+    /// A context whose EF Core services, and so its model, are built for it alone, as the other engine's host has in the
+    /// same process (<c>migrate</c>): for code that keeps something per model (compiled queries).
     /// </summary>
     public AppDbContext NewContextWithItsOwnModel() => NewContext(ownModel: true, []);
 
