@@ -90,9 +90,9 @@ public sealed class UiSession : IAsyncDisposable
 
     /// <summary>
     /// axe-core (the copy inside Deque.AxeCore.Commons), with every rule it runs by default, in the page itself and not in
-    /// its frames (the only frame is the PDF preview's, the browser's own viewer). Deque's Playwright runner
-    /// (<c>Page.RunAxe</c>) gave the same results but also finished each scan in a new blank page: about 2 s a scan against
-    /// 30–150 ms for the scan itself (docs/testing.md). It is injected through the DevTools protocol, which the page's
+    /// its frames (the only frame is the PDF preview's, the browser's own viewer, which no scan covers). Deque's Playwright
+    /// runner (<c>Page.RunAxe</c>), which every page also passed, finished each scan in a new blank page: about 2 s a scan
+    /// against 30–150 ms for the scan itself (docs/testing.md). It is injected through the DevTools protocol, which the page's
     /// Content-Security-Policy does not apply to, and again after every navigation.
     /// </summary>
     private async Task<List<AxeViolation>> RunAxeAsync()
