@@ -8,7 +8,8 @@ namespace MediVault.Infrastructure.Persistence;
 
 /// <summary>
 /// Brings the schema up to date before the app takes requests (SQLite: its migrations, then WAL; PostgreSQL: its own
-/// migration set, under a lock so instances starting together take turns), then runs the start-up steps.
+/// migration set), then runs the start-up steps, all under the engine's start-up lock, so that instances starting
+/// together on one database take turns.
 /// </summary>
 internal sealed partial class DatabaseInitializer(IServiceProvider services, ILogger<DatabaseInitializer> logger) : IHostedService
 {
@@ -17,7 +18,9 @@ internal sealed partial class DatabaseInitializer(IServiceProvider services, ILo
         var clock = Stopwatch.StartNew();
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        await scope.ServiceProvider.GetRequiredService<DatabaseProvider>().CreateOrMigrateAsync(db, cancellationToken);
+        var database = scope.ServiceProvider.GetRequiredService<DatabaseProvider>();
+        await using var startupLock = await database.HoldStartupLockAsync(db, cancellationToken);
+        await database.CreateOrMigrateAsync(db, cancellationToken);
         LogStepTook(logger, "migrations", clock.ElapsedMilliseconds);
         foreach (var step in scope.ServiceProvider.GetServices<IStartupStep>())
         {

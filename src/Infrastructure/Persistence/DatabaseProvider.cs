@@ -62,5 +62,12 @@ internal abstract class DatabaseProvider : IDisposable
     /// <summary>Once at start-up: creates or upgrades the schema and applies the engine's one-time settings.</summary>
     public abstract Task CreateOrMigrateAsync(DbContext db, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Holds, until disposed, the lock under which an instance migrates and runs its start-up steps, so that instances
+    /// starting together on one database take turns. Several steps write rows another instance's step writes too: two
+    /// instances registering the OAuth client at the same moment failed one of them with a concurrency error.
+    /// </summary>
+    public abstract Task<IAsyncDisposable> HoldStartupLockAsync(DbContext db, CancellationToken cancellationToken);
+
     public virtual void Dispose() => GC.SuppressFinalize(this);
 }

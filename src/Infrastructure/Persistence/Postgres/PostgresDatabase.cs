@@ -108,6 +108,34 @@ internal sealed class PostgresDatabase(string connectionString) : DatabaseProvid
         return await context.Database.CreateExecutionStrategy().ExecuteAsync(operation, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>The session advisory lock of an instance's start-up, migrations and start-up steps (key "MVSTARTS" in ASCII).</summary>
+    private const long StartupLockKey = 0x4D56535441525453;
+
+    /// <summary>
+    /// Takes the start-up lock on a connection of its own, outside the pool: the lock belongs to that session, so closing
+    /// the connection ends the session and releases the lock, whatever happened in between. Opening it and waiting for
+    /// the lock are retried on transient faults, as the migrations are.
+    /// </summary>
+    public override async Task<IAsyncDisposable> HoldStartupLockAsync(DbContext db, CancellationToken cancellationToken) =>
+        await RetryAsync<IAsyncDisposable>(db, async ct =>
+        {
+            var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false }.ConnectionString);
+            try
+            {
+                await connection.OpenAsync(ct).ConfigureAwait(false);
+                await using var command = new NpgsqlCommand("SELECT pg_advisory_lock($1)", connection);
+                command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = StartupLockKey });
+                command.CommandTimeout = 0; // an instance waits as long as the one before it takes to start
+                await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                return connection;
+            }
+            catch
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }, cancellationToken).ConfigureAwait(false);
+
     /// <summary>The session advisory lock of schema upgrades at start-up (key "MVSCHEMA" in ASCII).</summary>
     private const string LockSchema = "SELECT pg_advisory_lock(5572733137357983041)";
     private const string UnlockSchema = "SELECT pg_advisory_unlock(5572733137357983041)";

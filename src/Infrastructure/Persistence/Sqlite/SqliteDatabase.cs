@@ -56,6 +56,43 @@ internal sealed class SqliteDatabase(string connectionString) : DatabaseProvider
     public override async Task<T> RetryAsync<T>(DbContext context, Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken) =>
         await SqliteTransientRetry.Pipeline.ExecuteAsync(async ct => await operation(ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
 
+    /// <summary>
+    /// Several processes may share the data directory's database (docs/deployment.md), so the start-up lock is an
+    /// exclusive lock on a file beside the database, <c>medivault.db.startup-lock</c>, held open until disposed. The
+    /// file stays (removing it could let a waiting process lock a name another one then recreates). An in-memory
+    /// database, which no other process sees, needs none.
+    /// </summary>
+    public override async Task<IAsyncDisposable> HoldStartupLockAsync(DbContext db, CancellationToken cancellationToken)
+    {
+        var dataSource = new SqliteConnectionStringBuilder(ConnectionString).DataSource;
+        if (string.IsNullOrEmpty(dataSource) || dataSource == ":memory:")
+            return NoStartupLock.Instance;
+        var path = Path.GetFullPath(dataSource) + ".startup-lock";
+        var deadline = DateTime.UtcNow + StartupLockWait;
+        while (true)
+        {
+            try
+            {
+                // FileShare.None takes an exclusive advisory lock (flock) on Unix, a sharing lock on Windows.
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 1);
+            }
+            catch (IOException) when (File.Exists(path) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>How long a start waits for another process's start-up before it gives up.</summary>
+    private static readonly TimeSpan StartupLockWait = TimeSpan.FromMinutes(5);
+
+    private sealed class NoStartupLock : IAsyncDisposable
+    {
+        public static readonly NoStartupLock Instance = new();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
     public override async Task CreateOrMigrateAsync(DbContext db, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);

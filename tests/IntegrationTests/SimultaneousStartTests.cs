@@ -1,0 +1,72 @@
+using System.Net;
+using System.Net.Http.Headers;
+using MediVault.Infrastructure.Persistence;
+using MediVault.IntegrationTests.Infrastructure;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MediVault.IntegrationTests;
+
+/// <summary>
+/// Instances started at the same moment on one new database, as a deployment of several replicas starts them (issue 13).
+/// Before the start-up lock, two of three instances registering the OAuth client together on a new PostgreSQL
+/// database failed one of them ("The application was concurrently updated"), in two runs of three by hand.
+/// </summary>
+public sealed class SimultaneousStartTests
+{
+    [Fact]
+    public async Task ThreeInstances_StartedTogetherOnANewDatabase_AllServe_AndAcceptEachOthersTokens()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "medivault-tests", Guid.NewGuid().ToString("N"));
+        var starts = Enumerable.Range(0, 3)
+            .Select(_ => ServerProcess.StartAsync(directory, "MediVault:PublicBaseUrl=https://vault.test"))
+            .ToList();
+        try
+        {
+            var instances = await Task.WhenAll(starts);
+
+            var patient = await instances[0].Api.RegisterPatient();
+            foreach (var instance in instances)
+            {
+                using var client = instance.Api.Anonymous();
+                (await client.GetAsync("/api/health")).StatusCode.Should().Be(HttpStatusCode.OK);
+                client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", patient.AccessToken);
+                (await (await client.GetAsync("/api/auth/me")).ReadAs<UserAnswer>()).Id.Should().Be(patient.Id);
+            }
+        }
+        finally
+        {
+            foreach (var start in starts)
+            {
+                if (start.IsCompletedSuccessfully)
+                    await (await start).DisposeAsync();
+            }
+            SqliteConnection.ClearAllPools();
+            TestConfiguration.Release(directory);
+            MediVaultFactory.TryDelete(directory);
+        }
+    }
+
+    /// <summary>
+    /// The lock itself, on this configuration's engine (a file beside the SQLite database, or a PostgreSQL session
+    /// advisory lock): a second holder waits until the first lets go. Deterministic, where the test above catches the
+    /// race only when the starts happen to collide.
+    /// </summary>
+    [Fact]
+    public async Task StartupLock_SecondHolder_WaitsUntilTheFirstLetsGo()
+    {
+        await using var factory = new MediVaultFactory();
+        var database = factory.Services.GetRequiredService<DatabaseProvider>();
+        await using var firstScope = factory.Services.CreateAsyncScope();
+        await using var secondScope = factory.Services.CreateAsyncScope();
+
+        var first = await database.HoldStartupLockAsync(firstScope.ServiceProvider.GetRequiredService<AppDbContext>(), CancellationToken.None);
+        var second = database.HoldStartupLockAsync(secondScope.ServiceProvider.GetRequiredService<AppDbContext>(), CancellationToken.None);
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        var waitedWhileHeld = !second.IsCompleted;
+        await first.DisposeAsync();
+        await using var then = await second.WaitAsync(TimeSpan.FromSeconds(30));
+
+        waitedWhileHeld.Should().BeTrue();
+    }
+}
