@@ -138,6 +138,7 @@ public sealed class HardeningTests(MediVaultFactory factory) : IClassFixture<Med
 
             File.SetUnixFileMode(directory, (UnixFileMode)Convert.ToInt32("755", 8));
             File.SetUnixFileMode(Path.Combine(directory, "medivault.db"), (UnixFileMode)Convert.ToInt32("644", 8));
+            File.SetUnixFileMode(Path.Combine(directory, "medivault.db.startup-lock"), (UnixFileMode)Convert.ToInt32("644", 8));
 
             await using var second = MediVaultFactory.OnDataDirectory(directory);
             await new Api(second).RegisterPatient();
@@ -158,6 +159,7 @@ public sealed class HardeningTests(MediVaultFactory factory) : IClassFixture<Med
         ["medivault.db"] = "600",
         ["medivault.db-wal"] = "600",
         ["medivault.db-shm"] = "600",
+        ["medivault.db.startup-lock"] = "600",
     };
 
     /// <summary>The octal mode of the data directory itself (".") and of its folders and database files.</summary>

@@ -24,7 +24,7 @@ public sealed class DataDirectory
     public string KeysPath => Path.Combine(Root, "keys");
 
     /// <summary>The database file and the two SQLite keeps beside it.</summary>
-    public IEnumerable<string> DatabaseFiles => [DatabasePath, DatabasePath + "-wal", DatabasePath + "-shm"];
+    public IEnumerable<string> DatabaseFiles => [DatabasePath, DatabasePath + "-wal", DatabasePath + "-shm", DatabasePath + ".startup-lock"];
 
     /// <summary>
     /// On every start: the folders 0700 and the database files 0600 (-wal and -shm included), whatever an earlier version,
@@ -61,18 +61,30 @@ public sealed class DataDirectory
     public static DataDirectory Resolve(MediVaultOptions options, IHostEnvironment environment) =>
         new(Path.GetFullPath(options.DataDirectory, environment.ContentRootPath), DatabaseProviderNames.IsSqlite(options.Database.Provider));
 
-    /// <summary>Writes a secret file readable by the owner only (0600), atomically.</summary>
+    /// <summary>
+    /// Writes a secret file readable by the owner only (0600), atomically: whole, or not at all. When the file exists
+    /// already (another process created the same key first), it is left as it is and an <see cref="IOException"/> says so.
+    /// The temporary copy has a name of this writer's own, so that processes writing the same file at once never write
+    /// into one file, and it is removed whatever happens.
+    /// </summary>
     public static void WriteSecretFile(string path, ReadOnlySpan<byte> content)
     {
-        var temp = path + ".tmp";
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        var temp = $"{path}.{Guid.NewGuid():N}.tmp";
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        using (var stream = new FileStream(temp, options))
+        try
         {
-            stream.Write(content);
-            stream.Flush(flushToDisk: true);
+            using (var stream = new FileStream(temp, options))
+            {
+                stream.Write(content);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temp, path, overwrite: false);
         }
-        File.Move(temp, path, overwrite: false);
+        finally
+        {
+            File.Delete(temp); // nothing left to delete after the move; a private key otherwise
+        }
     }
 }

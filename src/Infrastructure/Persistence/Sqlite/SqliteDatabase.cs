@@ -73,8 +73,12 @@ internal sealed class SqliteDatabase(string connectionString) : DatabaseProvider
         {
             try
             {
-                // FileShare.None takes an exclusive advisory lock (flock) on Unix, a sharing lock on Windows.
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 1);
+                // FileShare.None takes an exclusive advisory lock (flock) on Unix, a sharing lock on Windows. The file is
+                // empty, and owner-only like the database beside it (DataDirectory sets it so again at every start).
+                var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None, BufferSize = 0 };
+                if (!OperatingSystem.IsWindows())
+                    options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+                return new FileStream(path, options);
             }
             catch (IOException) when (File.Exists(path) && DateTime.UtcNow < deadline)
             {
