@@ -27,7 +27,7 @@ cleanup() { for pid in "${SERVERS[@]}"; do kill "$pid" 2>/dev/null; done; wait 2
 trap cleanup EXIT
 
 # shellcheck source=lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"   # free_port, jget
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"   # free_port, jget, seed_patient
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 rss_mib() { awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null; }
 
@@ -52,15 +52,7 @@ for i in $(seq 1 "$n"); do
         -d '{"email":"sakshi@example.com","password":"password123"}'
     TOKEN[i]=$(jget "$W/login$i.json" accessToken); USER_ID[i]=$(jget "$W/login$i.json" user.id)
     [ -n "${TOKEN[i]}" ] || { echo "login failed on build $i"; exit 1; }
-    auth="Authorization: Bearer ${TOKEN[i]}"
-    have=$(curl -sS -H "$auth" "${BASE[i]}/api/files/${USER_ID[i]}?pageSize=100" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["totalCount"])' 2>/dev/null || echo 0)
-    for f in $(seq $((have + 1)) 20); do
-        printf '%%PDF-1.7\nab.sh file %s\n%%%%EOF\n' "$f" > "$W/f$f.pdf"
-        curl -sS -o /dev/null -H "$auth" -H 'Expect:' -F "file=@$W/f$f.pdf;type=application/pdf" -F category=lab-report \
-            -F "description=ab.sh $f" "${BASE[i]}/api/files/upload"
-    done
-    curl -sS -o /dev/null -X POST "${BASE[i]}/api/emergency-profile/${USER_ID[i]}" -H "$auth" -H 'Content-Type: application/json' \
-        -d '{"dateOfBirth":"1990-05-14","bloodType":"B+","allergies":[],"conditions":[],"medications":[],"emergencyContacts":[],"organDonor":false}'
+    seed_patient "${BASE[i]}" "Authorization: Bearer ${TOKEN[i]}" "${USER_ID[i]}" "$W" ab.sh
     echo "build$i ${BUILD[i]} idle_rss_mib_after_seeding $(rss_mib "${PID[i]}")"
 done
 

@@ -29,7 +29,7 @@ cleanup() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; wait 2>/dev/null; rm
 trap cleanup EXIT
 
 # shellcheck source=lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"   # free_port, jget
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"   # free_port, jget, seed_patient
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$SERVER/stat"; }
 rss_mib() { awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$SERVER/status" 2>/dev/null; }
 now_ms() { date +%s%3N; }
@@ -65,14 +65,7 @@ printf '%-22s %s\n' idle_rss_mib_after_login "$(rss_mib)"
 AUTH="Authorization: Bearer $TOKEN"
 
 # Seed: 20 files in all (the sample data may hold some already), an emergency profile and a QR code.
-have=$(curl -sS -H "$AUTH" "$BASE/api/files/$USER_ID?pageSize=100" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["totalCount"])' 2>/dev/null || echo 0)
-for i in $(seq $((have + 1)) 20); do
-    printf '%%PDF-1.7\nserve.sh file %s\n%%%%EOF\n' "$i" > "$W/f$i.pdf"
-    curl -sS -o /dev/null -H "$AUTH" -H 'Expect:' -F "file=@$W/f$i.pdf;type=application/pdf" -F category=lab-report \
-        -F "description=serve.sh $i" "$BASE/api/files/upload"
-done
-curl -sS -o /dev/null -X POST "$BASE/api/emergency-profile/$USER_ID" -H "$AUTH" -H 'Content-Type: application/json' \
-    -d '{"dateOfBirth":"1990-05-14","bloodType":"B+","allergies":[],"conditions":[],"medications":[],"emergencyContacts":[],"organDonor":false}'
+seed_patient "$BASE" "$AUTH" "$USER_ID" "$W" serve.sh
 curl -sS -o "$W/qr.json" -X POST "$BASE/api/qr/generate" -H "$AUTH" -H 'Content-Type: application/json' \
     -d '{"expiresInMinutes":43200,"label":"serve.sh"}'
 QR=$(jget "$W/qr.json" token)
