@@ -127,8 +127,34 @@ public sealed class ConfigurationTests
         {
             var (exitCode, output) = await RunApp(directory, $"--{key}={value}");
 
-            exitCode.Should().NotBe(0, output);
-            output.Should().Contain(key);
+            exitCode.Should().Be(1, output); // an exit, not an abort (134), which could dump the process's memory
+            output.Should().Contain("MediVault did not start: ").And.Contain(key).And.NotContain("Unhandled exception");
+        }
+        finally
+        {
+            MediVaultFactory.TryDelete(directory);
+        }
+    }
+
+    /// <summary>
+    /// A database file that is not one fails the migrations while the host starts, after the ledger's checkpoint signer
+    /// has started waiting for the app. The start ends with exit code 1 and the reason, and nothing else reports a failure.
+    /// </summary>
+    [Fact]
+    [Trait("Category", TestConfiguration.EmbeddedOnly)] // the SQLite file of the data directory
+    public async Task Startup_DatabaseFileIsNotADatabase_ExitsWithTheReason_AndNoBackgroundServiceFails()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "medivault-tests", Guid.NewGuid().ToString("N"));
+        try
+        {
+            Directory.CreateDirectory(directory);
+            await File.WriteAllBytesAsync(Path.Combine(directory, "medivault.db"), Enumerable.Repeat((byte)0x5A, 8192).ToArray());
+
+            var (exitCode, output) = await RunApp(directory, "--MediVault:SeedSampleData=false");
+
+            exitCode.Should().Be(1, output);
+            output.Should().Contain("MediVault did not start: ").And.Contain("not a database")
+                .And.NotContain("BackgroundService failed").And.NotContain("Unhandled exception");
         }
         finally
         {

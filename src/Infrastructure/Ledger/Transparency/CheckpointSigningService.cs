@@ -16,7 +16,18 @@ internal sealed partial class CheckpointSigningService(
         // every first start with "no such table". Wait until every hosted service has started.
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
-            await started.Task.WaitAsync(stoppingToken);
+        {
+            try
+            {
+                await started.Task.WaitAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                // The app never started (another hosted service failed): the host disposes this service without
+                // stopping it, and would log the cancellation as this service's failure.
+                return;
+            }
+        }
 
         var period = checkpoints.Interval > Shortest ? checkpoints.Interval : Shortest;
         using var timer = new PeriodicTimer(period);
