@@ -23,7 +23,7 @@ public sealed class DataDirectory
     public string BlobsPath => Path.Combine(Root, "blobs");
     public string KeysPath => Path.Combine(Root, "keys");
 
-    /// <summary>The database file and the two SQLite keeps beside it.</summary>
+    /// <summary>The database file, the two SQLite keeps beside it, and the start-up lock file (decisions §152).</summary>
     public IEnumerable<string> DatabaseFiles => [DatabasePath, DatabasePath + "-wal", DatabasePath + "-shm", DatabasePath + ".startup-lock"];
 
     /// <summary>
