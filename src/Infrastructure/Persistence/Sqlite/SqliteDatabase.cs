@@ -64,10 +64,10 @@ internal sealed class SqliteDatabase(string connectionString) : DatabaseProvider
     /// </summary>
     public override async Task<IAsyncDisposable> HoldStartupLockAsync(DbContext db, CancellationToken cancellationToken)
     {
-        var dataSource = new SqliteConnectionStringBuilder(ConnectionString).DataSource;
-        if (string.IsNullOrEmpty(dataSource) || dataSource == ":memory:")
+        var settings = new SqliteConnectionStringBuilder(ConnectionString);
+        if (settings.Mode == SqliteOpenMode.Memory || string.IsNullOrEmpty(settings.DataSource) || settings.DataSource == ":memory:")
             return NoStartupLock.Instance;
-        var path = Path.GetFullPath(dataSource) + ".startup-lock";
+        var path = Path.GetFullPath(settings.DataSource) + ".startup-lock";
         var deadline = DateTime.UtcNow + StartupLockWait;
         while (true)
         {

@@ -40,7 +40,8 @@ public sealed class DataDirectoryTests : IDisposable
         var contents = Enumerable.Range(0, 6).Select(i => Enumerable.Repeat((byte)('a' + i), 4096).ToArray()).ToList();
         using var start = new Barrier(contents.Count);
 
-        var writers = contents.Select(content => Task.Run(() =>
+        // A thread each: the barrier blocks its writers, and on the thread pool it waited seconds for new threads.
+        var writers = contents.Select(content => Task.Factory.StartNew(() =>
         {
             start.SignalAndWait();
             try
@@ -51,7 +52,7 @@ public sealed class DataDirectoryTests : IDisposable
             {
                 // Another writer was first, as KeyMaterial and MasterKey expect.
             }
-        }));
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default));
         await Task.WhenAll(writers);
 
         var written = await File.ReadAllBytesAsync(path);
