@@ -8,6 +8,7 @@ using MediVault.Infrastructure.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -86,6 +87,8 @@ public static class DependencyInjection
         database.UseEngine(options);
         if (compiledModel && !EF.IsDesignTime)
             options.UseModel(database.CompiledModel);
+        if (!EF.IsDesignTime)
+            options.ReplaceService<IMigrationsAssembly, MigrationsByMetadata>();
         options.AddInterceptors(MedicalTextSealing.Instance);
         options.UseOpenIddict<Guid>();
         // Migrate() would otherwise build the model twice more at every start (the snapshot's and a design-time one)

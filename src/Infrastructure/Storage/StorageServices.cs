@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MediVault.Application.Common.Abstractions;
 using MediVault.Infrastructure.Configuration;
 using MediVault.Infrastructure.Persistence;
@@ -22,7 +23,7 @@ public static class StorageServices
         {
             var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
             return options.UsesS3
-                ? new S3BlobBackend(S3Client.Create(options.S3), options.S3)
+                ? S3Backend(options.S3)
                 : new FileSystemBlobBackend(sp.GetRequiredService<DataDirectory>());
         });
         services.AddSingleton(sp => new EncryptedFileStore(
@@ -36,4 +37,9 @@ public static class StorageServices
         services.AddScoped<IStartupStep, PlaintextSealingStep>();
         return services;
     }
+
+    /// <summary>A method of its own, so that compiling the factory above does not load the AWS SDK when the file
+    /// store is configured (decisions §155).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static S3BlobBackend S3Backend(StorageOptions.S3Options options) => new(S3Client.Create(options), options);
 }

@@ -1,6 +1,10 @@
 using MediVault.Infrastructure.Persistence;
 using MediVault.UnitTests.TestSupport;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Migrations.Internal;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MediVault.UnitTests.Infrastructure.Persistence;
@@ -34,5 +38,42 @@ public sealed class MigrationSetTests
         using var scope = services.CreateScope();
 
         scope.ServiceProvider.GetRequiredService<AppDbContext>().GetType().Should().Be(contextType);
+    }
+
+    [Theory]
+    [InlineData(DatabaseProviderNames.Sqlite)]
+    [InlineData(DatabaseProviderNames.Postgres)]
+    public void TheMigrationsFoundFromMetadata_AreThoseEfCoreFinds(string provider)
+    {
+        using var services = AppInfrastructure.Services(provider);
+        using var scope = services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var ours = db.GetService<IMigrationsAssembly>();
+#pragma warning disable EF1001 // EF Core's own implementation, as the reference
+        var efCore = new MigrationsAssembly(db.GetService<ICurrentDbContext>(), db.GetService<IDbContextOptions>(),
+            db.GetService<IMigrationsIdGenerator>(), db.GetService<IDiagnosticsLogger<DbLoggerCategory.Migrations>>());
+
+        ours.Should().BeOfType<MigrationsByMetadata>("the app's contexts use it");
+        ours.Migrations.Should().NotBeEmpty();
+        ours.Migrations.Should().Equal(efCore.Migrations);
+        ours.ModelSnapshot!.GetType().Should().Be(efCore.ModelSnapshot!.GetType());
+        ours.Assembly.Should().BeSameAs(efCore.Assembly);
+        var last = efCore.Migrations.Keys.Last();
+        foreach (var nameOrId in new[] { last, last.ToUpperInvariant(), last[15..], last[15..].ToLowerInvariant(), "NoSuchMigration" })
+            ours.FindMigrationId(nameOrId).Should().Be(efCore.FindMigrationId(nameOrId), nameOrId);
+#pragma warning restore EF1001
+        var migration = ours.CreateMigration(ours.Migrations[last], "Some.Provider");
+        migration.GetType().Should().Be(ours.Migrations[last].AsType());
+        migration.ActiveProvider.Should().Be("Some.Provider");
+    }
+
+    [Fact]
+    public void DirectSubclassNames_ReadsTheMetadataOfTheAssembly()
+    {
+        var names = MigrationsByMetadata.DirectSubclassNames(typeof(AppDbContext).Assembly, typeof(Migration));
+        var expected = typeof(AppDbContext).Assembly.GetTypes()
+            .Where(type => type.BaseType == typeof(Migration) && !type.IsNested).Select(type => type.FullName);
+
+        names.Should().BeEquivalentTo(expected).And.NotBeEmpty();
     }
 }
