@@ -216,6 +216,27 @@ public sealed class RecordsTests(MediVaultFactory factory) : IClassFixture<MediV
         await response.ShouldBeValidationProblemFor("file");
     }
 
+    [Theory]
+    [InlineData("category", "category", "lab-report", "prescription", true)]
+    [InlineData("category", "category", "lab-report", "prescription", false)]
+    [InlineData("Description", "description", "first", "second", true)]
+    [InlineData("recordDate", "recordDate", "2026-01-01", "2026-01-02", false)]
+    public async Task Upload_AFieldSentTwice_Returns400NamingItAndStoresNothing(string sentAs, string field, string first, string second, bool secondAfterTheFile)
+    {
+        var patient = await api.RegisterPatient();
+        using var form = new MultipartFormDataContent { { new StringContent(first), field } };
+        if (secondAfterTheFile)
+            form.Add(new ByteArrayContent(SampleFiles.Pdf()), "file", "report.pdf");
+        form.Add(new StringContent(second), sentAs);
+        if (!secondAfterTheFile)
+            form.Add(new ByteArrayContent(SampleFiles.Pdf()), "file", "report.pdf");
+
+        var response = await patient.Client.PostAsync("/api/files/upload", form);
+
+        await response.ShouldBeValidationProblemFor(field);
+        (await InDatabase(db => db.MedicalFiles.CountAsync(f => f.OwnerId == patient.Id))).Should().Be(0);
+    }
+
     [Fact]
     public async Task Upload_NotMultipart_Returns415()
     {

@@ -90,6 +90,10 @@ internal sealed class MultipartUploadForm : IAsyncDisposable
             }
             else if (TextFields.FirstOrDefault(f => f.Equals(name, StringComparison.OrdinalIgnoreCase)) is { } field)
             {
+                // Two values for one field (a second category, or a patientId after the file that differs from the
+                // one checked before it) would leave the server to pick one: the sender is asked instead.
+                if (_fields.ContainsKey(field))
+                    throw new ValidationFailedException(field, $"Send {field} once.");
                 _fields[field] = await ReadTextAsync(section.Body, field, cancellationToken);
             }
             // Other parts are skipped: the reader drains them when it moves on.
