@@ -11,11 +11,20 @@ namespace MediVault.IntegrationTests.Infrastructure;
 public sealed partial class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly List<string> _lines;
 
-    private ServerProcess(Process process, Uri address)
+    private ServerProcess(Process process, Uri address, List<string> lines)
     {
         _process = process;
         Address = address;
+        _lines = lines;
+    }
+
+    /// <summary>What the app has printed so far, stdout and stderr, line by line.</summary>
+    public IReadOnlyList<string> Output()
+    {
+        lock (_lines)
+            return [.. _lines];
     }
 
     public Uri Address { get; }
@@ -61,7 +70,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
         try
         {
             var address = await listening.Task.WaitAsync(TimeSpan.FromSeconds(180)); // start-up on a loaded CI machine
-            return new ServerProcess(process, address);
+            return new ServerProcess(process, address, lines);
         }
         catch
         {

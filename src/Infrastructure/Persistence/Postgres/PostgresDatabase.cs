@@ -1,7 +1,9 @@
 using System.Data;
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 using Npgsql.EntityFrameworkCore.PostgreSQL;
@@ -153,6 +155,10 @@ internal sealed class PostgresDatabase(string connectionString) : DatabaseProvid
             await db.Database.ExecuteSqlRawAsync(LockSchema, cancellationToken).ConfigureAwait(false);
             try
             {
+                // Npgsql's provider takes the history table as present and reads it, and on a new database EF Core logs
+                // the failed read as an Error before creating the table (npgsql/efcore.pg#3407). Created first, with
+                // IF NOT EXISTS, the read succeeds: an operator's first start logs no error that is not one.
+                await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
                 await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
             }
             finally
