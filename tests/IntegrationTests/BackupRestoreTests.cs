@@ -9,7 +9,7 @@ public sealed class BackupRestoreTests : IDisposable
 {
     private const string PassphraseVariable = "MEDIVAULT_TEST_BACKUP_PASSPHRASE";
     private static readonly Dictionary<string, string> Passphrase = new() { [PassphraseVariable] = "correct horse battery staple" };
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "medivault-tests", Guid.NewGuid().ToString("N"));
+    private readonly string _root = MediVaultFactory.NewDataDirectoryPath();
 
     private string DataDirectory => Path.Combine(_root, "data");
     private string BackupDirectory => Path.Combine(_root, "backup");

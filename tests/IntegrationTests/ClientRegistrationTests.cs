@@ -18,7 +18,7 @@ public sealed class ClientRegistrationTests
     [Fact]
     public async Task ARestart_WritesOnlyTheRegistrationsConfigurationChanged()
     {
-        var directory = Path.Combine(Path.GetTempPath(), "medivault-tests", Guid.NewGuid().ToString("N"));
+        var directory = MediVaultFactory.NewDataDirectoryPath();
         try
         {
             var first = await StartAsync(directory, "Portal A", ["https://portal.example/callback"], "first-secret-0123456789");

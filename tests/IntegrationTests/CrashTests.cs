@@ -12,7 +12,7 @@ namespace MediVault.IntegrationTests;
 [Trait("Category", TestConfiguration.EmbeddedOnly)] // kill -9 the process, then count the files in blobs/ and the SQLite WAL state
 public sealed class CrashTests : IDisposable
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "medivault-tests", Guid.NewGuid().ToString("N"));
+    private readonly string _directory = MediVaultFactory.NewDataDirectoryPath();
 
     [Fact]
     public async Task Kill_MidUpload_LeavesNoOrphanAfterRestart()

@@ -314,7 +314,7 @@ public sealed class AccountDeletionTests(MediVaultFactory factory) : IClassFixtu
     public async Task Delete_WithPassword_EndsSessionsKeepsTheLedgerAndLeavesNoPlaintext()
     {
         var marker = "Zq" + Guid.NewGuid().ToString("N")[..12];
-        var directory = Path.Combine(Path.GetTempPath(), "medivault-tests", Guid.NewGuid().ToString("N"));
+        var directory = MediVaultFactory.NewDataDirectoryPath();
         var own = MediVaultFactory.OnDataDirectory(directory);
         own.Settings["MediVault:RateLimits:AuthPerMinute"] = "0";
         var api = new Api(own);

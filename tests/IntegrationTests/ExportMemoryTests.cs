@@ -15,7 +15,7 @@ public sealed class ExportMemoryTests(ITestOutputHelper output)
     [Fact]
     public async Task Export_OfAOneGiBFile_KeepsServerMemoryFlat()
     {
-        var directory = Path.Combine(Path.GetTempPath(), "medivault-tests", Guid.NewGuid().ToString("N"));
+        var directory = MediVaultFactory.NewDataDirectoryPath();
         var archivePath = Path.Combine(Path.GetTempPath(), "medivault-tests", Guid.NewGuid().ToString("N") + ".zip");
         try
         {

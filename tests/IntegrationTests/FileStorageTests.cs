@@ -183,7 +183,7 @@ public sealed class FileStorageTests
     [Trait("Category", TestConfiguration.EmbeddedOnly)] // writes orphans into the blobs folder
     public async Task StartUp_AfterACrash_SweepsOrphansAndKeepsLiveBlobs()
     {
-        var directory = Path.Combine(Path.GetTempPath(), "medivault-tests", Guid.NewGuid().ToString("N"));
+        var directory = MediVaultFactory.NewDataDirectoryPath();
         try
         {
             Session patient;

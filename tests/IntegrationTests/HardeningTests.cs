@@ -127,7 +127,7 @@ public sealed class HardeningTests(MediVaultFactory factory) : IClassFixture<Med
     {
         if (OperatingSystem.IsWindows())
             return;
-        var directory = Path.Combine(Path.GetTempPath(), "medivault-tests", Guid.NewGuid().ToString("N"));
+        var directory = MediVaultFactory.NewDataDirectoryPath();
         try
         {
             await using (var first = MediVaultFactory.OnDataDirectory(directory))

@@ -55,7 +55,7 @@ public sealed class MedicalTextAtRestTests
     [Fact]
     public async Task StartUp_PlaintextRowsStoredBefore_AreSealedAndReadTheSame()
     {
-        var directory = Path.Combine(Path.GetTempPath(), "medivault-tests", Guid.NewGuid().ToString("N"));
+        var directory = MediVaultFactory.NewDataDirectoryPath();
         try
         {
             var patientId = Guid.NewGuid();

@@ -19,7 +19,7 @@ namespace MediVault.IntegrationTests;
 public sealed class MigrateTests : IDisposable
 {
     private const string ConnectionVariable = "MEDIVAULT_TEST_MIGRATE_TARGET";
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "medivault-tests", Guid.NewGuid().ToString("N"));
+    private readonly string _root = MediVaultFactory.NewDataDirectoryPath();
     private readonly List<PostgresTestDatabase> _databases = [];
 
     private string Source => Path.Combine(_root, "source");

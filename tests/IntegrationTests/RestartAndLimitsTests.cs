@@ -11,7 +11,7 @@ public sealed class RestartAndLimitsTests
     [Trait("Category", TestConfiguration.EmbeddedOnly)] // the token keys as files in keys/ (PostgreSQL: from configuration)
     public async Task Tokens_StayValidAfterTheHostRestartsOnTheSameDataDirectory()
     {
-        var directory = Path.Combine(Path.GetTempPath(), "medivault-tests", Guid.NewGuid().ToString("N"));
+        var directory = MediVaultFactory.NewDataDirectoryPath();
         try
         {
             Session patient;
@@ -73,7 +73,7 @@ public sealed class RestartAndLimitsTests
     [Fact]
     public async Task SampleData_WhenOn_SeedsTheTwoAccountsOnce()
     {
-        var directory = Path.Combine(Path.GetTempPath(), "medivault-tests", Guid.NewGuid().ToString("N"));
+        var directory = MediVaultFactory.NewDataDirectoryPath();
         try
         {
             for (var start = 0; start < 2; start++)
@@ -122,7 +122,7 @@ public sealed class ConfigurationTests
     [InlineData("MediVault:RateLimits:QrAccessPerMinute", "many")]
     public async Task Startup_BadSetting_StopsTheAppNamingTheKey(string key, string value)
     {
-        var directory = Path.Combine(Path.GetTempPath(), "medivault-tests", Guid.NewGuid().ToString("N"));
+        var directory = MediVaultFactory.NewDataDirectoryPath();
         try
         {
             var (exitCode, output) = await RunApp(directory, $"--{key}={value}");
@@ -144,7 +144,7 @@ public sealed class ConfigurationTests
     [Trait("Category", TestConfiguration.EmbeddedOnly)] // the SQLite file of the data directory
     public async Task Startup_DatabaseFileIsNotADatabase_ExitsWithTheReason_AndNoBackgroundServiceFails()
     {
-        var directory = Path.Combine(Path.GetTempPath(), "medivault-tests", Guid.NewGuid().ToString("N"));
+        var directory = MediVaultFactory.NewDataDirectoryPath();
         try
         {
             Directory.CreateDirectory(directory);

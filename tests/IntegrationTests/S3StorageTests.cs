@@ -19,7 +19,7 @@ namespace MediVault.IntegrationTests;
 public sealed class S3StorageTests : IDisposable
 {
     private const int MiB = 1024 * 1024;
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "medivault-tests", Guid.NewGuid().ToString("N"));
+    private readonly string _directory = MediVaultFactory.NewDataDirectoryPath();
     private readonly MasterKey _masterKey;
 
     public S3StorageTests()

@@ -14,7 +14,7 @@ public sealed class SampleDataTests
     [Fact]
     public async Task SampleData_GivesSakshiAVaultThatShowsTheProduct_Once()
     {
-        var directory = Path.Combine(Path.GetTempPath(), "medivault-tests", Guid.NewGuid().ToString("N"));
+        var directory = MediVaultFactory.NewDataDirectoryPath();
         try
         {
             for (var start = 0; start < 2; start++)

@@ -17,7 +17,7 @@ public sealed class SimultaneousStartTests
     [Fact]
     public async Task ThreeInstances_StartedTogetherOnANewDatabase_AllServe_AndAcceptEachOthersTokens()
     {
-        var directory = Path.Combine(Path.GetTempPath(), "medivault-tests", Guid.NewGuid().ToString("N"));
+        var directory = MediVaultFactory.NewDataDirectoryPath();
         var starts = Enumerable.Range(0, 3)
             .Select(_ => ServerProcess.StartAsync(directory, "MediVault:PublicBaseUrl=https://vault.test"))
             .ToList();

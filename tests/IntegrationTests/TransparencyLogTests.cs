@@ -260,7 +260,7 @@ public sealed class TransparencyLogTests
     [Fact]
     public async Task SigningKeySwapped_VerifyFailsAndThePinnedKeyRejectsNewReceipts()
     {
-        var folder = Path.Combine(Path.GetTempPath(), "medivault-tests", Guid.NewGuid().ToString("N"));
+        var folder = MediVaultFactory.NewDataDirectoryPath();
         try
         {
             string pinned;

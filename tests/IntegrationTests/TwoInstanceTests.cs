@@ -24,7 +24,7 @@ public sealed class TwoInstanceTests(TwoInstanceTests.Pair pair) : IClassFixture
     {
         private const string PublicBaseUrl = "MediVault:PublicBaseUrl=https://vault.test";
 
-        public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "medivault-tests", Guid.NewGuid().ToString("N"));
+        public string DataDirectory { get; } = MediVaultFactory.NewDataDirectoryPath();
         public ServerProcess A { get; private set; } = null!;
         public ServerProcess B { get; private set; } = null!;
 

@@ -20,27 +20,14 @@ internal sealed class MigrationsByMetadata(ICurrentDbContext currentContext, IMi
 {
     private readonly Type _contextType = currentContext.Context.GetType();
     private IReadOnlyDictionary<string, TypeInfo>? _migrations;
-    private ModelSnapshot? _modelSnapshot;
-    private bool _modelSnapshotFound;
+    private Lazy<ModelSnapshot?>? _modelSnapshot;
 
     public Assembly Assembly => _contextType.Assembly;
 
     public IReadOnlyDictionary<string, TypeInfo> Migrations => _migrations ??= FindMigrations();
 
-    public ModelSnapshot? ModelSnapshot
-    {
-        get
-        {
-            if (!_modelSnapshotFound)
-            {
-                var snapshot = ClassesOfThisContext(typeof(ModelSnapshot)).FirstOrDefault();
-                _modelSnapshot = snapshot is null ? null : (ModelSnapshot)Activator.CreateInstance(snapshot)!;
-                _modelSnapshotFound = true;
-            }
-
-            return _modelSnapshot;
-        }
-    }
+    public ModelSnapshot? ModelSnapshot => (_modelSnapshot ??= new(() =>
+        ClassesOfThisContext(typeof(ModelSnapshot)).Select(type => (ModelSnapshot)Activator.CreateInstance(type)!).FirstOrDefault())).Value;
 
     public string? FindMigrationId(string nameOrId) =>
         Migrations.Keys.FirstOrDefault(idGenerator.IsValidId(nameOrId)

@@ -21,9 +21,12 @@ public class MediVaultFactory : WebApplicationFactory<Program>
     /// <summary>A fresh temporary data directory, deleted when the factory is disposed.</summary>
     public MediVaultFactory()
     {
-        DataDirectory = Path.Combine(Path.GetTempPath(), "medivault-tests", Guid.NewGuid().ToString("N"));
+        DataDirectory = NewDataDirectoryPath();
         OwnsDataDirectory = true;
     }
+
+    /// <summary>A path for a new data directory of the test's own, under the temporary folder; nothing is created.</summary>
+    public static string NewDataDirectoryPath() => Path.Combine(Path.GetTempPath(), "medivault-tests", Guid.NewGuid().ToString("N"));
 
     /// <summary>A factory over an existing data directory (e.g. to restart the app on it); the directory is kept.</summary>
     public static MediVaultFactory OnDataDirectory(string dataDirectory) =>
