@@ -27,8 +27,9 @@ internal static class WebApiSetup
         services.AddScoped<MediVault.Application.Emergency.IEmergencyLinks, HttpEmergencyLinks>();
         services.AddScoped<MediVault.Application.Common.Abstractions.ISmartHealthLinkAddresses, HttpSmartHealthLinkAddresses>();
         services.AddScoped<MediVault.Application.Identity.IAccountLinks, HttpEmergencyLinks>();
-        // After the database initializer (registered earlier by AddInfrastructure): the sample patient's records.
-        services.AddHostedService<SampleRecordsSeeder>();
+        // The last start-up step (Infrastructure's, the sample accounts among them, are registered earlier by
+        // AddInfrastructure): the sample patient's records, under the start-up lock like every step.
+        services.AddScoped<MediVault.Infrastructure.Persistence.IStartupStep, SampleRecordsSeeder>();
         services.Configure<LoggerFilterOptions>(options => options.AddFilter(RequestLogScope.HostingScopeCategory, LogLevel.None));
         RequestLogScope.KeepRequestActivities();
         return services;

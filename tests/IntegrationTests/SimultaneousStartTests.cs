@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using MediVault.Infrastructure.Persistence;
 using MediVault.IntegrationTests.Infrastructure;
+using MediVault.WebApi.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -45,6 +46,56 @@ public sealed class SimultaneousStartTests
             TestConfiguration.Release(directory);
             MediVaultFactory.TryDelete(directory);
         }
+    }
+
+    /// <summary>
+    /// With sample data on, three instances started together on a new database give the sample patient one vault: five
+    /// records, one profile, one grant, one QR code. The seeding is a start-up step, so it runs under the lock and the
+    /// instances after the first find the records there. Whether the old race (the seeding after the lock) shows in a
+    /// run depends on timing, as above; the test after this one checks the placement deterministically.
+    /// </summary>
+    [Fact]
+    public async Task ThreeInstances_WithSampleData_SeedTheSamplePatientsVaultOnce()
+    {
+        var directory = MediVaultFactory.NewDataDirectoryPath();
+        var starts = Enumerable.Range(0, 3)
+            .Select(_ => ServerProcess.StartAsync(directory, "MediVault:SeedSampleData=true"))
+            .ToList();
+        try
+        {
+            var instances = await Task.WhenAll(starts);
+
+            var patient = await instances[2].Api.LoginAs(SampleRecordsSeeder.PatientEmail, "password123");
+            var files = (await (await patient.Client.GetAsync($"/api/files/{patient.Id}?pageSize=100")).ReadAs<FilePage>()).Items;
+            files.Should().HaveCount(5);
+            (await patient.ListQrCodes()).Should().ContainSingle();
+            (await (await patient.Client.GetAsync("/api/access-grants")).ReadAs<PageAnswer<GrantAnswer>>()).Items.Should().ContainSingle();
+            (await patient.Client.GetAsync($"/api/emergency-profile/{patient.Id}")).StatusCode.Should().Be(HttpStatusCode.OK);
+        }
+        finally
+        {
+            foreach (var start in starts)
+            {
+                if (start.IsCompletedSuccessfully)
+                    await (await start).DisposeAsync();
+            }
+            SqliteConnection.ClearAllPools();
+            TestConfiguration.Release(directory);
+            MediVaultFactory.TryDelete(directory);
+        }
+    }
+
+    /// <summary>Every start-up step runs under the lock (<see cref="DatabaseInitializer"/>); the sample records are the last step, after the sample accounts they are for.</summary>
+    [Fact]
+    public async Task SampleRecords_AreTheLastStartupStep_AfterTheSampleAccounts()
+    {
+        await using var factory = new MediVaultFactory();
+        await using var scope = factory.Services.CreateAsyncScope();
+
+        var steps = scope.ServiceProvider.GetServices<IStartupStep>().Select(step => step.GetType()).ToList();
+
+        steps[^1].Should().Be<SampleRecordsSeeder>();
+        steps.IndexOf(typeof(MediVault.Infrastructure.Identity.SampleDataSeeder)).Should().BeInRange(0, steps.Count - 2);
     }
 
     /// <summary>

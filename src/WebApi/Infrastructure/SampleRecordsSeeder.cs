@@ -21,14 +21,16 @@ namespace MediVault.WebApi.Infrastructure;
 /// sample doctor), a grant to the sample doctor and an active, labelled QR code. Runs once, after the accounts are
 /// seeded, through the real use cases (encryption, ledger, access log), acting as each sample account in turn; it
 /// does nothing when the patient already has files or a profile.
+/// A start-up step, the last one (registered after Infrastructure's): it runs under the start-up lock, so instances
+/// starting together on a new database do not both find the vault empty and seed it twice (decisions §159).
 /// </summary>
 internal sealed partial class SampleRecordsSeeder(
-    IServiceProvider services, IOptions<MediVaultOptions> options, IHostEnvironment environment, ILogger<SampleRecordsSeeder> logger) : IHostedService
+    IServiceProvider services, IOptions<MediVaultOptions> options, IHostEnvironment environment, ILogger<SampleRecordsSeeder> logger) : IStartupStep
 {
     public const string PatientEmail = "sakshi@example.com";
     public const string DoctorEmail = "dr.sharma@example.com";
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public async Task RunAsync(CancellationToken cancellationToken)
     {
         if (!(options.Value.SeedSampleData ?? environment.IsDevelopment()))
             return;
@@ -60,8 +62,6 @@ internal sealed partial class SampleRecordsSeeder(
         accessor.HttpContext = null;
         LogSeeded(logger);
     }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sample records seeded: a profile, five records, a grant and a QR code for the sample patient")]
     private static partial void LogSeeded(ILogger logger);
