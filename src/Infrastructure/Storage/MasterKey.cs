@@ -42,22 +42,42 @@ internal sealed partial class MasterKey : IDisposable
     public byte[] Unwrap(byte[] wrapped, string storageKey) => Unwrap(wrapped, AssociatedData(storageKey));
 
     /// <summary>Wraps a patient's data key (docs/storage.md, "Medical text"); bound to the patient's id.</summary>
-    public byte[] WrapPatientKey(ReadOnlySpan<byte> dataKey, Guid patientId) => Wrap(dataKey, PatientAssociatedData(patientId));
+    public byte[] WrapPatientKey(ReadOnlySpan<byte> dataKey, Guid patientId)
+    {
+        Span<byte> associatedData = stackalloc byte[PatientKeyPrefix.Length + GuidLength];
+        return Wrap(dataKey, WithId(PatientKeyPrefix, patientId, associatedData));
+    }
 
-    /// <summary>A patient's data key, or a <see cref="CryptographicException"/> when the wrapping is not this patient's or was altered.</summary>
-    public byte[] UnwrapPatientKey(byte[] wrapped, Guid patientId) => Unwrap(wrapped, PatientAssociatedData(patientId));
+    /// <summary>
+    /// Writes a patient's data key into <paramref name="dataKey"/> (<see cref="BlobFormat.KeyLength"/> bytes, which can
+    /// live on the stack: opening a sealed text then leaves no copy of the key on the heap), or throws a
+    /// <see cref="CryptographicException"/> when the wrapping is not this patient's or was altered.
+    /// </summary>
+    public void UnwrapPatientKey(byte[] wrapped, Guid patientId, Span<byte> dataKey)
+    {
+        Span<byte> associatedData = stackalloc byte[PatientKeyPrefix.Length + GuidLength];
+        Unwrap(wrapped, WithId(PatientKeyPrefix, patientId, associatedData), dataKey);
+    }
 
     /// <summary>Wraps a long-term SMART Health Link's key (docs/emergency.md); bound to the link's id.</summary>
-    public byte[] WrapLinkKey(ReadOnlySpan<byte> linkKey, Guid linkId) => Wrap(linkKey, LinkAssociatedData(linkId));
+    public byte[] WrapLinkKey(ReadOnlySpan<byte> linkKey, Guid linkId)
+    {
+        Span<byte> associatedData = stackalloc byte[LinkKeyPrefix.Length + GuidLength];
+        return Wrap(linkKey, WithId(LinkKeyPrefix, linkId, associatedData));
+    }
 
     /// <summary>A link's key, or a <see cref="CryptographicException"/> when the wrapping is not this link's or was altered.</summary>
-    public byte[] UnwrapLinkKey(byte[] wrapped, Guid linkId) => Unwrap(wrapped, LinkAssociatedData(linkId));
+    public byte[] UnwrapLinkKey(byte[] wrapped, Guid linkId)
+    {
+        Span<byte> associatedData = stackalloc byte[LinkKeyPrefix.Length + GuidLength];
+        return Unwrap(wrapped, WithId(LinkKeyPrefix, linkId, associatedData));
+    }
 
     /// <summary>A 32-byte key for one purpose, derived from the master key with HKDF-SHA256 (the purpose is the info).</summary>
     public byte[] DeriveKey(string purpose) =>
         HKDF.DeriveKey(HashAlgorithmName.SHA256, _key, BlobFormat.KeyLength, info: Encoding.ASCII.GetBytes(purpose));
 
-    private byte[] Wrap(ReadOnlySpan<byte> dataKey, byte[] associatedData)
+    private byte[] Wrap(ReadOnlySpan<byte> dataKey, ReadOnlySpan<byte> associatedData)
     {
         var wrapped = new byte[WrappedLength];
         wrapped[0] = WrapVersion;
@@ -69,15 +89,20 @@ internal sealed partial class MasterKey : IDisposable
         return wrapped;
     }
 
-    private byte[] Unwrap(byte[] wrapped, byte[] associatedData)
+    private byte[] Unwrap(byte[] wrapped, ReadOnlySpan<byte> associatedData)
+    {
+        var dataKey = new byte[BlobFormat.KeyLength];
+        Unwrap(wrapped, associatedData, dataKey);
+        return dataKey;
+    }
+
+    private void Unwrap(byte[] wrapped, ReadOnlySpan<byte> associatedData, Span<byte> dataKey)
     {
         if (wrapped is not { Length: WrappedLength } || wrapped[0] != WrapVersion)
             throw new CryptographicException("The wrapped data key is not of a known version.");
-        var dataKey = new byte[BlobFormat.KeyLength];
         using var aes = new AesGcm(_key, BlobFormat.TagLength);
         aes.Decrypt(wrapped.AsSpan(1, BlobFormat.NonceLength), wrapped.AsSpan(1 + BlobFormat.NonceLength, BlobFormat.KeyLength),
-            wrapped.AsSpan(1 + BlobFormat.NonceLength + BlobFormat.KeyLength), dataKey, associatedData);
-        return dataKey;
+            wrapped.AsSpan(1 + BlobFormat.NonceLength + BlobFormat.KeyLength), dataKey[..BlobFormat.KeyLength], associatedData);
     }
 
     /// <summary>A copy of the key itself, for a backup that wraps it; the caller zeroes it.</summary>
@@ -88,9 +113,20 @@ internal sealed partial class MasterKey : IDisposable
     // Binding the wrapping to its blob means a wrapped key copied onto another row does not open that row's blob.
     private static byte[] AssociatedData(string storageKey) => Encoding.ASCII.GetBytes("medivault-dek-v1:" + storageKey);
 
-    private static byte[] LinkAssociatedData(Guid linkId) => Encoding.ASCII.GetBytes("medivault-shl-v1:" + linkId.ToString("D"));
+    private static ReadOnlySpan<byte> PatientKeyPrefix => "medivault-pdk-v1:"u8;
+    private static ReadOnlySpan<byte> LinkKeyPrefix => "medivault-shl-v1:"u8;
+    private const int GuidLength = 36;
 
-    private static byte[] PatientAssociatedData(Guid patientId) => Encoding.ASCII.GetBytes("medivault-pdk-v1:" + patientId.ToString("D"));
+    /// <summary>
+    /// <paramref name="prefix"/> followed by the id in its "D" form (lower-case, hyphenated), written into
+    /// <paramref name="destination"/>: the associated data of a patient's or a link's key, built on the stack.
+    /// </summary>
+    private static ReadOnlySpan<byte> WithId(ReadOnlySpan<byte> prefix, Guid id, Span<byte> destination)
+    {
+        prefix.CopyTo(destination);
+        id.TryFormat(destination[prefix.Length..], out var written, "D");
+        return destination[..(prefix.Length + written)];
+    }
 
     private static byte[] LoadOrCreate(string path, ILogger logger)
     {

@@ -10,6 +10,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MediVault.Infrastructure.Storage;
 
@@ -99,13 +100,23 @@ internal sealed class MedicalTextSealing : ISaveChangesInterceptor, IInstantiati
             return null;
         try
         {
-            return context.GetService<PatientKeyRing>().Open(context, patientId, sealedValue, table, rowId);
+            return KeyRing(context).Open(context, patientId, sealedValue, table, rowId);
         }
         catch (CryptographicException ex)
         {
             throw new StoredContentCorruptException("A patient's sealed text cannot be opened.", ex);
         }
     }
+
+    /// <summary>
+    /// The key ring, from the context's application services. Not <c>context.GetService&lt;PatientKeyRing&gt;()</c>:
+    /// for a service outside EF Core's own, that looks in EF Core's provider first and then sorts the context's option
+    /// extensions to find the application's, allocating on every call, and it is called for every row opened
+    /// (docs/performance.md, "Nineteenth session").
+    /// </summary>
+    private static PatientKeyRing KeyRing(DbContext context) =>
+        context.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.ApplicationServiceProvider?.GetService<PatientKeyRing>()
+        ?? throw new InvalidOperationException("The context has no application services with the patient key ring.");
 
     /// <summary>
     /// EF Core's own binding (the entity's constructor), followed by a call that opens the row's sealed value into the
@@ -136,7 +147,7 @@ internal sealed class MedicalTextSealing : ISaveChangesInterceptor, IInstantiati
     {
         if (context is null)
             return;
-        var keys = context.GetService<PatientKeyRing>();
+        var keys = KeyRing(context);
         foreach (var entry in context.ChangeTracker.Entries<EmergencyProfile>())
         {
             if (entry.State is EntityState.Deleted or EntityState.Detached)

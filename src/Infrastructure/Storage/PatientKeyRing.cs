@@ -27,7 +27,8 @@ internal sealed class PatientKeyRing(MasterKey masterKey)
 
     public byte[] Seal(DbContext context, Guid patientId, string text, string table, Guid rowId)
     {
-        var key = masterKey.UnwrapPatientKey(Find(context, patientId) ?? Create(context, patientId), patientId);
+        Span<byte> key = stackalloc byte[BlobFormat.KeyLength];
+        masterKey.UnwrapPatientKey(Find(context, patientId) ?? Create(context, patientId), patientId, key);
         try
         {
             return SealedText.Seal(key, text, table, rowId);
@@ -42,7 +43,8 @@ internal sealed class PatientKeyRing(MasterKey masterKey)
     public string Open(DbContext context, Guid patientId, byte[] sealedValue, string table, Guid rowId)
     {
         var wrapped = Find(context, patientId) ?? throw new CryptographicException("The patient's data key no longer exists.");
-        var key = masterKey.UnwrapPatientKey(wrapped, patientId);
+        Span<byte> key = stackalloc byte[BlobFormat.KeyLength];
+        masterKey.UnwrapPatientKey(wrapped, patientId, key);
         try
         {
             return SealedText.Open(key, sealedValue, table, rowId);

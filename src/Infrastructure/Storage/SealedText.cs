@@ -23,8 +23,9 @@ internal static class SealedText
             var nonce = sealedValue.AsSpan(1, BlobFormat.NonceLength);
             RandomNumberGenerator.Fill(nonce);
             using var aes = new AesGcm(key, BlobFormat.TagLength);
+            Span<byte> associatedData = stackalloc byte[MaxAssociatedDataLength];
             aes.Encrypt(nonce, plaintext, sealedValue.AsSpan(1 + BlobFormat.NonceLength, plaintext.Length),
-                sealedValue.AsSpan(1 + BlobFormat.NonceLength + plaintext.Length), AssociatedData(table, rowId));
+                sealedValue.AsSpan(1 + BlobFormat.NonceLength + plaintext.Length), AssociatedData(table, rowId, associatedData));
             return sealedValue;
         }
         finally
@@ -39,12 +40,16 @@ internal static class SealedText
         if (sealedValue is not { Length: >= Overhead } || sealedValue[0] != Version)
             throw new CryptographicException("The sealed text is not of a known version.");
         var length = sealedValue.Length - Overhead;
-        var plaintext = new byte[length];
+        // A short text (a file's description, most often) is opened on the stack, a long one (a profile) on the heap;
+        // either copy is zeroed once the string is made.
+        Span<byte> plaintext = length <= MaxStackPlaintext ? stackalloc byte[MaxStackPlaintext] : new byte[length];
+        plaintext = plaintext[..length];
         try
         {
             using var aes = new AesGcm(key, BlobFormat.TagLength);
+            Span<byte> associatedData = stackalloc byte[MaxAssociatedDataLength];
             aes.Decrypt(sealedValue.AsSpan(1, BlobFormat.NonceLength), sealedValue.AsSpan(1 + BlobFormat.NonceLength, length),
-                sealedValue.AsSpan(1 + BlobFormat.NonceLength + length), plaintext, AssociatedData(table, rowId));
+                sealedValue.AsSpan(1 + BlobFormat.NonceLength + length), plaintext, AssociatedData(table, rowId, associatedData));
             return Encoding.UTF8.GetString(plaintext);
         }
         finally
@@ -53,6 +58,20 @@ internal static class SealedText
         }
     }
 
-    private static byte[] AssociatedData(string table, Guid rowId) =>
-        Encoding.ASCII.GetBytes($"medivault-text-v1:{table}/{rowId:D}");
+    private const int MaxStackPlaintext = 512;
+    private const int MaxTableNameLength = 64;
+    private const int MaxAssociatedDataLength = 18 + MaxTableNameLength + 1 + 36;
+
+    /// <summary><c>medivault-text-v1:</c> ‖ table ‖ <c>/</c> ‖ row id ("D" form), written into <paramref name="destination"/>.</summary>
+    private static ReadOnlySpan<byte> AssociatedData(string table, Guid rowId, Span<byte> destination)
+    {
+        if (table.Length > MaxTableNameLength || !Ascii.IsValid(table))
+            throw new ArgumentException("A sealed text's table is a short ASCII name.", nameof(table));
+        var prefix = "medivault-text-v1:"u8;
+        prefix.CopyTo(destination);
+        var written = prefix.Length + Encoding.ASCII.GetBytes(table, destination[prefix.Length..]);
+        destination[written++] = (byte)'/';
+        rowId.TryFormat(destination[written..], out var idLength, "D");
+        return destination[..(written + idLength)];
+    }
 }

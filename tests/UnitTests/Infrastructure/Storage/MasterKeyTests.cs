@@ -33,6 +33,24 @@ public sealed class MasterKeyTests : IDisposable
         return dataKey;
     }
 
+    /// <summary>A wrapping made by hand under <paramref name="masterKey"/> with the documented layout and associated data.</summary>
+    private static byte[] WrapByHand(byte[] masterKey, byte[] dataKey, string associatedData)
+    {
+        var wrapped = new byte[MasterKey.WrappedLength];
+        wrapped[0] = 1;
+        RandomNumberGenerator.Fill(wrapped.AsSpan(1, 12));
+        using var aes = new AesGcm(masterKey, 16);
+        aes.Encrypt(wrapped.AsSpan(1, 12), dataKey, wrapped.AsSpan(13, 32), wrapped.AsSpan(45), Encoding.ASCII.GetBytes(associatedData));
+        return wrapped;
+    }
+
+    private static byte[] UnwrapPatientKey(MasterKey masterKey, byte[] wrapped, Guid patientId)
+    {
+        var dataKey = new byte[32];
+        masterKey.UnwrapPatientKey(wrapped, patientId, dataKey);
+        return dataKey;
+    }
+
     [Fact]
     public void Load_TheSameDataDirectoryAgain_OpensWhatTheFirstWrapped()
     {
@@ -55,7 +73,7 @@ public sealed class MasterKeyTests : IDisposable
         using var again = LoadAgain();
 
         File.GetUnixFileMode(KeyFile).Should().Be(UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        again.UnwrapPatientKey(wrapped, Guid.Empty).Should().Equal(new byte[32]);
+        UnwrapPatientKey(again, wrapped, Guid.Empty).Should().Equal(new byte[32]);
     }
 
     [Fact]
@@ -114,12 +132,12 @@ public sealed class MasterKeyTests : IDisposable
         var patient = _temp.MasterKey.WrapPatientKey(key, id);
         var link = _temp.MasterKey.WrapLinkKey(key, id);
 
-        _temp.MasterKey.UnwrapPatientKey(patient, id).Should().Equal(key);
+        UnwrapPatientKey(_temp.MasterKey, patient, id).Should().Equal(key);
         _temp.MasterKey.UnwrapLinkKey(link, id).Should().Equal(key);
-        _temp.MasterKey.Invoking(k => k.UnwrapPatientKey(patient, Guid.NewGuid())).Should().Throw<CryptographicException>();
+        _temp.MasterKey.Invoking(k => UnwrapPatientKey(k, patient, Guid.NewGuid())).Should().Throw<CryptographicException>();
         _temp.MasterKey.Invoking(k => k.UnwrapLinkKey(link, Guid.NewGuid())).Should().Throw<CryptographicException>();
         _temp.MasterKey.Invoking(k => k.UnwrapLinkKey(patient, id)).Should().Throw<CryptographicException>();
-        _temp.MasterKey.Invoking(k => k.UnwrapPatientKey(link, id)).Should().Throw<CryptographicException>();
+        _temp.MasterKey.Invoking(k => UnwrapPatientKey(k, link, id)).Should().Throw<CryptographicException>();
         _temp.MasterKey.Invoking(k => k.Unwrap(patient, id.ToString("D"))).Should().Throw<CryptographicException>();
     }
 
@@ -211,6 +229,19 @@ public sealed class MasterKeyTests : IDisposable
         OpenByHand(seed, store.MasterKey.Wrap(dataKey, "blob-1"), "medivault-dek-v1:blob-1").Should().Equal(dataKey);
         OpenByHand(seed, store.MasterKey.WrapPatientKey(dataKey, id), $"medivault-pdk-v1:{id:D}").Should().Equal(dataKey);
         OpenByHand(seed, store.MasterKey.WrapLinkKey(dataKey, id), $"medivault-shl-v1:{id:D}").Should().Equal(dataKey);
+    }
+
+    [Fact]
+    public void Unwraps_WrappingsMadeByHandUnderTheDocumentedAssociatedData()
+    {
+        var seed = RandomNumberGenerator.GetBytes(32);
+        using var store = new TempStore(Convert.ToBase64String(seed));
+        var dataKey = RandomNumberGenerator.GetBytes(32);
+        var id = Guid.NewGuid();
+
+        UnwrapPatientKey(store.MasterKey, WrapByHand(seed, dataKey, $"medivault-pdk-v1:{id:D}"), id).Should().Equal(dataKey);
+        store.MasterKey.UnwrapLinkKey(WrapByHand(seed, dataKey, $"medivault-shl-v1:{id:D}"), id).Should().Equal(dataKey);
+        store.MasterKey.Unwrap(WrapByHand(seed, dataKey, "medivault-dek-v1:blob-1"), "blob-1").Should().Equal(dataKey);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text;
 using MediVault.Infrastructure.Storage;
 
 namespace MediVault.UnitTests.Infrastructure.Storage;
@@ -16,6 +17,47 @@ public sealed class SealedTextTests
         var sealedValue = SealedText.Seal(Key, text, "EmergencyProfiles", Row);
 
         SealedText.Open(Key, sealedValue, "EmergencyProfiles", Row).Should().Be(text);
+    }
+
+    [Theory]
+    [InlineData(511)]
+    [InlineData(512)]
+    [InlineData(513)]
+    [InlineData(8000)]
+    public void Open_TextsAroundTheStackLimitAndTheLongest_ReturnTheText(int bytes)
+    {
+        var text = new string('a', bytes - 4) + "€x"; // a three-byte character: the UTF-8 length is exactly `bytes`
+        var sealedValue = SealedText.Seal(Key, text, "MedicalFiles", Row);
+
+        SealedText.Open(Key, sealedValue, "MedicalFiles", Row).Should().Be(text);
+    }
+
+    /// <summary>The documented layout (docs/storage.md, "Medical text"): version ‖ nonce ‖ ciphertext ‖ tag, and the associated data naming the row.</summary>
+    [Fact]
+    public void SealAndOpen_AgreeWithAValueMadeByHand_UnderTheDocumentedAssociatedData()
+    {
+        var associatedData = Encoding.ASCII.GetBytes($"medivault-text-v1:MedicalFiles/{Row:D}");
+        var plaintext = Encoding.UTF8.GetBytes("Penicillin — anaphylaxis");
+        using var aes = new AesGcm(Key, 16);
+
+        var byHand = new byte[1 + 12 + plaintext.Length + 16];
+        byHand[0] = 1;
+        RandomNumberGenerator.Fill(byHand.AsSpan(1, 12));
+        aes.Encrypt(byHand.AsSpan(1, 12), plaintext, byHand.AsSpan(13, plaintext.Length), byHand.AsSpan(13 + plaintext.Length), associatedData);
+        SealedText.Open(Key, byHand, "MedicalFiles", Row).Should().Be("Penicillin — anaphylaxis");
+
+        var sealedValue = SealedText.Seal(Key, "Penicillin — anaphylaxis", "MedicalFiles", Row);
+        var opened = new byte[plaintext.Length];
+        aes.Decrypt(sealedValue.AsSpan(1, 12), sealedValue.AsSpan(13, plaintext.Length), sealedValue.AsSpan(13 + plaintext.Length), opened, associatedData);
+        opened.Should().Equal(plaintext);
+    }
+
+    [Theory]
+    [InlineData("Médical")]
+    [InlineData("AVeryLongTableNameThatIsLongerThanSixtyFourCharactersWhichNoTableHas")]
+    public void Seal_ATableThatIsNotAShortAsciiName_IsRefused(string table)
+    {
+        FluentActions.Invoking(() => SealedText.Seal(Key, "Penicillin", table, Row)).Should().Throw<ArgumentException>();
     }
 
     [Fact]
