@@ -1,7 +1,7 @@
-using System.Text.Json;
 using Mediator;
 using MediVault.Application.Common.Abstractions;
 using MediVault.Application.Common.Access;
+using MediVault.Application.Records.Common;
 using MediVault.Domain.Audit;
 using MediVault.Domain.Records;
 
@@ -49,13 +49,10 @@ public sealed class GetDashboardStatsHandler(IAppDbContext db, IDashboardFigures
         return new DashboardStats(
             categories.Sum(c => c.Count),
             categories.Sum(c => c.SizeBytes),
-            Enum.GetValues<FileCategory>().ToDictionary(CategoryName, category => categories.FirstOrDefault(c => c.Category == category)?.Count ?? 0),
+            FileCategories.All.ToDictionary(FileCategories.NameOf, category => categories.FirstOrDefault(c => c.Category == category)?.Count ?? 0),
             figures.ActiveQrCodes,
             figures.EmergencyProfileComplete,
             categories.Count == 0 ? null : categories.Max(c => c.LastUploadAt),
             figures.RecentActivity);
     }
-
-    /// <summary>The contract's kebab-case name, as the JSON enum converter writes it: <c>LabReport</c> → <c>lab-report</c>.</summary>
-    internal static string CategoryName(FileCategory category) => JsonNamingPolicy.KebabCaseLower.ConvertName(category.ToString());
 }

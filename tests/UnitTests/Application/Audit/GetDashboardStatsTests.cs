@@ -82,13 +82,6 @@ public sealed class GetDashboardStatsTests : IAsyncLifetime
         await db.SaveChangesAsync();
     }
 
-    [Theory]
-    [InlineData(FileCategory.LabReport, "lab-report")]
-    [InlineData(FileCategory.DischargeSummary, "discharge-summary")]
-    [InlineData(FileCategory.Other, "other")]
-    public void CategoryName_Category_IsTheContractsKebabName(FileCategory category, string name) =>
-        GetDashboardStatsHandler.CategoryName(category).Should().Be(name);
-
     [Fact]
     public async Task ActiveQrCodes_CountsOnlyCodesThatWouldOpenTheProfileNow()
     {
