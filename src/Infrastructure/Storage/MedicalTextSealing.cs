@@ -90,9 +90,16 @@ internal sealed class MedicalTextSealing : ISaveChangesInterceptor, IInstantiati
 
     private static MedicalFile OpenFile(MedicalFile file, DbContext context, Guid ownerId, Guid rowId, byte[]? sealedValue)
     {
-        SetDescription(file, Open(context, ownerId, sealedValue, DescriptionTable, rowId));
+        SetDescription(file, OpenDescription(context, ownerId, rowId, sealedValue));
         return file;
     }
+
+    /// <summary>
+    /// A file's description from its sealed column (<see cref="DescriptionColumn"/>), for a query that reads the column
+    /// instead of materializing the file; a <see cref="StoredContentCorruptException"/> when it cannot be opened.
+    /// </summary>
+    internal static string? OpenDescription(DbContext context, Guid ownerId, Guid fileId, byte[]? sealedValue) =>
+        Open(context, ownerId, sealedValue, DescriptionTable, fileId);
 
     private static string? Open(DbContext context, Guid patientId, byte[]? sealedValue, string table, Guid rowId)
     {

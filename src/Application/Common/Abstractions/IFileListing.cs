@@ -1,8 +1,12 @@
+using MediVault.Application.Records.Common;
 using MediVault.Domain.Records;
 
 namespace MediVault.Application.Common.Abstractions;
 
-/// <summary>Reads a patient's files as the files list shows them (untracked, for reading).</summary>
+/// <summary>
+/// Reads a patient's files as the files list shows them: only what <see cref="FileDto"/> carries (no storage key, no
+/// wrapped key), the description opened.
+/// </summary>
 public interface IFileListing
 {
     /// <summary>
@@ -10,7 +14,7 @@ public interface IFileListing
     /// (the newer id first at the same instant): at most <paramref name="take"/> of them, after the first
     /// <paramref name="skip"/>.
     /// </summary>
-    Task<List<MedicalFile>> ReadAsync(Guid ownerId, FileCategory? category, int skip, int take, CancellationToken cancellationToken);
+    Task<List<FileDto>> ReadAsync(Guid ownerId, FileCategory? category, int skip, int take, CancellationToken cancellationToken);
 
     /// <summary>How many files <see cref="ReadAsync"/> would read with no limit.</summary>
     Task<int> CountAsync(Guid ownerId, FileCategory? category, CancellationToken cancellationToken);

@@ -16,8 +16,8 @@ public sealed record FileDto(
     public bool IsAddedByAnotherPerson() => UploadedById != OwnerId;
 
     /// <summary>
-    /// From a materialized file: the description is stored sealed and is opened as the row is read, so it cannot be
-    /// projected in the database.
+    /// From a materialized file (an upload's answer, the export). The files list does not materialize files: it reads
+    /// these fields and the sealed description, and opens it (Infrastructure's <c>CompiledFileListing</c>).
     /// </summary>
     public static FileDto From(MedicalFile f) => new(
         f.Id, f.OwnerId, f.UploadedById, f.FileName, f.ContentType, f.SizeBytes, f.Category, f.Description,

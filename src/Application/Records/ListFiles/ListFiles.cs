@@ -31,8 +31,7 @@ public sealed class ListFilesHandler(IAppDbContext db, IFileListing listing, IRe
                 (skip, take) => listing.ReadAsync(query.UserId, category, skip, take, cancellationToken),
                 () => listing.CountAsync(query.UserId, category, cancellationToken),
                 query.Page, query.PageSize);
-            return await NameUploadersAsync(
-                new Paged<FileDto>(page.Items.Select(FileDto.From).ToList(), page.Page, page.PageSize, page.TotalCount), cancellationToken);
+            return await NameUploadersAsync(page, cancellationToken);
         }
 
         // Descriptions are stored sealed (docs/storage.md), so the search runs over the patient's opened rows, not in SQL.
@@ -40,7 +39,7 @@ public sealed class ListFilesHandler(IAppDbContext db, IFileListing listing, IRe
         var files = await listing.ReadAsync(query.UserId, category, 0, int.MaxValue, cancellationToken);
         var matches = files.Where(f => Mentions(f, text)).ToList();
         return await NameUploadersAsync(new Paged<FileDto>(
-            matches.Skip((query.Page - 1) * query.PageSize).Take(query.PageSize).Select(FileDto.From).ToList(),
+            matches.Skip((query.Page - 1) * query.PageSize).Take(query.PageSize).ToList(),
             query.Page, query.PageSize, matches.Count), cancellationToken);
     }
 
@@ -58,7 +57,7 @@ public sealed class ListFilesHandler(IAppDbContext db, IFileListing listing, IRe
     }
 
     /// <summary>The text appears in the file name or the description, ignoring case; <c>%</c> and <c>_</c> are plain characters.</summary>
-    private static bool Mentions(MedicalFile file, string text) =>
+    private static bool Mentions(FileDto file, string text) =>
         file.FileName.Contains(text, StringComparison.OrdinalIgnoreCase)
         || (file.Description?.Contains(text, StringComparison.OrdinalIgnoreCase) ?? false);
 }

@@ -195,6 +195,41 @@ public sealed class MedicalTextSealingTests : IAsyncLifetime
         (await ReadFile(file.Id)).Description.Should().BeNull();
     }
 
+    private async Task<List<MediVault.Application.Records.Common.FileDto>> ListFiles()
+    {
+        await using var db = _database.NewContext();
+        return await new MediVault.Infrastructure.Records.CompiledFileListing(db).ReadAsync(_patient, null, 0, 20, CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task FilesList_ReadsTheSealedDescriptions_LikeAMaterializedFile()
+    {
+        var described = await SaveFile("Left knee, after the fall");
+        var bare = await SaveFile(null);
+
+        var listed = await ListFiles();
+
+        listed.Single(f => f.Id == described.Id).Description.Should().Be("Left knee, after the fall");
+        listed.Single(f => f.Id == bare.Id).Description.Should().BeNull();
+    }
+
+    /// <summary>The associated data names the row: a sealed description copied onto another file opens on neither path.</summary>
+    [Fact]
+    public async Task Read_ADescriptionCopiedFromAnotherFile_IsStoredContentCorrupt_AsAFileAndInTheList()
+    {
+        var source = await SaveFile("Left knee, after the fall");
+        var target = await SaveFile("Right wrist");
+        var copied = await SealedDescription(source.Id);
+        await using (var db = _database.NewContext())
+            await db.Database.ExecuteSqlAsync($"UPDATE \"MedicalFiles\" SET \"SealedDescription\" = {copied} WHERE \"Id\" = {target.Id}");
+
+        var asFile = () => ReadFile(target.Id);
+        var inList = () => ListFiles();
+
+        (await asFile.Should().ThrowAsync<StoredContentCorruptException>()).WithInnerException<CryptographicException>();
+        (await inList.Should().ThrowAsync<StoredContentCorruptException>()).WithInnerException<CryptographicException>();
+    }
+
     [Fact]
     public async Task SaveChanges_FileChangedLater_KeepsItsSealedDescription()
     {
