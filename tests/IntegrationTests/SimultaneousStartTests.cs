@@ -16,16 +16,9 @@ namespace MediVault.IntegrationTests;
 public sealed class SimultaneousStartTests
 {
     [Fact]
-    public async Task ThreeInstances_StartedTogetherOnANewDatabase_AllServe_AndAcceptEachOthersTokens()
-    {
-        var directory = MediVaultFactory.NewDataDirectoryPath();
-        var starts = Enumerable.Range(0, 3)
-            .Select(_ => ServerProcess.StartAsync(directory, "MediVault:PublicBaseUrl=https://vault.test"))
-            .ToList();
-        try
+    public Task ThreeInstances_StartedTogetherOnANewDatabase_AllServe_AndAcceptEachOthersTokens() =>
+        WithThreeStartedTogether("MediVault:PublicBaseUrl=https://vault.test", async instances =>
         {
-            var instances = await Task.WhenAll(starts);
-
             var patient = await instances[0].Api.RegisterPatient();
             foreach (var instance in instances)
             {
@@ -34,19 +27,7 @@ public sealed class SimultaneousStartTests
                 client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", patient.AccessToken);
                 (await (await client.GetAsync("/api/auth/me")).ReadAs<UserAnswer>()).Id.Should().Be(patient.Id);
             }
-        }
-        finally
-        {
-            foreach (var start in starts)
-            {
-                if (start.IsCompletedSuccessfully)
-                    await (await start).DisposeAsync();
-            }
-            SqliteConnection.ClearAllPools();
-            TestConfiguration.Release(directory);
-            MediVaultFactory.TryDelete(directory);
-        }
-    }
+        });
 
     /// <summary>
     /// With sample data on, three instances started together on a new database give the sample patient one vault: five
@@ -55,22 +36,25 @@ public sealed class SimultaneousStartTests
     /// run depends on timing, as above; the test after this one checks the placement deterministically.
     /// </summary>
     [Fact]
-    public async Task ThreeInstances_WithSampleData_SeedTheSamplePatientsVaultOnce()
-    {
-        var directory = MediVaultFactory.NewDataDirectoryPath();
-        var starts = Enumerable.Range(0, 3)
-            .Select(_ => ServerProcess.StartAsync(directory, "MediVault:SeedSampleData=true"))
-            .ToList();
-        try
+    public Task ThreeInstances_WithSampleData_SeedTheSamplePatientsVaultOnce() =>
+        WithThreeStartedTogether("MediVault:SeedSampleData=true", async instances =>
         {
-            var instances = await Task.WhenAll(starts);
-
             var patient = await instances[2].Api.LoginAs(SampleRecordsSeeder.PatientEmail, "password123");
             var files = (await (await patient.Client.GetAsync($"/api/files/{patient.Id}?pageSize=100")).ReadAs<FilePage>()).Items;
             files.Should().HaveCount(5);
             (await patient.ListQrCodes()).Should().ContainSingle();
             (await (await patient.Client.GetAsync("/api/access-grants")).ReadAs<PageAnswer<GrantAnswer>>()).Items.Should().ContainSingle();
             (await patient.Client.GetAsync($"/api/emergency-profile/{patient.Id}")).StatusCode.Should().Be(HttpStatusCode.OK);
+        });
+
+    /// <summary>Three app processes started at the same moment on one new data directory (and database), with <paramref name="setting"/>; stopped and removed after <paramref name="check"/>.</summary>
+    private static async Task WithThreeStartedTogether(string setting, Func<ServerProcess[], Task> check)
+    {
+        var directory = MediVaultFactory.NewDataDirectoryPath();
+        var starts = Enumerable.Range(0, 3).Select(_ => ServerProcess.StartAsync(directory, setting)).ToList();
+        try
+        {
+            await check(await Task.WhenAll(starts));
         }
         finally
         {
