@@ -14,6 +14,8 @@ public sealed class ClientRegistrationTests
 {
     private const string PortalId = "portal";
     private const string ServiceId = "service";
+    private const string FirstSecret = "first-secret-0123456789";
+    private const string SecondSecret = "second-secret-0123456789";
 
     [Fact]
     public async Task ARestart_WritesOnlyTheRegistrationsConfigurationChanged()
@@ -21,14 +23,14 @@ public sealed class ClientRegistrationTests
         var directory = MediVaultFactory.NewDataDirectoryPath();
         try
         {
-            var first = await StartAsync(directory, "Portal A", ["https://portal.example/callback"], "first-secret-0123456789");
+            var first = await StartAsync(directory, "Portal A", ["https://portal.example/callback"], FirstSecret);
 
-            var same = await StartAsync(directory, "Portal A", ["https://portal.example/callback"], "first-secret-0123456789");
+            var same = await StartAsync(directory, "Portal A", ["https://portal.example/callback"], FirstSecret);
 
             same.WebApp.Token.Should().Be(first.WebApp.Token, "the web app's registration did not change");
             same.Portal.Token.Should().Be(first.Portal.Token, "the portal's registration did not change");
 
-            var changed = await StartAsync(directory, "Portal B", ["https://portal.example/callback", "https://portal.example/other"], "second-secret-0123456789");
+            var changed = await StartAsync(directory, "Portal B", ["https://portal.example/callback", "https://portal.example/other"], SecondSecret);
 
             changed.WebApp.Token.Should().Be(first.WebApp.Token);
             changed.Portal.Token.Should().NotBe(first.Portal.Token);
@@ -39,8 +41,7 @@ public sealed class ClientRegistrationTests
         }
         finally
         {
-            TestConfiguration.Release(directory);
-            MediVaultFactory.TryDelete(directory);
+            MediVaultFactory.Discard(directory);
         }
     }
 
@@ -66,8 +67,8 @@ public sealed class ClientRegistrationTests
         return new Registrations(
             await StoredAsync(applications, IdentityServices.FirstPartyClientId),
             await StoredAsync(applications, PortalId),
-            await applications.ValidateClientSecretAsync(service, "first-secret-0123456789"),
-            await applications.ValidateClientSecretAsync(service, "second-secret-0123456789"));
+            await applications.ValidateClientSecretAsync(service, FirstSecret),
+            await applications.ValidateClientSecretAsync(service, SecondSecret));
     }
 
     private static async Task<Stored> StoredAsync(IOpenIddictApplicationManager applications, string clientId)

@@ -31,8 +31,7 @@ public sealed class FirstStartTests
         finally
         {
             SqliteConnection.ClearAllPools();
-            TestConfiguration.Release(directory);
-            MediVaultFactory.TryDelete(directory);
+            MediVaultFactory.Discard(directory);
         }
     }
 

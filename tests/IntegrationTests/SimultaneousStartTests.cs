@@ -64,8 +64,7 @@ public sealed class SimultaneousStartTests
                     await (await start).DisposeAsync();
             }
             SqliteConnection.ClearAllPools();
-            TestConfiguration.Release(directory);
-            MediVaultFactory.TryDelete(directory);
+            MediVaultFactory.Discard(directory);
         }
     }
 

@@ -99,8 +99,7 @@ public class MediVaultFactory : WebApplicationFactory<Program>
         base.Dispose(disposing);
         if (disposing && OwnsDataDirectory)
         {
-            TryDelete(DataDirectory);
-            TestConfiguration.Release(DataDirectory);
+            Discard(DataDirectory);
         }
     }
 
@@ -124,10 +123,16 @@ public class MediVaultFactory : WebApplicationFactory<Program>
         await base.DisposeAsync();
         if (OwnsDataDirectory)
         {
-            TryDelete(DataDirectory);
-            TestConfiguration.Release(DataDirectory);
+            Discard(DataDirectory);
         }
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>A test's data directory is done with: its PostgreSQL database (in that configuration) is dropped and the folder deleted.</summary>
+    public static void Discard(string directory)
+    {
+        TryDelete(directory);
+        TestConfiguration.Release(directory);
     }
 
     public static void TryDelete(string directory)
