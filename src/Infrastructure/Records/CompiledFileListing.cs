@@ -12,7 +12,8 @@ namespace MediVault.Infrastructure.Records;
 /// LINQ query pays each time for its expression tree and EF Core's cache lookup (docs/performance.md, "Fifteenth
 /// session"). One set per model (<see cref="CompiledPerModel{TQuery}"/>).
 /// The page reads only the columns the list shows, straight into <see cref="FileDto"/>s, and opens each description
-/// itself (<see cref="MedicalTextSealing.OpenDescription"/>, the same opening as a materialized file's): the storage
+/// itself (<see cref="MedicalTextSealing.DescriptionsOf"/>: the same sealed text as a materialized file's, with the
+/// patient's key unwrapped once for the page rather than once per row): the storage
 /// key, the wrapped key and the SHA-1 are not read, and no <see cref="MedicalFile"/> is made (docs/performance.md,
 /// "Nineteenth session").
 /// </summary>
@@ -23,10 +24,11 @@ internal sealed class CompiledFileListing(AppDbContext db) : IFileListing
     public async Task<List<FileDto>> ReadAsync(Guid ownerId, FileCategory? category, int skip, int take, CancellationToken cancellationToken)
     {
         var files = new List<FileDto>(Math.Min(take, 128));
+        using var descriptions = MedicalTextSealing.DescriptionsOf(db, ownerId);
         await foreach (var row in ByModel.For(db).Page(db, ownerId, category, skip, take).WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             files.Add(new FileDto(row.Id, row.OwnerId, row.UploadedById, row.FileName, row.ContentType, row.SizeBytes, row.Category,
-                MedicalTextSealing.OpenDescription(db, row.OwnerId, row.Id, row.SealedDescription),
+                descriptions.Open(row.Id, row.SealedDescription),
                 row.RecordDate, row.Sha256, row.UploadedAt, row.LedgerIndex, row.LedgerHash));
         }
         return files;

@@ -90,16 +90,40 @@ internal sealed class MedicalTextSealing : ISaveChangesInterceptor, IInstantiati
 
     private static MedicalFile OpenFile(MedicalFile file, DbContext context, Guid ownerId, Guid rowId, byte[]? sealedValue)
     {
-        SetDescription(file, OpenDescription(context, ownerId, rowId, sealedValue));
+        SetDescription(file, Open(context, ownerId, sealedValue, DescriptionTable, rowId));
         return file;
     }
 
     /// <summary>
-    /// A file's description from its sealed column (<see cref="DescriptionColumn"/>), for a query that reads the column
-    /// instead of materializing the file; a <see cref="StoredContentCorruptException"/> when it cannot be opened.
+    /// Opens the descriptions of one patient's files from their sealed column (<see cref="DescriptionColumn"/>), for a
+    /// query that reads the column instead of materializing the files (a page of the files list). The patient's key is
+    /// unwrapped once, at the first description, for all of them (docs/performance.md, "Twentieth session").
     /// </summary>
-    internal static string? OpenDescription(DbContext context, Guid ownerId, Guid fileId, byte[]? sealedValue) =>
-        Open(context, ownerId, sealedValue, DescriptionTable, fileId);
+    internal static DescriptionOpener DescriptionsOf(DbContext context, Guid ownerId) => new(context, ownerId);
+
+    /// <summary>See <see cref="DescriptionsOf"/>; disposing it frees the key.</summary>
+    internal sealed class DescriptionOpener(DbContext context, Guid ownerId) : IDisposable
+    {
+        private AesGcm? _cipher;
+
+        /// <summary>The description, null when the file has none; a <see cref="StoredContentCorruptException"/> when it cannot be opened.</summary>
+        public string? Open(Guid fileId, byte[]? sealedValue)
+        {
+            if (sealedValue is null)
+                return null;
+            try
+            {
+                _cipher ??= KeyRing(context).CipherFor(context, ownerId);
+                return SealedText.Open(_cipher, sealedValue, DescriptionTable, fileId);
+            }
+            catch (CryptographicException ex)
+            {
+                throw Corrupt(ex);
+            }
+        }
+
+        public void Dispose() => _cipher?.Dispose();
+    }
 
     private static string? Open(DbContext context, Guid patientId, byte[]? sealedValue, string table, Guid rowId)
     {
@@ -111,9 +135,13 @@ internal sealed class MedicalTextSealing : ISaveChangesInterceptor, IInstantiati
         }
         catch (CryptographicException ex)
         {
-            throw new StoredContentCorruptException("A patient's sealed text cannot be opened.", ex);
+            throw Corrupt(ex);
         }
     }
+
+    /// <summary>A sealed text that cannot be opened (the key is gone, or the value was altered or moved) is corrupt content.</summary>
+    private static StoredContentCorruptException Corrupt(CryptographicException cause) =>
+        new("A patient's sealed text cannot be opened.", cause);
 
     /// <summary>
     /// The key ring, from the context's application services. Not <c>context.GetService&lt;PatientKeyRing&gt;()</c>:

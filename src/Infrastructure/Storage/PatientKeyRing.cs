@@ -12,7 +12,8 @@ namespace MediVault.Infrastructure.Storage;
 /// on first need. Keys are read with plain commands on the context's own connection and transaction, because this runs
 /// while EF Core saves or materializes (where the context itself cannot be asked). Each context remembers the wrapped
 /// keys it read for as long as one request holds it (contexts are pooled: a new lease starts with nothing remembered);
-/// an unwrapped key lives only for one seal or open and is zeroed after.
+/// an unwrapped key lives only for one seal or open, or one page of descriptions (<see cref="CipherFor"/>), and is
+/// zeroed or freed after.
 /// </summary>
 internal sealed class PatientKeyRing(MasterKey masterKey)
 {
@@ -42,12 +43,24 @@ internal sealed class PatientKeyRing(MasterKey masterKey)
     /// <summary>The text, or a <see cref="CryptographicException"/> when the key is gone (crypto-erased) or the value is damaged.</summary>
     public string Open(DbContext context, Guid patientId, byte[] sealedValue, string table, Guid rowId)
     {
+        using var aes = CipherFor(context, patientId);
+        return SealedText.Open(aes, sealedValue, table, rowId);
+    }
+
+    /// <summary>
+    /// An AES-GCM context holding the patient's unwrapped key, for opening several of the patient's values with one
+    /// unwrapping (<see cref="SealedText.Open"/>); the caller disposes it. The key is unwrapped on the stack and zeroed
+    /// once the context has it: it is kept in OpenSSL's memory, never on the managed heap, and freed with the context.
+    /// A <see cref="CryptographicException"/> when the key is gone (crypto-erased).
+    /// </summary>
+    public AesGcm CipherFor(DbContext context, Guid patientId)
+    {
         var wrapped = Find(context, patientId) ?? throw new CryptographicException("The patient's data key no longer exists.");
         Span<byte> key = stackalloc byte[BlobFormat.KeyLength];
         masterKey.UnwrapPatientKey(wrapped, patientId, key);
         try
         {
-            return SealedText.Open(key, sealedValue, table, rowId);
+            return new AesGcm(key, BlobFormat.TagLength);
         }
         finally
         {

@@ -34,8 +34,12 @@ internal static class SealedText
         }
     }
 
-    /// <summary>The text, or a <see cref="CryptographicException"/> when the value was altered, moved, or sealed under another key.</summary>
-    public static string Open(ReadOnlySpan<byte> key, byte[] sealedValue, string table, Guid rowId)
+    /// <summary>
+    /// The text, or a <see cref="CryptographicException"/> when the value was altered, moved, or sealed under another key.
+    /// <paramref name="aes"/> holds the patient's key (<see cref="PatientKeyRing.CipherFor"/>), so many values of one
+    /// patient can be opened with one unwrapping of the key.
+    /// </summary>
+    public static string Open(AesGcm aes, byte[] sealedValue, string table, Guid rowId)
     {
         if (sealedValue is not { Length: >= Overhead } || sealedValue[0] != Version)
             throw new CryptographicException("The sealed text is not of a known version.");
@@ -46,7 +50,6 @@ internal static class SealedText
         plaintext = plaintext[..length];
         try
         {
-            using var aes = new AesGcm(key, BlobFormat.TagLength);
             Span<byte> associatedData = stackalloc byte[MaxAssociatedDataLength];
             aes.Decrypt(sealedValue.AsSpan(1, BlobFormat.NonceLength), sealedValue.AsSpan(1 + BlobFormat.NonceLength, length),
                 sealedValue.AsSpan(1 + BlobFormat.NonceLength + length), plaintext, AssociatedData(table, rowId, associatedData));

@@ -201,16 +201,33 @@ public sealed class MedicalTextSealingTests : IAsyncLifetime
         return await new MediVault.Infrastructure.Records.CompiledFileListing(db).ReadAsync(_patient, null, 0, 20, CancellationToken.None);
     }
 
+    /// <summary>The page opens every description with one unwrapping of the patient's key; each still opens as its own row's.</summary>
     [Fact]
     public async Task FilesList_ReadsTheSealedDescriptions_LikeAMaterializedFile()
     {
-        var described = await SaveFile("Left knee, after the fall");
+        var knee = await SaveFile("Left knee, after the fall");
         var bare = await SaveFile(null);
+        var wrist = await SaveFile("Right wrist");
 
         var listed = await ListFiles();
 
-        listed.Single(f => f.Id == described.Id).Description.Should().Be("Left knee, after the fall");
+        listed.Single(f => f.Id == knee.Id).Description.Should().Be("Left knee, after the fall");
         listed.Single(f => f.Id == bare.Id).Description.Should().BeNull();
+        listed.Single(f => f.Id == wrist.Id).Description.Should().Be("Right wrist");
+    }
+
+    [Fact]
+    public async Task FilesList_WhosePatientKeyIsDestroyed_IsStoredContentCorrupt_UnlessNoFileHasADescription()
+    {
+        await SaveFile(null);
+        await DestroyKey();
+        (await ListFiles()).Should().ContainSingle().Which.Description.Should().BeNull("a page without descriptions needs no key");
+
+        await SaveFile("Left knee, after the fall");
+        await DestroyKey();
+        var act = () => ListFiles();
+
+        (await act.Should().ThrowAsync<StoredContentCorruptException>()).WithInnerException<CryptographicException>();
     }
 
     /// <summary>The associated data names the row: a sealed description copied onto another file opens on neither path.</summary>

@@ -9,6 +9,13 @@ public sealed class SealedTextTests
     private static readonly byte[] Key = RandomNumberGenerator.GetBytes(32);
     private static readonly Guid Row = Guid.NewGuid();
 
+    /// <summary>Opens with a cipher holding <paramref name="key"/>, as the key ring hands one out (<see cref="PatientKeyRing.CipherFor"/>).</summary>
+    private static string Open(byte[] key, byte[] sealedValue, string table, Guid row)
+    {
+        using var aes = new AesGcm(key, 16);
+        return SealedText.Open(aes, sealedValue, table, row);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("Penicillin — anaphylaxis")]
@@ -16,7 +23,7 @@ public sealed class SealedTextTests
     {
         var sealedValue = SealedText.Seal(Key, text, "EmergencyProfiles", Row);
 
-        SealedText.Open(Key, sealedValue, "EmergencyProfiles", Row).Should().Be(text);
+        Open(Key, sealedValue, "EmergencyProfiles", Row).Should().Be(text);
     }
 
     [Theory]
@@ -29,7 +36,7 @@ public sealed class SealedTextTests
         var text = new string('a', bytes - 4) + "€x"; // a three-byte character: the UTF-8 length is exactly `bytes`
         var sealedValue = SealedText.Seal(Key, text, "MedicalFiles", Row);
 
-        SealedText.Open(Key, sealedValue, "MedicalFiles", Row).Should().Be(text);
+        Open(Key, sealedValue, "MedicalFiles", Row).Should().Be(text);
     }
 
     /// <summary>The documented layout (docs/storage.md, "Medical text"): version ‖ nonce ‖ ciphertext ‖ tag, and the associated data naming the row.</summary>
@@ -44,7 +51,7 @@ public sealed class SealedTextTests
         byHand[0] = 1;
         RandomNumberGenerator.Fill(byHand.AsSpan(1, 12));
         aes.Encrypt(byHand.AsSpan(1, 12), plaintext, byHand.AsSpan(13, plaintext.Length), byHand.AsSpan(13 + plaintext.Length), associatedData);
-        SealedText.Open(Key, byHand, "MedicalFiles", Row).Should().Be("Penicillin — anaphylaxis");
+        Open(Key, byHand, "MedicalFiles", Row).Should().Be("Penicillin — anaphylaxis");
 
         var sealedValue = SealedText.Seal(Key, "Penicillin — anaphylaxis", "MedicalFiles", Row);
         var opened = new byte[plaintext.Length];
@@ -75,9 +82,9 @@ public sealed class SealedTextTests
     {
         var sealedValue = SealedText.Seal(Key, "Penicillin", "MedicalFiles", Row);
 
-        FluentActions.Invoking(() => SealedText.Open(Key, sealedValue, "MedicalFiles", Guid.NewGuid()))
+        FluentActions.Invoking(() => Open(Key, sealedValue, "MedicalFiles", Guid.NewGuid()))
             .Should().Throw<CryptographicException>();
-        FluentActions.Invoking(() => SealedText.Open(Key, sealedValue, "EmergencyProfiles", Row))
+        FluentActions.Invoking(() => Open(Key, sealedValue, "EmergencyProfiles", Row))
             .Should().Throw<CryptographicException>();
     }
 
@@ -88,8 +95,8 @@ public sealed class SealedTextTests
         var flipped = (byte[])sealedValue.Clone();
         flipped[15] ^= 0x01;
 
-        FluentActions.Invoking(() => SealedText.Open(Key, flipped, "MedicalFiles", Row)).Should().Throw<CryptographicException>();
-        FluentActions.Invoking(() => SealedText.Open(RandomNumberGenerator.GetBytes(32), sealedValue, "MedicalFiles", Row))
+        FluentActions.Invoking(() => Open(Key, flipped, "MedicalFiles", Row)).Should().Throw<CryptographicException>();
+        FluentActions.Invoking(() => Open(RandomNumberGenerator.GetBytes(32), sealedValue, "MedicalFiles", Row))
             .Should().Throw<CryptographicException>();
     }
 
@@ -99,7 +106,7 @@ public sealed class SealedTextTests
         var sealedValue = SealedText.Seal(Key, "Penicillin", "MedicalFiles", Row);
         sealedValue[0] = 2;
 
-        FluentActions.Invoking(() => SealedText.Open(Key, sealedValue, "MedicalFiles", Row)).Should().Throw<CryptographicException>();
+        FluentActions.Invoking(() => Open(Key, sealedValue, "MedicalFiles", Row)).Should().Throw<CryptographicException>();
     }
 
     [Fact]
@@ -107,6 +114,20 @@ public sealed class SealedTextTests
     {
         var sealedValue = SealedText.Seal(Key, "", "MedicalFiles", Row);
 
-        FluentActions.Invoking(() => SealedText.Open(Key, sealedValue[..^1], "MedicalFiles", Row)).Should().Throw<CryptographicException>();
+        FluentActions.Invoking(() => Open(Key, sealedValue[..^1], "MedicalFiles", Row)).Should().Throw<CryptographicException>();
+    }
+
+    /// <summary>A page of the files list opens every row's description with one cipher.</summary>
+    [Fact]
+    public void Open_OneCipherForManyRows_OpensEachValueOnlyAsItsOwnRows()
+    {
+        Guid knee = Guid.NewGuid(), wrist = Guid.NewGuid();
+        var kneeValue = SealedText.Seal(Key, "Left knee", "MedicalFiles", knee);
+        var wristValue = SealedText.Seal(Key, "Right wrist", "MedicalFiles", wrist);
+        using var aes = new AesGcm(Key, 16);
+
+        SealedText.Open(aes, kneeValue, "MedicalFiles", knee).Should().Be("Left knee");
+        FluentActions.Invoking(() => SealedText.Open(aes, kneeValue, "MedicalFiles", wrist)).Should().Throw<CryptographicException>();
+        SealedText.Open(aes, wristValue, "MedicalFiles", wrist).Should().Be("Right wrist", "a failed open leaves the cipher usable");
     }
 }
