@@ -39,6 +39,13 @@ internal abstract class DatabaseProvider : IDisposable
     public abstract void UseEngine(DbContextOptionsBuilder options);
 
     /// <summary>
+    /// How every engine is sent a list in a query (<c>ids.Contains(x.Id)</c>): as one parameter (a JSON array read with
+    /// <c>json_each</c> on SQLite, an array on PostgreSQL). EF Core 10's default, one parameter per item, makes SQL whose
+    /// shape depends on the list's length, and EF Core builds it again on every execution (decisions §163).
+    /// </summary>
+    protected const ParameterTranslationMode ListParameters = ParameterTranslationMode.Parameter;
+
+    /// <summary>
     /// The engine's context model as generated code (Persistence/CompiledModels, <c>scripts/add-migration.sh</c>), so
     /// that a start does not build it from <c>OnModelCreating</c> (docs/decisions.md §151).
     /// </summary>

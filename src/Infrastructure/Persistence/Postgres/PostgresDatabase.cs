@@ -60,6 +60,7 @@ internal sealed class PostgresDatabase(string connectionString) : DatabaseProvid
         ArgumentNullException.ThrowIfNull(options);
         options.UseNpgsql(ConnectionString, npgsql => npgsql
             .MigrationsHistoryTable("__EFMigrationsHistory")
+            .UseParameterizedCollectionMode(ListParameters)
             .ExecutionStrategy(dependencies => new PostgresExecutionStrategy(dependencies)));
     }
 

@@ -24,7 +24,7 @@ internal sealed class SqliteDatabase(string connectionString) : DatabaseProvider
     public override void UseEngine(DbContextOptionsBuilder options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.UseSqlite(ConnectionString);
+        options.UseSqlite(ConnectionString, sqlite => sqlite.UseParameterizedCollectionMode(ListParameters));
 #pragma warning disable EF1001
         options.ReplaceService<Microsoft.EntityFrameworkCore.Sqlite.Storage.Internal.ISqliteRelationalConnection, PlainSqliteConnection>();
 #pragma warning restore EF1001
