@@ -11,11 +11,10 @@ namespace MediVault.Infrastructure.Records;
 /// The files list's page and count as compiled queries: <c>GET /api/files/{id}</c> reads a page on every request, and a
 /// LINQ query pays each time for its expression tree and EF Core's cache lookup (docs/performance.md, "Fifteenth
 /// session"). One set per model (<see cref="CompiledPerModel{TQuery}"/>).
-/// The page reads only the columns the list shows, straight into <see cref="FileDto"/>s, and opens each description
-/// itself (<see cref="MedicalTextSealing.DescriptionsOf"/>: the same sealed text as a materialized file's, with the
-/// patient's key unwrapped once for the page rather than once per row): the storage
-/// key, the wrapped key and the SHA-1 are not read, and no <see cref="MedicalFile"/> is made (docs/performance.md,
-/// "Nineteenth session").
+/// The page reads only the columns the list shows, straight into <see cref="FileDto"/>s: the storage key, the wrapped
+/// key and the SHA-1 are not read, and no <see cref="MedicalFile"/> is made (docs/performance.md, "Nineteenth
+/// session"). It opens the descriptions itself (<see cref="MedicalTextSealing.DescriptionsOf"/>): the same sealed text
+/// as a materialized file's, with the patient's key unwrapped once for the page rather than once per row.
 /// </summary>
 internal sealed class CompiledFileListing(AppDbContext db) : IFileListing
 {
