@@ -89,8 +89,12 @@ app.MapGet("/floor/dashboard/{owner:guid}", async (Guid owner, HttpContext http,
         await foreach (var entry in recent(db, owner, 10)) activity.Add(entry);
         return Results.Ok(new
         {
-            totalFiles = totals.Sum(t => t.Count), totalSizeBytes = totals.Sum(t => t.SizeBytes), filesByCategory = totals,
-            activeQrCodes = codes, emergencyProfileComplete = sealedProfile is { Sealed.Length: > 0 }, recentActivity = activity,
+            totalFiles = totals.Sum(t => t.Count),
+            totalSizeBytes = totals.Sum(t => t.SizeBytes),
+            filesByCategory = totals,
+            activeQrCodes = codes,
+            emergencyProfileComplete = sealedProfile is { Sealed.Length: > 0 },
+            recentActivity = activity,
         });
     }
     finally
